@@ -1,0 +1,235 @@
+"""Join speech segments with pauses and an intro into one WAV, streamed to disk.
+
+Speech arrives one sentence at a time (an iterator, so synthesis and writing
+overlap) and goes straight to the WAV file; only the intro paragraph is held in
+memory when a music bed is mixed under it. The returned :class:`Timeline` says
+where every sentence starts and ends, which is what transcripts and chapters use.
+"""
+
+from __future__ import annotations
+
+import logging
+import wave
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .ffmpeg import pydub_segment, run_ffmpeg
+from .errors import MusicError, FFmpegFailed
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """Silence, in milliseconds, between the parts of an episode."""
+
+    sentence: int = 350
+    """After a sentence inside a paragraph."""
+
+    paragraph: int = 750
+    """After the last sentence of a paragraph."""
+
+    heading: int = 1000
+    """Before and after a heading."""
+
+    intro: int = 900
+    """After the intro, before the article starts."""
+
+    lead: int = 250
+    """Silence at the very start."""
+
+    tail: int = 1000
+    """Silence at the very end."""
+
+
+@dataclass(frozen=True)
+class Music:
+    """Intro music: a file (any format ffmpeg reads) or the generated chime."""
+
+    path: Path | None = None
+    """The music file; None for the generated chime."""
+
+    mode: str = "before"
+    """``before``: music, then the first words; ``under``: a bed ducked under the intro."""
+
+    max_seconds: float = 8.0
+    """Music longer than this is cut with a fade."""
+
+    duck_db: float = 18.0
+    """How far the bed is lowered under speech (``under`` mode)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One synthesised sentence and its place in the script."""
+
+    samples: np.ndarray
+    """16-bit mono samples at the episode's sample rate."""
+
+    kind: str
+    """``intro``, ``heading``, ``body`` or ``outro``."""
+
+    ends_paragraph: bool
+    """True for the last sentence of its paragraph."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Where one part sits in the episode, in seconds."""
+
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Where everything landed in the assembled episode."""
+
+    cues: tuple[Cue, ...]
+    """One per part, in order."""
+
+    duration: float
+    """Length of the whole episode in seconds."""
+
+    sample_rate: int
+    """Sample rate of the assembled WAV."""
+
+    music_seconds: float = 0.0
+    """Seconds of music before the first word (0 with no music or in ``under`` mode)."""
+
+
+def _silence(ms: int, rate: int) -> np.ndarray:
+    return np.zeros(int(round(ms * rate / 1000)), dtype=np.int16)
+
+
+def gap_after(part: Part, following: Part | None, pauses: Pauses) -> int:
+    """Milliseconds of silence between ``part`` and ``following``."""
+    if following is None:
+        return pauses.tail
+    if part.kind == "intro" and following.kind != "intro":
+        return pauses.intro
+    if part.kind == "heading" or following.kind == "heading":
+        return pauses.heading
+    return pauses.paragraph if part.ends_paragraph else pauses.sentence
+
+
+def chime(rate: int) -> np.ndarray:
+    """A short, soft three-note chime, generated here (no file needed)."""
+    Segment = pydub_segment()
+    from pydub.generators import Sine
+
+    notes = [(659.25, 0), (830.61, 160), (987.77, 320)]  # E5, G#5, B5: an E major arpeggio
+    bed = Segment.silent(duration=1900, frame_rate=rate)
+    for freq, start in notes:
+        tone = Sine(freq, sample_rate=rate).to_audio_segment(duration=1400, volume=-14.0)
+        tone = tone.fade_in(15).fade_out(1300)
+        bed = bed.overlay(tone, position=start)
+    bed = bed.set_channels(1).set_sample_width(2).set_frame_rate(rate)
+    return np.frombuffer(bed.raw_data, dtype=np.int16).copy()
+
+
+def load_music(music: Music, rate: int) -> np.ndarray:
+    """The intro music as 16-bit mono samples at ``rate``, cut to ``max_seconds`` with a fade."""
+    if music.path is None:
+        return chime(rate)
+    if not music.path.is_file():
+        raise MusicError(f"intro music not found: {music.path}")
+    try:
+        result = run_ffmpeg(
+            ["-i", str(music.path), "-t", f"{music.max_seconds:.3f}", "-f", "s16le",
+             "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(rate), "-"]
+        )  # fmt: skip
+    except FFmpegFailed as error:
+        raise MusicError(f"cannot read intro music {music.path}: {error}") from None
+    samples = np.frombuffer(result.stdout, dtype=np.int16).copy()
+    if samples.size == 0:
+        raise MusicError(f"intro music {music.path} has no audio")
+    fade = min(samples.size, int(rate * 1.5))
+    samples[-fade:] = (samples[-fade:] * np.linspace(1.0, 0.0, fade)).astype(np.int16)
+    return samples
+
+
+def _under(music: np.ndarray, speech: np.ndarray, rate: int, duck_db: float) -> tuple[np.ndarray, int]:
+    """Mix ``music`` under ``speech``: full for a lead-in, ducked under the words, faded out."""
+    Segment = pydub_segment()
+    lead_ms = min(2000, int(len(music) * 1000 / rate))
+    speech_ms = -(-len(speech) * 1000 // rate) + 1
+    bed_ms = lead_ms + speech_ms
+    bed = Segment(music.tobytes(), frame_rate=rate, sample_width=2, channels=1)
+    if len(bed) < bed_ms:
+        bed = bed + Segment.silent(duration=bed_ms - len(bed), frame_rate=rate)
+    bed = bed[:bed_ms]
+    bed = bed.fade(to_gain=-duck_db, start=max(0, lead_ms - 400), duration=400)
+    bed = bed.fade_out(min(1500, speech_ms))
+    voice = Segment(speech.tobytes(), frame_rate=rate, sample_width=2, channels=1)
+    mixed = bed.overlay(voice, position=lead_ms)
+    return np.frombuffer(mixed.raw_data, dtype=np.int16).copy(), int(round(lead_ms * rate / 1000))
+
+
+def _pairs(parts: Iterable[Part]) -> Iterator[tuple[Part, Part | None]]:
+    iterator = iter(parts)
+    previous = next(iterator, None)
+    for current in iterator:
+        assert previous is not None
+        yield previous, current
+        previous = current
+    if previous is not None:
+        yield previous, None
+
+
+def assemble(
+    parts: Iterable[Part],
+    out_wav: Path,
+    rate: int,
+    pauses: Pauses | None = None,
+    music: Music | None = None,
+) -> Timeline:
+    """Write the episode to ``out_wav`` (16-bit mono at ``rate``) and say where each part is."""
+    pauses = pauses or Pauses()
+    cues: list[Cue] = []
+    written = 0
+    music_samples = load_music(music, rate) if music is not None else None
+    music_seconds = 0.0
+
+    with wave.open(str(out_wav), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+
+        def write(samples: np.ndarray) -> None:
+            nonlocal written
+            wav.writeframes(samples.astype("<i2").tobytes())
+            written += len(samples)
+
+        write(_silence(pauses.lead, rate))
+        if music_samples is not None and music.mode != "under":
+            write(music_samples)
+            write(_silence(300, rate))
+            music_seconds = written / rate
+
+        held: list[np.ndarray] = []  # intro speech, held while a bed goes under it
+        held_start = written
+        under = music_samples is not None and music is not None and music.mode == "under"
+        for part, following in _pairs(parts):
+            gap = _silence(gap_after(part, following, pauses), rate)
+            if under and part.kind == "intro":
+                offset = sum(len(h) for h in held)
+                cues.append(Cue(offset, offset + len(part.samples)))  # relative; fixed below
+                held += [part.samples, gap]
+                if following is not None and following.kind == "intro":
+                    continue
+                mixed, lead = _under(music_samples, np.concatenate(held), rate, music.duck_db)
+                base = held_start + lead
+                cues[:] = [Cue((base + c.start) / rate, (base + c.end) / rate) for c in cues]
+                write(mixed)
+                held = []
+                under = False
+                continue
+            start = written
+            write(part.samples)
+            cues.append(Cue(start / rate, written / rate))
+            write(gap)
+    return Timeline(cues=tuple(cues), duration=written / rate, sample_rate=rate, music_seconds=music_seconds)

@@ -1,0 +1,352 @@
+"""Articles in: HTML, Markdown, plain text and JSON files, or standard input.
+
+Every reader returns an :class:`Article`: metadata plus the body as blocks of
+paragraphs and headings, as written. Turning the blocks into speech is the
+``voices`` package's job.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from voices.script import Block
+
+from .errors import ArticleError
+
+#: Formats by file suffix.
+SUFFIXES = {
+    ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+    ".txt": "text", ".text": "text", ".json": "json",
+}  # fmt: skip
+
+#: Articles larger than this are refused rather than read.
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, as written."""
+
+    title: str
+    """The headline."""
+    blocks: tuple[Block, ...]
+    """The body: paragraphs and headings, in order."""
+    author: str = ""
+    """The byline's names."""
+    published: datetime | None = None
+    """When it was published (timezone-aware, UTC)."""
+    url: str = ""
+    """The article's canonical address."""
+    summary: str = ""
+    """A standfirst or description."""
+    categories: tuple[str, ...] = field(default_factory=tuple)
+    """Sections or tags."""
+    image: str = ""
+    """Lead image address."""
+    language: str = ""
+    """Language code if the source says it (e.g. ``en``)."""
+    source: str = ""
+    """Where it was read from: a path, or ``-`` for standard input."""
+
+    @property
+    def key(self) -> str:
+        """What identifies the article across rebuilds: its URL, else its slugged title."""
+        return self.url or "title:" + slugify(self.title)
+
+    @property
+    def slug(self) -> str:
+        """A short ASCII name for its files."""
+        return slugify(self.title)
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """ASCII, lower case, hyphens: safe in a URL and a file name."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "episode"
+
+
+def parse_datetime(value: Any, where: str = "published") -> datetime | None:
+    """An ISO 8601 date or datetime as a UTC-aware datetime (naive ones are taken as UTC)."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ArticleError(f"{where} must be an ISO 8601 date, not {value!r}")
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ArticleError(f"{where} is not an ISO 8601 date: {value!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _decode(data: bytes, name: str) -> str:
+    if b"\0" in data[:8192]:
+        raise ArticleError(f"{name} is not a text file")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _paragraph_blocks(text: str) -> list[Block]:
+    """Paragraphs separated by blank lines; lines inside one paragraph are joined."""
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        if lines:
+            blocks.append(Block("paragraph", " ".join(lines)))
+    return blocks
+
+
+def read_text(text: str, source: str = "") -> Article:
+    """Plain text: the first non-empty line is the title, paragraphs are separated by blank lines."""
+    lines = text.strip().splitlines()
+    if not lines:
+        raise ArticleError(f"{source or 'article'} is empty")
+    title = lines[0].strip()
+    return Article(title=title, blocks=tuple(_paragraph_blocks("\n".join(lines[1:]))), source=source)
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _md_inline(text: str) -> str:
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    return text.strip()
+
+
+def read_markdown(text: str, source: str = "") -> Article:
+    """Markdown: optional ``---`` front matter, ``#`` title, ``##`` headings, paragraphs and lists."""
+    meta: dict[str, str] = {}
+    front = re.match(r"\A---\s*\n(.*?)\n---\s*\n", text, re.S)
+    if front:
+        for line in front.group(1).splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                meta[key.strip().lower()] = value.strip().strip("\"'")
+        text = text[front.end() :]
+    title = meta.get("title", "")
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(Block("paragraph", _md_inline(" ".join(paragraph))))
+            paragraph.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        heading = re.match(r"(#{1,6})\s+(.*?)\s*#*$", line)
+        if heading:
+            flush()
+            if len(heading.group(1)) == 1 and not title:
+                title = _md_inline(heading.group(2))
+            else:
+                blocks.append(Block("heading", _md_inline(heading.group(2))))
+        elif not line:
+            flush()
+        elif re.match(r"([-*+]|\d+[.)])\s+", line):
+            flush()
+            paragraph.append(re.sub(r"^([-*+]|\d+[.)])\s+", "", line))
+            flush()
+        elif line.startswith(">"):
+            paragraph.append(line.lstrip("> "))
+        elif not re.fullmatch(r"[-*_=]{3,}", line):
+            if not title and not blocks and not paragraph:
+                title = _md_inline(line)
+            else:
+                paragraph.append(line)
+    flush()
+    if not title:
+        raise ArticleError(f"{source or 'article'} is empty")
+    return Article(
+        title=title,
+        blocks=tuple(blocks),
+        author=meta.get("author", ""),
+        published=parse_datetime(meta.get("date") or meta.get("published") or None),
+        url=meta.get("url", ""),
+        summary=meta.get("summary", "") or meta.get("description", ""),
+        source=source,
+    )
+
+
+def read_html(html: str, source: str = "") -> Article:
+    """HTML: the main text extracted with trafilatura; headings stay headings."""
+    import trafilatura
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        page = lxml_html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        raise ArticleError(f"{source or 'article'} is not readable HTML") from None
+    extracted = trafilatura.extract(
+        html,
+        output_format="xml",
+        include_formatting=True,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+    )
+    if not extracted:
+        raise ArticleError(f"{source or 'article'} has no article text")
+    doc = etree.fromstring(extracted.encode("utf-8"))
+
+    def meta(*names: str) -> str:
+        for name in names:
+            for attribute in ("property", "name", "itemprop"):
+                found = page.xpath(f"//meta[@{attribute}=$n]/@content", n=name)
+                if found and found[0].strip():
+                    return str(found[0]).strip()
+        return ""
+
+    title = meta("og:title") or doc.get("title") or ""
+    blocks: list[Block] = []
+    main = doc.find("main")
+    for element in main.iter("p", "head", "item", "quote") if main is not None else []:
+        if element.tag == "quote" and element.find("p") is not None:
+            continue  # its paragraphs come on their own
+        text = " ".join("".join(element.itertext()).split())
+        if not text:
+            continue
+        if element.tag == "head":
+            if text == title or not title and not blocks:
+                title = title or text
+                continue
+            blocks.append(Block("heading", text))
+        else:
+            blocks.append(Block("paragraph", text))
+    if not title:
+        title = " ".join("".join(page.xpath("//title//text()")).split())
+    published = meta("article:published_time", "datePublished", "date", "pubdate") or doc.get("date")
+    try:
+        when = parse_datetime(published)
+    except ArticleError:
+        when = parse_datetime(doc.get("date"))
+    canonical = page.xpath("//link[@rel='canonical']/@href")
+    categories = [c.strip() for c in (doc.get("categories") or "").split(",") if c.strip()]
+    categories += [t for t in page.xpath("//meta[@property='article:tag']/@content") if t not in categories]
+    return Article(
+        title=title,
+        blocks=tuple(blocks),
+        author=doc.get("author") or meta("author"),
+        published=when,
+        url=meta("og:url") or (str(canonical[0]) if canonical else "") or doc.get("url") or "",
+        summary=meta("og:description", "description") or doc.get("description") or "",
+        categories=tuple(categories),
+        image=meta("og:image"),
+        language=(page.get("lang") or "").strip(),
+        source=source,
+    )
+
+
+def _string(data: dict[str, Any], key: str, source: str) -> str:
+    value = data.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ArticleError(f"{source}: field {key!r} must be a string")
+    return value.strip()
+
+
+def read_json(text: str, source: str = "") -> Article:
+    """A JSON object: title, author, published, url, body or html, summary, categories, image."""
+    name = source or "article"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ArticleError(f"{name} is not valid JSON: {error}") from None
+    return article_from_dict(data, name)
+
+
+def article_from_dict(data: Any, source: str) -> Article:
+    """An :class:`Article` from a decoded JSON object (also one line of a JSONL manifest)."""
+    if not isinstance(data, dict):
+        raise ArticleError(f"{source}: expected a JSON object with 'title' and 'body' or 'html'")
+    html = _string(data, "html", source)
+    body = _string(data, "body", source)
+    if html:
+        base = read_html(html, source)
+    elif body:
+        base = Article(title="", blocks=tuple(_paragraph_blocks(body)), source=source)
+    else:
+        raise ArticleError(f"{source}: needs a 'body' or an 'html' field")
+    categories = data.get("categories") or []
+    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+        raise ArticleError(f"{source}: field 'categories' must be a list of strings")
+    title = _string(data, "title", source) or base.title
+    if not title:
+        raise ArticleError(f"{source}: field 'title' is missing")
+    return Article(
+        title=title,
+        blocks=base.blocks,
+        author=_string(data, "author", source) or base.author,
+        published=parse_datetime(data.get("published"), f"{source}: field 'published'")
+        or base.published,
+        url=_string(data, "url", source) or base.url,
+        summary=_string(data, "summary", source) or base.summary,
+        categories=tuple(categories) or base.categories,
+        image=_string(data, "image", source) or base.image,
+        language=_string(data, "language", source) or base.language,
+        source=source,
+    )
+
+
+_READERS = {"html": read_html, "markdown": read_markdown, "text": read_text, "json": read_json}
+
+
+def sniff(text: str) -> str:
+    """Guess the format of text with no file name."""
+    start = text.lstrip()[:200].lower()
+    if start.startswith("{"):
+        return "json"
+    if start.startswith(("<!doctype", "<html", "<")):
+        return "html"
+    if start.startswith(("#", "---")):
+        return "markdown"
+    return "text"
+
+
+def read_article(source: str | Path, stdin: bytes | None = None) -> Article:
+    """Read the article at ``source`` (``-`` for ``stdin``), by its suffix or its content."""
+    name = str(source)
+    if name == "-":
+        data = stdin if stdin is not None else b""
+        kind = None
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise ArticleError(f"article not found: {name}")
+        if not path.is_file():
+            raise ArticleError(f"not a file: {name}")
+        try:
+            if path.stat().st_size > MAX_ARTICLE_BYTES:
+                raise ArticleError(f"{name} is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB")
+            data = path.read_bytes()
+        except OSError as error:
+            raise ArticleError(f"cannot read {name}: {error.strerror or error}") from None
+        kind = SUFFIXES.get(path.suffix.lower())
+    if not data.strip():
+        raise ArticleError(f"{'standard input' if name == '-' else name} is empty")
+    text = _decode(data, name)
+    article = _READERS[kind or sniff(text)](text, name)
+    if not article.title.strip():
+        raise ArticleError(f"{name} has no title")
+    if not any(block.kind == "paragraph" for block in article.blocks):
+        raise ArticleError(f"{name} has no article text")
+    return article

@@ -1,0 +1,99 @@
+"""Show artwork: check the configured image, or generate a default one."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+
+MIN_SIDE, MAX_SIDE = 1400, 3000
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """A square cover image."""
+
+    data: bytes
+    mime: str
+    """``image/png`` or ``image/jpeg``."""
+    width: int
+    height: int
+
+    @property
+    def suffix(self) -> str:
+        """File suffix for its type."""
+        return ".png" if self.mime == "image/png" else ".jpg"
+
+
+def _png(width: int, height: int, rgb: bytes) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    raw = b"".join(b"\0" + rgb[y * width * 3 : (y + 1) * width * 3] for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def default_artwork(side: int = 1400) -> Artwork:
+    """A generated square PNG: a deep blue field with a sound-wave of bars."""
+    import numpy as np
+
+    y, x = np.mgrid[0:side, 0:side].astype(np.float32) / side
+    image = np.empty((side, side, 3), dtype=np.float32)
+    image[..., 0] = 18 + 30 * (1 - y)
+    image[..., 1] = 38 + 50 * (1 - y)
+    image[..., 2] = 84 + 80 * (1 - y)
+    bars = 23
+    for i in range(bars):
+        centre = 0.14 + 0.72 * (i + 0.5) / bars
+        height = 0.08 + 0.32 * abs(np.sin(i * 0.9)) * (1 - abs(centre - 0.5) * 1.2)
+        mask = (abs(x - centre) < 0.25 / bars) & (abs(y - 0.5) < height / 2)
+        image[mask] = (240, 196, 92)
+    rgb = np.clip(image, 0, 255).astype(np.uint8).tobytes()
+    return Artwork(_png(side, side, rgb), "image/png", side, side)
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int, int]:
+    index = 2
+    while index + 9 < len(data):
+        if data[index] != 0xFF:
+            index += 1
+            continue
+        marker = data[index + 1]
+        length = struct.unpack(">H", data[index + 2 : index + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2):
+            height, width = struct.unpack(">HH", data[index + 5 : index + 9])
+            return width, height, data[index + 9]
+        index += 2 + length
+    raise ValueError("no JPEG frame header")
+
+
+def load_artwork(path: Path) -> Artwork:
+    """Read and check a configured cover: square RGB PNG or JPEG, 1400–3000 px."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"show.artwork: cannot read {path}: {error.strerror or error}") from None
+    try:
+        if data.startswith(b"\x89PNG\r\n\x1a\n"):
+            width, height, _, colour = struct.unpack(">IIBB", data[16:26])
+            mime = "image/png"
+            if colour != 2:
+                raise ConfigError(f"show.artwork {path}: must be RGB without alpha")
+        elif data.startswith(b"\xff\xd8"):
+            width, height, components = _jpeg_size(data)
+            mime = "image/jpeg"
+            if components != 3:
+                raise ConfigError(f"show.artwork {path}: must be an RGB JPEG")
+        else:
+            raise ConfigError(f"show.artwork {path}: must be a PNG or JPEG image")
+    except (struct.error, ValueError):
+        raise ConfigError(f"show.artwork {path}: not a readable image") from None
+    if width != height or not MIN_SIDE <= width <= MAX_SIDE:
+        raise ConfigError(
+            f"show.artwork {path}: must be square, {MIN_SIDE}–{MAX_SIDE} px (is {width}×{height})"
+        )
+    return Artwork(data, mime, width, height)

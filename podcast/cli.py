@@ -1,0 +1,213 @@
+"""The command line: thin commands over the library, errors as one line and an exit code."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from audio.errors import AudioError
+from voices.errors import VoiceError
+
+from .errors import PodcastError
+from .settings import DEFAULT_CONFIG_NAME, Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Context:
+    """Global options, kept until a command needs the settings."""
+
+    config: Path | None
+    verbosity: int
+    quiet: bool
+
+    def settings(self, **overrides: Any) -> Settings:
+        """Resolve the settings once, with the command's own flags on top."""
+        return load_settings(self.config, **overrides)
+
+
+def _fail(message: str) -> click.ClickException:
+    return click.ClickException(" ".join(str(message).split()))
+
+
+def friendly_errors(function: F) -> F:
+    """Turn the library's exceptions into one-line errors with exit status 1."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except (PodcastError, VoiceError, AudioError) as error:
+            raise _fail(str(error)) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted; nothing published was changed.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="audio-edition")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="AUDIO_EDITION_CONFIG",
+    help=f"Settings file (default: ./{DEFAULT_CONFIG_NAME} if it exists).",
+)
+@click.option("-v", "--verbose", count=True, help="Say more: -v for steps, -vv for debug.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final paths.")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, verbose: int, quiet: bool) -> None:
+    """Turn news articles into their AI-assisted audio edition.
+
+    Reads an article, speaks it with a local piper voice, masters and tags an
+    MP3, and publishes it in a podcast feed and a web page.
+    """
+    level = logging.WARNING
+    if quiet:
+        level = logging.ERROR
+    elif verbose == 1:
+        level = logging.INFO
+    elif verbose >= 2:
+        level = logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    ctx.obj = Context(config=config, verbosity=verbose, quiet=quiet)
+
+
+def _stdin_bytes(source: str) -> bytes | None:
+    return click.get_binary_stream("stdin").read() if source == "-" else None
+
+
+@contextmanager
+def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal; nothing otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+    try:
+
+        def update(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = click.progressbar(length=total, label=label, file=sys.stderr)
+                bar.__enter__()
+            bar.update(done - bar.pos)
+
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True)
+@click.option("--site", type=click.Path(file_okay=False, path_type=Path), envvar="AUDIO_EDITION_SITE",
+              help="Folder the site is written to (default: ./site).")
+@click.option("--voice", help="Voice to read with (see `audio-edition voices`).")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
+@click.pass_obj
+@friendly_errors
+def build(obj: Context, articles: tuple[str, ...], site: Path | None, voice: str | None, force: bool) -> None:
+    """Build ARTICLE... into episodes and publish the feed and the site.
+
+    ARTICLE is an .html, .md, .txt or .json file, or - for standard input.
+    Prints the paths of the feed, each MP3 and the page.
+    """
+    from .articles import read_article
+    from .build import build_article, make_synthesizer
+    from .publish import FEED_FILE, INDEX_FILE, show_artwork
+    from .store import Store
+
+    settings = obj.settings(site=site, voice=voice)
+    loaded = [read_article(source, _stdin_bytes(source)) for source in articles]
+    synth = make_synthesizer(settings)
+    artwork = show_artwork(settings)
+    with Store(settings.store_path) as store:
+        for article in loaded:
+            label = f"Reading {article.title[:40]}"
+            with _progress(not obj.quiet, label) as progress:
+                result = build_article(article, settings, store, artwork, synth=synth, progress=progress, force=force)
+            if not obj.quiet:
+                if result.skipped:
+                    click.echo(f"Unchanged: {article.title} (use --force to rebuild)", err=True)
+                else:
+                    loud = result.loudness
+                    click.echo(
+                        f"Built: {article.title} — {result.episode.duration:.1f} s of audio, "
+                        f"{result.sentences} sentences ({result.synthesized} synthesised), "
+                        f"{loud.output_lufs:.1f} LUFS, {loud.output_true_peak:.1f} dBTP, "
+                        f"{result.episode.audio_bytes / 1024:.0f} KiB in {result.seconds:.1f} s"
+                        if loud else f"Built: {article.title}",
+                        err=True,
+                    )
+            click.echo(f"mp3:  {result.audio_path}")
+    click.echo(f"feed: {settings.site / FEED_FILE}")
+    click.echo(f"page: {settings.site / INDEX_FILE}")
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print paragraphs and sentences as JSON.")
+@click.pass_obj
+@friendly_errors
+def script(obj: Context, article: str, as_json: bool) -> None:
+    """Print the spoken script of ARTICLE: what the voice says.
+
+    One sentence per line, a blank line between paragraphs, the intro first;
+    exactly the sentences `build` hands to the voice.
+    """
+    from .articles import read_article
+    from .scripting import article_script
+
+    settings = obj.settings()
+    result = article_script(read_article(article, _stdin_bytes(article)), settings)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.to_text(), nl=False)
+
+
+@cli.command()
+@click.pass_obj
+@friendly_errors
+def voices(obj: Context) -> None:
+    """List the voices: name, language, sample rate and where each comes from."""
+    from voices.catalogue import list_voices
+
+    settings = obj.settings()
+    found = list_voices(settings.voices_folder)
+    width = max((len(v.name) for v in found), default=4)
+    click.echo(f"{'NAME':<{width}}  LANGUAGE  RATE   SOURCE")
+    for voice in found:
+        mark = "*" if voice.name == settings.voice.name else " "
+        click.echo(f"{voice.name:<{width}}  {voice.language:<8}  {voice.sample_rate:<5}  {voice.source}{mark}")
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@friendly_errors
+def init(path: Path | None, force: bool) -> None:
+    """Write a commented settings file (default: ./edition.toml)."""
+    target = path or Path(DEFAULT_CONFIG_NAME)
+    if target.exists() and not force:
+        raise _fail(f"{target} already exists (use --force to overwrite)")
+    target.write_text(files("podcast").joinpath("templates/edition.toml").read_text("utf-8"), "utf-8")
+    click.echo(f"Wrote {target}")
+
+
+def main() -> None:
+    """Console-script entry point; exit codes are :class:`~podcast.errors.ExitStatus`."""
+    cli(prog_name="audio-edition")

@@ -1,0 +1,44 @@
+"""From article to spoken script: the intro and outro templates around the article's blocks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from voices.script import Script, make_script
+
+from .articles import Article
+from .errors import ConfigError
+from .settings import Settings
+
+
+def _render(template: str, variables: dict[str, Any], name: str) -> list[str]:
+    import jinja2
+
+    # Spoken text is not markup: nothing to escape, but a missing variable must fail.
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    try:
+        text = environment.from_string(template).render(**variables)
+    except jinja2.TemplateError as error:
+        raise ConfigError(f"intro.{name} template: {error}") from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def template_variables(article: Article, settings: Settings) -> dict[str, Any]:
+    """What the intro and outro templates can use."""
+    published: datetime | None = article.published
+    return {
+        "title": article.title,
+        "author": article.author,
+        "show": settings.show.title,
+        "url": article.url,
+        "date": published.strftime("%B %-d, %Y") if published else "",
+    }
+
+
+def article_script(article: Article, settings: Settings) -> Script:
+    """The script the voice reads for ``article``: intro, the article, outro."""
+    variables = template_variables(article, settings)
+    intro = _render(settings.intro.template, variables, "template")
+    outro = _render(settings.intro.outro, variables, "outro") if settings.intro.outro else []
+    return make_script(article.blocks, intro=intro, outro=outro, language=article.language or "en")

@@ -1,0 +1,266 @@
+"""Settings, resolved once: command-line flag > environment variable > edition.toml > default.
+
+Everything the application needs is in one :class:`Settings` value that is
+passed in, never read from module globals. ``edition.toml`` has the sections
+``[show]``, ``[voice]``, ``[audio]``, ``[intro]`` and ``[paths]``;
+``audio-edition init`` writes a commented one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+#: The config file looked for in the working folder when ``--config`` is not given.
+DEFAULT_CONFIG_NAME = "edition.toml"
+
+#: Environment variables, each the same as its flag.
+ENV_CONFIG = "AUDIO_EDITION_CONFIG"
+ENV_SITE = "AUDIO_EDITION_SITE"
+ENV_STATE = "AUDIO_EDITION_STATE"
+ENV_VOICE = "AUDIO_EDITION_VOICE"
+
+DEFAULT_INTRO = """\
+This audio is created with AI assistance.
+{{ title }}
+{% if author %}By {{ author }}.{% endif %}"""
+DEFAULT_OUTRO = "You have been listening to {{ show }}."
+
+
+@dataclass(frozen=True)
+class ShowSettings:
+    """The podcast channel: what podcast apps show about the feed."""
+
+    title: str = "The Audio Edition"
+    """The show's name (channel title, ID3 album)."""
+    description: str = "Articles from our newsroom, read aloud with AI assistance."
+    """The channel description (at most 4000 bytes)."""
+    author: str = "The Newsroom"
+    """Who publishes the show (``itunes:author``)."""
+    email: str = ""
+    """Owner e-mail for ``itunes:owner`` (optional)."""
+    language: str = "en-us"
+    """ISO 639 language code, with region if wanted."""
+    category: str = "News"
+    """A top-level Apple Podcasts category."""
+    subcategory: str = "Daily News"
+    """An Apple Podcasts subcategory of ``category`` (empty for none)."""
+    explicit: bool = False
+    """Whether episodes contain explicit content."""
+    base_url: str = "http://127.0.0.1:8000/"
+    """Where the site is published; enclosure and feed URLs start with it."""
+    link: str = ""
+    """The newsroom's website (channel ``link``); defaults to ``base_url``."""
+    artwork: str = ""
+    """Square PNG or JPEG, 1400–3000 px; empty for a generated one."""
+    copyright: str = ""
+    """Copyright line; empty for "© YEAR author"."""
+    disclosure: str = "This audio is created with AI assistance."
+    """Written into every MP3 (ID3 COMM), the feed and the pages."""
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """Which piper voice speaks, and how."""
+
+    name: str = "en_US-joe-medium"
+    """A voice from ``audio-edition voices``."""
+    folder: str = "voices"
+    """Folder of extra piper voices (``NAME.onnx`` + ``NAME.onnx.json``)."""
+    length_scale: float = 1.0
+    """Speaking rate: above 1 is slower."""
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """Pauses, intro music, loudness and encoding."""
+
+    bitrate: int = 64
+    """Constant MP3 bitrate in kbit/s."""
+    sample_rate: int = 44100
+    """MP3 sample rate, the same for every episode."""
+    loudness: float = -16.0
+    """Integrated loudness target in LUFS."""
+    true_peak: float = -1.0
+    """True-peak ceiling in dBTP."""
+    intro_music: str = "chime"
+    """``chime`` (generated), empty for none, or a music file."""
+    intro_music_mode: str = "before"
+    """``before`` the first words, or ``under`` them (ducked)."""
+    sentence_pause: int = 350
+    """Milliseconds after a sentence."""
+    paragraph_pause: int = 750
+    """Milliseconds after a paragraph."""
+    heading_pause: int = 1000
+    """Milliseconds before and after a heading."""
+    intro_pause: int = 900
+    """Milliseconds between the intro and the article."""
+
+
+@dataclass(frozen=True)
+class IntroSettings:
+    """What is said before and after the article (jinja2 templates)."""
+
+    template: str = DEFAULT_INTRO
+    """Intro; each line is said as its own paragraph. Variables: title, author, show, date, url."""
+    outro: str = DEFAULT_OUTRO
+    """Outro line, same variables; empty for none."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the application needs, resolved once."""
+
+    show: ShowSettings = field(default_factory=ShowSettings)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    intro: IntroSettings = field(default_factory=IntroSettings)
+    site: Path = Path("site")
+    """Where the published site is written."""
+    state: Path = Path(".audio-edition")
+    """Working state (episode store, caches); never inside the site."""
+    root: Path = Path(".")
+    """Folder relative paths in the config are resolved against."""
+    config_file: Path | None = None
+    """The config file that was read, if any."""
+
+    def resolve(self, value: str | Path) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else self.root / path
+
+    @property
+    def voices_folder(self) -> Path:
+        """The extra voices folder, resolved."""
+        return self.resolve(self.voice.folder)
+
+    @property
+    def store_path(self) -> Path:
+        """The SQLite episode store."""
+        return self.state / "episodes.db"
+
+    @property
+    def cache_folder(self) -> Path:
+        """The sentence cache."""
+        return self.state / "cache"
+
+
+_SECTIONS: dict[str, type] = {
+    "show": ShowSettings,
+    "voice": VoiceSettings,
+    "audio": AudioSettings,
+    "intro": IntroSettings,
+}
+
+
+def _section(name: str, cls: type, data: Any, where: str) -> Any:
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where}: [{name}] must be a table")
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(
+                f"{where}: unknown setting {name}.{key} (known: {', '.join(sorted(known))})"
+            )
+        expected = type(getattr(cls(), key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(
+                f"{where}: {name}.{key} must be {expected.__name__}, not {type(value).__name__}"
+            )
+        values[key] = value
+    return cls(**values)
+
+
+def _check(settings: Settings, where: str) -> None:
+    audio = settings.audio
+    if audio.intro_music_mode not in ("before", "under"):
+        raise ConfigError(f"{where}: audio.intro_music_mode must be 'before' or 'under'")
+    if not 8 <= audio.bitrate <= 320:
+        raise ConfigError(f"{where}: audio.bitrate must be between 8 and 320 kbit/s")
+    if audio.sample_rate not in (22050, 24000, 32000, 44100, 48000):
+        raise ConfigError(f"{where}: audio.sample_rate must be 22050, 24000, 32000, 44100 or 48000")
+    for name in ("sentence_pause", "paragraph_pause", "heading_pause", "intro_pause"):
+        if not 0 <= getattr(audio, name) <= 10000:
+            raise ConfigError(f"{where}: audio.{name} must be between 0 and 10000 ms")
+    if not 0.5 <= settings.voice.length_scale <= 2.0:
+        raise ConfigError(f"{where}: voice.length_scale must be between 0.5 and 2.0")
+    if not settings.show.base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: show.base_url must start with http:// or https://")
+
+
+def load_settings(
+    config: Path | None = None,
+    *,
+    site: Path | None = None,
+    state: Path | None = None,
+    voice: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Resolve settings: arguments (flags) > environment > config file > defaults.
+
+    Without ``config`` (or ``$AUDIO_EDITION_CONFIG``), ``edition.toml`` in the
+    working folder is read if it exists.
+    """
+    env = os.environ if environ is None else environ
+    cwd = cwd or Path.cwd()
+    explicit = config or (Path(env[ENV_CONFIG]) if env.get(ENV_CONFIG) else None)
+    path = explicit or (cwd / DEFAULT_CONFIG_NAME)
+    data: dict[str, Any] = {}
+    config_file: Path | None = None
+    if path.is_file():
+        config_file = path
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: {error}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{path}: cannot read: {error}") from None
+    elif explicit is not None:
+        raise ConfigError(f"config file not found: {path}")
+    where = str(path)
+    unknown = set(data) - set(_SECTIONS) - {"paths"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown section [{sorted(unknown)[0]}]")
+    sections = {name: _section(name, cls, data.get(name, {}), where) for name, cls in _SECTIONS.items()}
+    paths = data.get("paths", {})
+    if not isinstance(paths, Mapping) or set(paths) - {"site", "state"}:
+        raise ConfigError(f"{where}: [paths] takes only 'site' and 'state'")
+    root = (config_file.parent if config_file else cwd).resolve()
+
+    def pick(flag: Path | None, env_name: str, key: str, default: str) -> Path:
+        if flag is not None:
+            return flag
+        if env.get(env_name):
+            return Path(env[env_name])
+        value = paths.get(key, default)
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: paths.{key} must be str")
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else root / path
+
+    voice_name = voice or env.get(ENV_VOICE) or None
+    if voice_name:
+        sections["voice"] = dataclasses.replace(sections["voice"], name=voice_name)
+    settings = Settings(
+        **sections,
+        site=pick(site, ENV_SITE, "site", "site"),
+        state=pick(state, ENV_STATE, "state", ".audio-edition"),
+        root=root,
+        config_file=config_file,
+    )
+    _check(settings, where)
+    site_abs, state_abs = settings.site.resolve(), settings.state.resolve()
+    if state_abs == site_abs or site_abs in state_abs.parents:
+        raise ConfigError(f"{where}: the state folder {settings.state} must not be inside the site")
+    return settings

@@ -1,0 +1,207 @@
+"""The episode store: one SQLite file in the working folder, with named migrations.
+
+Each migration runs inside a transaction and is recorded in the ``migrations``
+table, so an interrupted upgrade leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+
+#: Namespace for episode guids: uuid5(EPISODE_NAMESPACE, article key).
+EPISODE_NAMESPACE = uuid.UUID("6c0f3d2e-7a53-5b8e-9a51-2f4c1d0e9b77")
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A published episode, as the store keeps it."""
+
+    key: str
+    """The article's identity (its URL or slugged title)."""
+    guid: str
+    """Feed guid; assigned once, never changes."""
+    slug: str
+    """ASCII name used in file names."""
+    title: str
+    published: datetime
+    """Publication time (UTC-aware)."""
+    audio: str
+    """MP3 path relative to the site."""
+    audio_bytes: int
+    """Exact size of the MP3."""
+    duration: float
+    """Seconds."""
+    transcript: str
+    """WebVTT path relative to the site."""
+    chapters: str
+    """Chapters JSON path relative to the site."""
+    voice: str
+    """The voice that read it."""
+    fingerprint: str
+    """Hash of everything that decides the audio; unchanged means nothing to rebuild."""
+    author: str = ""
+    summary: str = ""
+    url: str = ""
+    categories: tuple[str, ...] = field(default_factory=tuple)
+    created: datetime | None = None
+    updated: datetime | None = None
+
+    def to_row(self) -> dict[str, Any]:
+        """The episode as column values."""
+        row = asdict(self)
+        row["categories"] = json.dumps(list(self.categories))
+        for name in ("published", "created", "updated"):
+            value = row[name]
+            row[name] = value.astimezone(UTC).isoformat() if value else None
+        return row
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Episode:
+        """An episode from a row of the ``episodes`` table."""
+        data = {f.name: row[f.name] for f in fields(cls)}
+        data["categories"] = tuple(json.loads(data["categories"] or "[]"))
+        for name in ("published", "created", "updated"):
+            if data[name]:
+                data[name] = datetime.fromisoformat(data[name])
+        return cls(**data)
+
+
+def guid_for(key: str) -> str:
+    """The guid an article with ``key`` gets when it is first published."""
+    return str(uuid.uuid5(EPISODE_NAMESPACE, key))
+
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_episodes",
+        """
+        CREATE TABLE episodes (
+            key TEXT PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            slug TEXT NOT NULL,
+            title TEXT NOT NULL,
+            published TEXT NOT NULL,
+            audio TEXT NOT NULL,
+            audio_bytes INTEGER NOT NULL CHECK (audio_bytes > 0),
+            duration REAL NOT NULL,
+            transcript TEXT NOT NULL,
+            chapters TEXT NOT NULL,
+            voice TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            author TEXT NOT NULL DEFAULT '',
+            summary TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            categories TEXT NOT NULL DEFAULT '[]',
+            created TEXT,
+            updated TEXT
+        );
+        CREATE INDEX episodes_published ON episodes (published);
+        """,
+    ),
+]
+
+
+class Store:
+    """Episodes in an SQLite file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.migrate()
+        except (sqlite3.Error, OSError) as error:
+            raise StoreError(f"cannot open episode store {path}: {error}") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    def applied_migrations(self) -> list[str]:
+        """Names of the migrations applied, in order."""
+        return [r["name"] for r in self.db.execute("SELECT name FROM migrations ORDER BY name")]
+
+    def migrate(self) -> None:
+        """Apply every migration not yet recorded, each in its own transaction."""
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
+        )
+        done = set(self.applied_migrations())
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in filter(str.strip, sql.split(";")):
+                    self.db.execute(statement)
+                self.db.execute(
+                    "INSERT INTO migrations (name, applied) VALUES (?, ?)",
+                    (name, datetime.now(UTC).isoformat()),
+                )
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def get(self, key: str) -> Episode | None:
+        """The episode for the article ``key``, if any."""
+        row = self.db.execute("SELECT * FROM episodes WHERE key = ?", (key,)).fetchone()
+        return Episode.from_row(row) if row else None
+
+    def episodes(self, limit: int | None = None) -> list[Episode]:
+        """Episodes, newest first."""
+        sql = "SELECT * FROM episodes ORDER BY published DESC, key"
+        params: tuple[int, ...] = ()
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (limit,)
+        return [Episode.from_row(r) for r in self.db.execute(sql, params)]
+
+    def __iter__(self) -> Iterator[Episode]:
+        return iter(self.episodes())
+
+    def save(self, episode: Episode) -> Episode:
+        """Insert or replace ``episode``; an existing episode keeps its guid and creation time."""
+        now = datetime.now(UTC)
+        existing = self.get(episode.key)
+        row = episode.to_row()
+        if existing is not None:
+            row["guid"] = existing.guid
+            row["created"] = (existing.created or now).isoformat()
+        else:
+            row["created"] = row["created"] or now.isoformat()
+        row["updated"] = now.isoformat()
+        columns = ", ".join(row)
+        marks = ", ".join(f":{c}" for c in row)
+        try:
+            self.db.execute(f"INSERT OR REPLACE INTO episodes ({columns}) VALUES ({marks})", row)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot save episode {episode.key!r}: {error}") from None
+        saved = self.get(episode.key)
+        assert saved is not None
+        return saved
+
+    def referenced_files(self) -> set[str]:
+        """Every site-relative file an episode points to."""
+        files: set[str] = set()
+        for row in self.db.execute("SELECT audio, transcript, chapters FROM episodes"):
+            files.update((row["audio"], row["transcript"], row["chapters"]))
+        return files

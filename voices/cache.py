@@ -1,0 +1,76 @@
+"""A content-addressed cache of synthesised sentences.
+
+The key covers everything that changes the audio: the voice (name and the
+checksum of its config), the synthesis settings and the spoken text. Entries
+are raw 16-bit mono samples with a checksum in their header, written to a
+temporary file and renamed, so a killed process never leaves half an entry and
+a corrupted entry is detected and regenerated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+_LOGGER = logging.getLogger(__name__)
+_MAGIC = b"AEPCM1"
+
+
+class SentenceCache:
+    """Sentence audio stored under ``folder/ab/abcdef….pcm``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(*parts: str) -> str:
+        """The cache key for the parts that decide the audio."""
+        digest = hashlib.sha256()
+        for part in parts:
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pcm"
+
+    def get(self, key: str) -> np.ndarray | None:
+        """The samples stored under ``key``, or None when absent or corrupt."""
+        path = self._path(key)
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        header = len(_MAGIC) + 32
+        data = blob[header:]
+        if blob[: len(_MAGIC)] != _MAGIC or blob[len(_MAGIC) : header] != hashlib.sha256(
+            data
+        ).digest() or len(data) % 2:
+            _LOGGER.warning("discarding corrupt cache entry %s", path)
+            path.unlink(missing_ok=True)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return np.frombuffer(data, dtype="<i2").copy()
+
+    def put(self, key: str, samples: np.ndarray) -> None:
+        """Store ``samples`` (int16) under ``key`` atomically."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = samples.astype("<i2").tobytes()
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_MAGIC + hashlib.sha256(data).digest() + data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

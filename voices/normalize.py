@@ -1,0 +1,338 @@
+"""English text normalisation: write numbers, money, dates and abbreviations as a newsreader says them.
+
+:func:`normalize` takes one sentence as written and returns it as it is to be
+spoken: no digit and no currency symbol is left for the voice to guess at.
+Rules run in a fixed order, most specific first; each is a regular expression
+with a small function that says the match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from num2words import num2words
+
+MONTHS = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
+    "jun": "June", "jul": "July", "aug": "August", "sep": "September", "sept": "September",
+    "oct": "October", "nov": "November", "dec": "December",
+}  # fmt: skip
+_MONTH_NAMES = "|".join(
+    sorted({m for m in MONTHS.values()} | {k.capitalize() for k in MONTHS}, key=len, reverse=True)
+)
+
+#: Titles said in full before a name.
+TITLES = {
+    "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Dr": "Doctor", "Prof": "Professor",
+    "Gov": "Governor", "Sen": "Senator", "Rep": "Representative", "Gen": "General",
+    "Lt": "Lieutenant", "Col": "Colonel", "Sgt": "Sergeant", "Capt": "Captain",
+    "Adm": "Admiral", "Maj": "Major", "Rev": "Reverend", "Pres": "President", "Hon": "Honorable",
+    "Supt": "Superintendent", "Det": "Detective", "Insp": "Inspector",
+}  # fmt: skip
+#: Abbreviations said in full wherever they stand.
+ABBREVIATIONS = {
+    "Jr.": "Junior", "Sr.": "Senior", "vs.": "versus", "Inc.": "Incorporated",
+    "Corp.": "Corporation", "Ltd.": "Limited", "Bros.": "Brothers", "Dept.": "Department",
+    "approx.": "approximately", "etc.": "et cetera", "Ave.": "Avenue", "Blvd.": "Boulevard",
+    "Mt.": "Mount", "e.g.": "for example", "i.e.": "that is",
+}  # fmt: skip
+#: All-capital words read as words, not spelled out.
+ACRONYMS = frozenset(
+    """NATO NASA UNESCO UNICEF OPEC FIFA ASEAN NAFTA OSCE AIDS COVID SWAT SARS LASER RADAR
+    SCOTUS POTUS FEMA OSHA ISIS UEFA NIMBY PIN GIF JPEG FAQ""".split()
+)
+#: What a currency symbol or code is called: (singular, plural, minor singular, minor plural).
+CURRENCIES = {
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "US$": ("US dollar", "US dollars", "cent", "cents"),
+    "€": ("euro", "euros", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "¥": ("yen", "yen", "sen", "sen"),
+    "₹": ("rupee", "rupees", "paisa", "paise"),
+    "₴": ("hryvnia", "hryvnias", "kopiyka", "kopiykas"),
+    "USD": ("dollar", "dollars", "cent", "cents"),
+    "EUR": ("euro", "euros", "cent", "cents"),
+    "GBP": ("pound", "pounds", "penny", "pence"),
+}  # fmt: skip
+SCALES = {
+    "thousand": "thousand", "k": "thousand", "million": "million", "m": "million",
+    "mn": "million", "billion": "billion", "bn": "billion", "b": "billion",
+    "trillion": "trillion", "tn": "trillion",
+}  # fmt: skip
+UNITS = {
+    "km": "kilometers", "kg": "kilograms", "cm": "centimeters", "mm": "millimeters",
+    "m": "meters", "g": "grams", "mg": "milligrams", "lb": "pounds", "lbs": "pounds",
+    "mi": "miles", "mph": "miles per hour", "km/h": "kilometers per hour", "kph": "kilometers per hour",
+    "ft": "feet", "in": "inches", "oz": "ounces", "l": "liters", "ml": "milliliters",
+    "kW": "kilowatts", "MW": "megawatts", "GW": "gigawatts", "kWh": "kilowatt hours",
+    "GB": "gigabytes", "MB": "megabytes", "TB": "terabytes", "ha": "hectares",
+    "sq km": "square kilometers", "sq mi": "square miles",
+}  # fmt: skip
+_SINGULAR_UNITS = {
+    "kilometers": "kilometer", "kilograms": "kilogram", "centimeters": "centimeter",
+    "millimeters": "millimeter", "meters": "meter", "grams": "gram", "milligrams": "milligram",
+    "pounds": "pound", "miles": "mile", "feet": "foot", "inches": "inch", "ounces": "ounce",
+    "liters": "liter", "milliliters": "milliliter", "kilowatts": "kilowatt", "megawatts": "megawatt",
+    "gigawatts": "gigawatt", "kilowatt hours": "kilowatt hour", "gigabytes": "gigabyte",
+    "megabytes": "megabyte", "terabytes": "terabyte", "hectares": "hectare",
+}  # fmt: skip
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_NOT_REGNAL = frozenset("War Phase Title Chapter Part Act Article Stage Level Section Type Class Bowl Vatican".split())
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+
+
+def _clean_number(text: str) -> str:
+    return text.replace(",", "")
+
+
+def cardinal(number: str | int) -> str:
+    """Say a whole or decimal number: ``"3.25"`` → ``"three point two five"``."""
+    text = _clean_number(str(number))
+    negative = text.startswith("-")
+    text = text.lstrip("-")
+    whole, _, fraction = text.partition(".")
+    words = num2words(int(whole or "0")).replace(",", "")
+    if fraction:
+        words += " point " + " ".join(num2words(int(d)) for d in fraction)
+    return ("minus " + words) if negative else words
+
+
+def ordinal(number: str | int) -> str:
+    """Say an ordinal: ``21`` → ``"twenty-first"``."""
+    return str(num2words(int(_clean_number(str(number))), to="ordinal")).replace(",", "")
+
+
+def year(number: str | int) -> str:
+    """Say a year the way people do: 2024 → "twenty twenty-four", 2005 → "two thousand five"."""
+    value = int(number)
+    if 2000 <= value <= 2009:
+        return "two thousand" + ("" if value == 2000 else " " + num2words(value - 2000))
+    if value % 100 == 0 and value % 1000 != 0 and 1100 <= value <= 1900:
+        return num2words(value // 100) + " hundred"
+    return str(num2words(value, to="year")).replace(",", "")
+
+
+def _say_money(match: re.Match[str]) -> str:
+    symbol = match.group("sym") or match.group("code")
+    amount = _clean_number(match.group("amount"))
+    scale = (match.group("scale") or "").lower()
+    one, many, minor_one, minor_many = CURRENCIES[symbol]
+    if scale:
+        return f"{cardinal(amount)} {SCALES[scale]} {many}"
+    whole, _, cents = amount.partition(".")
+    whole_words = cardinal(whole)
+    unit = one if int(whole) == 1 else many
+    if cents and int(cents.ljust(2, "0")[:2]):
+        cent_value = int(cents.ljust(2, "0")[:2])
+        minor = minor_one if cent_value == 1 else minor_many
+        if int(whole) == 0:
+            return f"{cardinal(cent_value)} {minor}"
+        return f"{whole_words} {unit} and {cardinal(cent_value)} {minor}"
+    return f"{whole_words} {unit}"
+
+
+def _say_percent(match: re.Match[str]) -> str:
+    return f"{cardinal(match.group(1))} percent"
+
+
+def _say_time(match: re.Match[str]) -> str:
+    hour, minute = int(match.group("h")), int(match.group("m"))
+    meridiem = (match.group("ampm") or "").lower().replace(".", "").replace(" ", "")
+    if minute == 0:
+        words = num2words(hour) + ("" if meridiem else " o'clock")
+    elif minute < 10:
+        words = f"{num2words(hour)} oh {num2words(minute)}"
+    else:
+        words = f"{num2words(hour)} {num2words(minute)}"
+    if meridiem:
+        words += " a m" if meridiem.startswith("a") else " p m"
+    return words + (match.group("trail") or "")
+
+
+def _say_month_day(match: re.Match[str]) -> str:
+    month = MONTHS[match.group("month")[:3].lower()]
+    words = f"{month} {ordinal(match.group('day'))}"
+    if match.group("year"):
+        words += f", {year(match.group('year'))}"
+    return words
+
+
+def _say_day_month(match: re.Match[str]) -> str:
+    month = MONTHS[match.group("month")[:3].lower()]
+    words = f"the {ordinal(match.group('day'))} of {month}"
+    if match.group("year"):
+        words += f" {year(match.group('year'))}"
+    return words
+
+
+def _say_decade(match: re.Match[str]) -> str:
+    digits = match.group(1)
+    if len(digits) == 2:  # '90s
+        base = num2words(int(digits))
+    else:
+        base = year(digits)
+    if base.endswith("y"):
+        return base[:-1] + "ies"
+    if base.endswith("thousand"):
+        return base + "s"
+    return base + "s"
+
+
+def _say_range(match: re.Match[str]) -> str:
+    left, right = match.group(1), match.group(2)
+    say = year if (len(left) == 4 and len(right) == 4 and 1000 <= int(left) <= 2100) else cardinal
+    return f"{say(left)} to {say(right)}"
+
+
+def _say_unit(match: re.Match[str]) -> str:
+    number, unit = match.group("n"), match.group("unit")
+    words = UNITS[unit]
+    if _clean_number(number) in ("1", "1.0"):
+        words = _SINGULAR_UNITS.get(words, words)
+    return f"{cardinal(number)} {words}"
+
+
+def _say_temperature(match: re.Match[str]) -> str:
+    scale = {"C": " Celsius", "F": " Fahrenheit"}.get(match.group(2) or "", "")
+    one = match.group(1).lstrip("-") in ("1", "1.0")
+    number = cardinal(match.group(1).replace("\u2212", "-"))
+    return f"{number} degree{'' if one else 's'}{scale}"
+
+
+def _roman_value(numeral: str) -> int:
+    total = 0
+    for i, ch in enumerate(numeral):
+        value = _ROMAN[ch]
+        if i + 1 < len(numeral) and _ROMAN[numeral[i + 1]] > value:
+            total -= value
+        else:
+            total += value
+    return total
+
+
+def _say_regnal(match: re.Match[str]) -> str:
+    name, numeral = match.group(1), match.group(2)
+    value = _roman_value(numeral)
+    if name in _NOT_REGNAL:
+        return f"{name} {num2words(value)}"
+    return f"{name} the {ordinal(value)}"
+
+
+def _say_url(match: re.Match[str]) -> str:
+    url = re.sub(r"^(?:https?://)?(?:www\.)?", "", match.group(0)).rstrip("/")
+    url = url.replace(".", " dot ").replace("/", " slash ").replace("-", " dash ")
+    return " ".join(url.split())
+
+
+def _say_email(match: re.Match[str]) -> str:
+    user, domain = match.group(1), match.group(2)
+    user = user.replace(".", " dot ").replace("_", " underscore ").replace("-", " dash ")
+    return f"{user} at {domain.replace('.', ' dot ')}"
+
+
+def _spell(letters: str) -> str:
+    return " ".join(letters)
+
+
+def _say_initialism(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if word in ACRONYMS:
+        return word.capitalize()
+    if re.fullmatch(r"[A-Z]+", word):
+        return _spell(word)
+    # Letters and digits: G7, F-16, COVID-19
+    parts = re.findall(r"[A-Z]+|\d+", word)
+    return " ".join(
+        cardinal(p) if p.isdigit() else (p.capitalize() if p in ACRONYMS else _spell(p))
+        for p in parts
+    )
+
+
+def _say_dotted(match: re.Match[str]) -> str:
+    return _spell(match.group(0).replace(".", "").upper())
+
+
+_Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str] | str]
+
+_RULES: list[_Rule] = [
+    # Typography first: non-breaking spaces and minus signs.
+    (re.compile("[\u00a0\u2009\u202f]"), " "),
+    (re.compile(r"(?<![\w.])[\u2212](?=\d)"), "-"),
+    (re.compile(r"\be\.g\.", re.I), "for example"),
+    (re.compile(r"\bi\.e\.", re.I), "that is"),
+    # Addresses before anything sees their dots and digits.
+    (re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b"), _say_email),
+    (re.compile(r"\b(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|io|co|uk|ua|eu|info|news)(?:/[\w./-]*)?", re.I), _say_url),
+    # Money, with optional scale word.
+    (re.compile(
+        r"(?:(?P<sym>US\$|[$€£¥₹₴])\s?|\b(?P<code>USD|EUR|GBP)\s)(?P<amount>" + _NUM + r")"
+        r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[mMkKbB])\b)?"
+    ), _say_money),
+    (re.compile(r"(" + _NUM + r")\s?(?:%|per cent\b|percent\b)"), _say_percent),
+    # Temperatures before negative numbers and units.
+    (re.compile(r"([-\u2212]?" + _NUM + r")\s?°\s?([CF])?\b"), _say_temperature),
+    # Times: 8:00, 10:51 PM, 7 a.m.
+    (re.compile(
+        r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?:\s?(?P<ampm>[aApP]\.?\s?[mM]\.?))?(?P<trail>)(?!\d)"
+    ), _say_time),
+    (re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?P<m>)\s?(?P<ampm>[aApP]\.[mM]\.|[aApP][mM]\b)(?P<trail>)"),
+     lambda m: f"{num2words(int(m.group('h')))} {'a m' if m.group('ampm')[0] in 'aA' else 'p m'}"),
+    # Dates: "Jan. 7", "January 7, 2024", "7 January 2024".
+    (re.compile(
+        r"\b(?P<month>" + _MONTH_NAMES + r")\.?\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!:)"
+        r"(?:,?\s(?P<year>1[0-9]{3}|20[0-9]{2})\b)?"
+    ), _say_month_day),
+    (re.compile(
+        r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s(?P<month>" + _MONTH_NAMES + r")\.?"
+        r"(?:,?\s(?P<year>1[0-9]{3}|20[0-9]{2})\b)?"
+    ), _say_day_month),
+    # Decades: 1990s, the '90s.
+    (re.compile(r"\b(1[0-9]{2}0|20[0-9]0)'?s\b"), _say_decade),
+    (re.compile(r"['\u2019]([0-9]0)s\b"), _say_decade),
+    # Ordinals: 1st, 22nd.
+    (re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"), lambda m: ordinal(m.group(1))),
+    # Number sign: No. 10.
+    (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
+    (re.compile(r"#(?=\d)"), "number "),
+    # Units after numbers.
+    (re.compile(
+        r"(?P<n>" + _NUM + r")\s?(?P<unit>"
+        + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+        + r")(?![\w/])"
+    ), _say_unit),
+    # Ranges, scores and votes: 52-48, 2010–2015.
+    (re.compile(r"(?<![\w.-])(\d+)\s?[-\u2013]\s?(\d+)(?!\w|\.\d|-\d)"), _say_range),
+    # Regnal numbers: Charles III; but World War II.
+    (re.compile(r"\b([A-Z][a-z]+) ((?:X{0,3})(?:IX|IV|V?I{0,3}))\b(?<! )(?<=[IVX])"), _say_regnal),
+    # Titles before names; St. as Saint before a name, Street after one.
+    (re.compile(r"\b(" + "|".join(TITLES) + r")\.?(?=\s+[A-Z])"), lambda m: TITLES[m.group(1)]),
+    (re.compile(r"\bSt\.?(?=\s+[A-Z])"), "Saint"),
+    (re.compile(r"(?<=[a-z] )St\b\.?"),
+     lambda m: "Street." if m.group().endswith(".") and m.end() == len(m.string) else "Street"),
+    (re.compile("|".join(re.escape(k) + (r"(?=\s|$)" if k.endswith(".") else r"\b") for k in ABBREVIATIONS)),
+     lambda m: ABBREVIATIONS[m.group(0)]),
+    # Years stand alone as four digits.
+    (re.compile(r"(?<![\d,.$])\b(1[1-9]\d{2}|20\d{2})\b(?![\d,]|\.\d)"), lambda m: year(m.group(1))),
+    # Negative numbers.
+    (re.compile(r"(?<![\w.])-(?=\d)"), "minus "),
+    # Initialisms: U.S., EU, G7; acronyms read as words: NATO.
+    (re.compile(r"\b(?:[A-Z]\.){2,}"), _say_dotted),
+    (re.compile(r"\b[A-Z]+(?:-?\d+)?(?:[A-Z]+)?\b(?<=[A-Z0-9])"), lambda m: _say_initialism(m) if len(m.group(0)) >= 2 and not m.group(0).isdigit() else m.group(0)),
+    # Every number left.
+    (re.compile(_NUM), lambda m: cardinal(m.group(0))),
+    # Symbols a voice would skip or misread.
+    (re.compile(r"\s*&\s*"), " and "),
+    (re.compile(r"\s*\+\s*(?=\w)"), " plus "),
+    (re.compile(r"[$€£¥₹₴#*_|~^<>{}\[\]\\]"), " "),
+]
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` as it is to be spoken: numbers, money, dates and abbreviations in words."""
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r"\d", lambda m: " " + num2words(int(m.group(0))) + " ", text)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    return " ".join(text.split())

@@ -1,0 +1,131 @@
+"""Say sentences with piper, one voice loaded once per process and only when needed."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .cache import SentenceCache
+from .catalogue import VoiceInfo
+from .errors import SynthesisError, VoiceLoadError
+
+if TYPE_CHECKING:
+    from piper import PiperVoice
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SynthesisSettings:
+    """How piper speaks. None keeps the voice's own value."""
+
+    length_scale: float | None = None
+    """Speaking rate: above 1 is slower, below 1 faster."""
+
+    noise_scale: float | None = None
+    """Variation in the generated audio."""
+
+    noise_w_scale: float | None = None
+    """Variation in phoneme durations."""
+
+    speaker_id: int | None = None
+    """Speaker of a multi-speaker voice."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as a plain dict."""
+        return asdict(self)
+
+
+class Synthesizer:
+    """Turns spoken sentences into 16-bit mono samples at the voice's sample rate.
+
+    The piper model loads on the first sentence that is not in the cache, so a
+    build whose sentences are all cached never pays for loading the voice.
+    """
+
+    def __init__(
+        self,
+        voice: VoiceInfo,
+        settings: SynthesisSettings | None = None,
+        cache: SentenceCache | None = None,
+    ) -> None:
+        self.voice = voice
+        self.settings = settings or SynthesisSettings()
+        self.cache = cache
+        self._piper: PiperVoice | None = None
+        self._voice_id = self._identify(voice)
+
+    @staticmethod
+    def _identify(voice: VoiceInfo) -> str:
+        try:
+            config_sum = hashlib.sha256(voice.config.read_bytes()).hexdigest()
+            size = voice.model.stat().st_size
+        except OSError as error:
+            raise VoiceLoadError(f"cannot read voice {voice.name}: {error}") from None
+        return f"{voice.name}:{size}:{config_sum}"
+
+    @property
+    def sample_rate(self) -> int:
+        """Samples per second of everything this synthesizer returns."""
+        return self.voice.sample_rate
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the piper model has been loaded."""
+        return self._piper is not None
+
+    def _load(self) -> PiperVoice:
+        if self._piper is None:
+            _LOGGER.info("loading voice %s from %s", self.voice.name, self.voice.model)
+            try:
+                from piper import PiperVoice
+
+                self._piper = PiperVoice.load(self.voice.model, self.voice.config)
+            except Exception as error:  # onnxruntime raises its own types
+                raise VoiceLoadError(
+                    f"cannot load voice {self.voice.name}: {str(error).splitlines()[0]}"
+                ) from None
+        return self._piper
+
+    def cache_key(self, spoken: str) -> str:
+        """The sentence-cache key for ``spoken`` with this voice and these settings."""
+        settings = ",".join(f"{k}={v}" for k, v in sorted(self.settings.to_dict().items()))
+        return SentenceCache.key(self._voice_id, settings, spoken)
+
+    def synthesize(self, spoken: str) -> np.ndarray:
+        """Samples (int16) for one sentence, from the cache when possible."""
+        key = self.cache_key(spoken) if self.cache is not None else ""
+        if self.cache is not None:
+            cached = self.cache.get(key)
+            if cached is not None:
+                return cached
+        samples = self._run_piper(spoken)
+        if self.cache is not None:
+            self.cache.put(key, samples)
+        return samples
+
+    def _run_piper(self, spoken: str) -> np.ndarray:
+        from piper import SynthesisConfig
+
+        piper = self._load()
+        config = SynthesisConfig(
+            speaker_id=self.settings.speaker_id,
+            length_scale=self.settings.length_scale,
+            noise_scale=self.settings.noise_scale,
+            noise_w_scale=self.settings.noise_w_scale,
+            # Loudness is set on the whole episode; per-sentence peak
+            # normalisation would make the level jump between sentences.
+            normalize_audio=False,
+        )
+        try:
+            chunks = [chunk.audio_float_array for chunk in piper.synthesize(spoken, config)]
+        except Exception as error:  # piper and onnxruntime raise their own types
+            raise SynthesisError(f"piper failed on {spoken[:60]!r}: {error}") from None
+        if not chunks:
+            return np.zeros(0, dtype=np.int16)
+        audio = np.concatenate(chunks)
+        return (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
