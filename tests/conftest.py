@@ -1,0 +1,84 @@
+"""Shared fixtures. The end-to-end site is built once per session, with the real voice and ffmpeg."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: A short but complete article: metadata, a heading, money, a number, a date, a quote, an ampersand.
+SHORT_HTML = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Harbour &amp; ferry plan wins backing | Test Gazette</title>
+<meta property="og:title" content="Harbour &amp; ferry plan wins backing">
+<meta name="author" content="Sam Lee">
+<meta property="article:published_time" content="2026-11-20T08:00:00Z">
+<meta name="description" content="The council backed a $2 million ferry plan.">
+<link rel="canonical" href="https://gazette.example.org/harbour-ferry">
+</head><body><article>
+<h1>Harbour &amp; ferry plan wins backing</h1>
+<p>The council backed a $2 million ferry plan on Jan. 7. The vote was 9-2.</p>
+<h2>Next steps</h2>
+<p>"We start in spring," said the mayor. Boats will run every 30 minutes.</p>
+</article></body></html>
+"""
+
+
+def run_cli(*args: str, cwd: Path, input: bytes | None = None, env: dict[str, str] | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m podcast ARGS`` as a real process."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("AUDIO_EDITION_CONFIG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "podcast", *args],
+        cwd=cwd,
+        input=input.decode() if input is not None else None,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """The end-to-end build: where it ran and what it printed."""
+
+    work: Path
+    site: Path
+    article: Path
+    stdout: str
+    stderr: str
+
+    @property
+    def mp3(self) -> Path:
+        (path,) = (self.site / "episodes").glob("*.mp3")
+        return path
+
+    @property
+    def vtt(self) -> Path:
+        (path,) = (self.site / "episodes").glob("*.vtt")
+        return path
+
+    @property
+    def chapters(self) -> Path:
+        (path,) = (self.site / "episodes").glob("*.chapters.json")
+        return path
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """Build SHORT_HTML once, for real: piper voice, ffmpeg, SQLite, in a fresh folder."""
+    work = tmp_path_factory.mktemp("e2e")
+    article = work / "harbour.html"
+    article.write_text(SHORT_HTML, encoding="utf-8")
+    result = run_cli("build", str(article), cwd=work)
+    assert result.returncode == 0, result.stderr
+    return BuiltSite(work, work / "site", article, result.stdout, result.stderr)
