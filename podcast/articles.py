@@ -345,8 +345,8 @@ def read_article(source: str | Path, stdin: bytes | None = None) -> Article:
         raise ArticleError(f"{'standard input' if name == '-' else name} is empty")
     text = _decode(data, name)
     article = _READERS[kind or sniff(text)](text, name)
-    if not article.title.strip():
-        raise ArticleError(f"{name} has no title")
     if not any(block.kind == "paragraph" for block in article.blocks):
         raise ArticleError(f"{name} has no article text")
+    if not article.title.strip():
+        raise ArticleError(f"{name} has no title")
     return article

