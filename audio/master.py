@@ -55,6 +55,9 @@ class Loudness:
     """Encode-and-measure passes it took."""
 
 
+#: BS.1770's absolute gate: at or below this, a programme counts as silent.
+SILENT_LUFS = -69.0
+
 _COMPRESSOR = "acompressor=threshold=-24dB:ratio=2.5:attack=5:release=150:knee=4"
 
 
@@ -90,10 +93,7 @@ def master(wav: Path, mp3: Path, settings: MasterSettings | None = None) -> Loud
     s = settings or MasterSettings()
     input_lufs, input_peak = measure(wav)
     compressed_lufs, _ = measure(wav, _COMPRESSOR)
-    if compressed_lufs == float("-inf"):
-        gain = 0.0
-    else:
-        gain = s.target_lufs - compressed_lufs
+    gain = 0.0 if compressed_lufs <= SILENT_LUFS else s.target_lufs - compressed_lufs
     ceiling = s.max_true_peak - 0.8
     lufs, peak = float("-inf"), 0.0
     passes = 0
@@ -101,8 +101,8 @@ def master(wav: Path, mp3: Path, settings: MasterSettings | None = None) -> Loud
         _encode(wav, mp3, gain, ceiling, s)
         lufs, peak = measure(mp3)
         _LOGGER.debug("pass %d: gain %.2f dB, ceiling %.2f → %.2f LUFS, %.2f dBTP", passes, gain, ceiling, lufs, peak)
-        if lufs == float("-inf"):
-            break
+        if lufs <= SILENT_LUFS:
+            break  # nothing above BS.1770's absolute gate: no gain can help
         close = abs(lufs - s.target_lufs) <= s.tolerance
         if close and peak <= s.max_true_peak:
             break

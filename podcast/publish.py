@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -59,6 +60,14 @@ def site_url(settings: Settings, relative: str) -> str:
     return base + quote(relative, safe="/")
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(value: Any) -> Any:
+    """Drop characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) from strings."""
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
 def _environment() -> Any:
     import jinja2
 
@@ -67,6 +76,7 @@ def _environment() -> Any:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=xml_safe,
     )
 
 

@@ -45,7 +45,7 @@ ACRONYMS = frozenset(
 #: What a currency symbol or code is called: (singular, plural, minor singular, minor plural).
 CURRENCIES = {
     "$": ("dollar", "dollars", "cent", "cents"),
-    "US$": ("US dollar", "US dollars", "cent", "cents"),
+    "US$": ("U S dollar", "U S dollars", "cent", "cents"),
     "€": ("euro", "euros", "cent", "cents"),
     "£": ("pound", "pounds", "penny", "pence"),
     "¥": ("yen", "yen", "sen", "sen"),

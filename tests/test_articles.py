@@ -1,0 +1,129 @@
+"""Reading articles: HTML, Markdown, text, JSON and standard input."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from podcast.articles import read_article, slugify
+from podcast.errors import ArticleError
+from tests.conftest import ROOT, SHORT_HTML
+
+
+def test_html_keeps_metadata_headings_and_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "a.html"
+    path.write_text(SHORT_HTML, encoding="utf-8")
+    article = read_article(path)
+    assert article.title == "Harbour & ferry plan wins backing"
+    assert article.author == "Sam Lee"
+    assert article.published == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    assert article.url == "https://gazette.example.org/harbour-ferry"
+    assert article.language == "en"
+    assert [(b.kind, b.text[:12]) for b in article.blocks] == [
+        ("paragraph", "The council "),
+        ("heading", "Next steps"),
+        ("paragraph", '"We start in'),
+    ]
+
+
+def test_bundled_sample_article() -> None:
+    article = read_article(ROOT / "examples" / "sample-article.html")
+    kinds = [b.kind for b in article.blocks]
+    assert kinds.count("heading") == 2 and kinds.count("paragraph") == 5
+    assert article.summary.startswith("After two floods")
+    assert article.categories == ("Local",)
+
+
+def test_markdown_with_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(
+        "---\ntitle: Front title\nauthor: Ann\ndate: 2026-01-02\n---\n"
+        "Intro *para* with a [link](http://x).\n\n## Section\n\n- item one\n- item two\n",
+        encoding="utf-8",
+    )
+    article = read_article(path)
+    assert article.title == "Front title"
+    assert article.author == "Ann"
+    assert article.published == datetime(2026, 1, 2, tzinfo=UTC)
+    assert [(b.kind, b.text) for b in article.blocks] == [
+        ("paragraph", "Intro para with a link."),
+        ("heading", "Section"),
+        ("paragraph", "item one"),
+        ("paragraph", "item two"),
+    ]
+
+
+def test_text_first_line_is_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("\n\nThe title\nFirst para\ncontinues.\n\nSecond.\n", encoding="utf-8")
+    article = read_article(path)
+    assert article.title == "The title"
+    assert [b.text for b in article.blocks] == ["First para continues.", "Second."]
+
+
+def test_json_with_body_and_fields(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({
+        "title": "T", "author": "A", "published": "2026-03-04T05:06:07+02:00",
+        "url": "https://x.example/a", "body": "One.\n\nTwo.", "summary": "S",
+        "categories": ["Politics"], "image": "https://x.example/i.jpg",
+    }))  # fmt: skip
+    article = read_article(path)
+    assert article.published == datetime(2026, 3, 4, 3, 6, 7, tzinfo=UTC)
+    assert [b.text for b in article.blocks] == ["One.", "Two."]
+    assert article.categories == ("Politics",) and article.summary == "S"
+
+
+def test_json_with_html(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"title": "Own title", "html": SHORT_HTML}))
+    article = read_article(path)
+    assert article.title == "Own title"
+    assert article.author == "Sam Lee"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ("[1, 2]", "expected a JSON object"),
+        ('{"title": 5, "body": "x"}', "field 'title' must be a string"),
+        ('{"title": "t", "body": "x", "published": "yesterday"}', "is not an ISO 8601 date"),
+        ('{"title": "t", "body": "x", "categories": "News"}', "must be a list of strings"),
+    ],
+    ids=["array", "title-type", "bad-date", "categories-type"],
+)
+def test_json_errors(tmp_path: Path, payload: str, message: str) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(payload)
+    with pytest.raises(ArticleError, match=message):
+        read_article(path)
+
+
+@pytest.mark.parametrize(
+    ("data", "title"),
+    [
+        (b'{"title": "J", "body": "Body."}', "J"),
+        (b"<html><body><article><h1>H</h1><p>" + b"Long enough paragraph of text. " * 5 + b"</p></article></body></html>", "H"),
+        (b"# M\n\nBody.", "M"),
+        (b"Plain\n\nBody.", "Plain"),
+    ],
+    ids=["json", "html", "markdown", "text"],
+)
+def test_standard_input_is_sniffed(data: bytes, title: str) -> None:
+    assert read_article("-", data).title == title
+
+
+def test_legacy_encoding_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes("Café owner\n\nThe café reopened.\n".encode("cp1252"))
+    article = read_article(path)
+    assert article.title == "Café owner"
+
+
+def test_slugify_is_ascii_and_safe() -> None:
+    assert slugify("Café & Bar: ../../etc/passwd") == "cafe-bar-etc-passwd"
+    assert slugify("日本語") == "episode"
+    assert len(slugify("x" * 500)) <= 60

@@ -1,0 +1,67 @@
+"""Newsreader normalisation: a golden table of written → spoken forms, and properties."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from voices.normalize import cardinal, normalize, ordinal, year
+
+TABLE = Path(__file__).parent / "data" / "normalize.tsv"
+
+
+def cases() -> list:
+    rows = []
+    for number, line in enumerate(TABLE.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        category, written, spoken = line.split("\t")
+        rows.append(pytest.param(written, spoken, id=f"{category}:{number}:{written}"))
+    return rows
+
+
+@pytest.mark.parametrize(("written", "spoken"), cases())
+def test_golden_table(written: str, spoken: str) -> None:
+    assert normalize(written) == spoken
+
+
+def test_sample_sentence_from_the_scraped_page() -> None:
+    assert normalize(
+        "She already promised to provide $37 million to a NATO fund for anti-drone equipment."
+    ) == "She already promised to provide thirty-seven million dollars to a Nato fund for anti-drone equipment."
+
+
+def test_number_helpers() -> None:
+    assert cardinal("1,500") == "one thousand five hundred"
+    assert cardinal("-2.05") == "minus two point zero five"
+    assert ordinal(21) == "twenty-first"
+    assert year(2000) == "two thousand"
+    assert year(1999) == "nineteen ninety-nine"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120))
+def test_any_text_leaves_no_digit_or_currency_symbol(text: str) -> None:
+    spoken = normalize(text)
+    assert not re.search(r"[0-9$€£¥₹₴]", spoken)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-10**9, 10**9).map(str),
+            st.decimals(0, 10**6, places=2, allow_nan=False).map(lambda d: f"${d}"),
+            st.integers(0, 100).map(lambda n: f"{n}%"),
+            st.sampled_from(["Jan. 7", "10:51 PM", "1990s", "52-48", "U.S.", "Dr.", "3rd", "-5°C"]),
+            st.text(alphabet="abc XYZ.,", max_size=8),
+        ),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_newsy_text_leaves_no_digits(text: str) -> None:
+    assert not re.search(r"[0-9$€£¥]", normalize(text))

@@ -1,0 +1,116 @@
+"""Feed and page rendering: escaping, identifiers and the rules podcast apps enforce."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from podcast.artwork import MAX_SIDE, MIN_SIDE, default_artwork, load_artwork
+from podcast.errors import ConfigError
+from podcast.publish import podcast_guid, publish, truncate_bytes, xml_safe
+from podcast.settings import Settings, ShowSettings
+from podcast.store import Store
+from tests.test_store import episode
+
+ART = default_artwork()
+
+
+def make_site(tmp_path: Path, title: str, summary: str = "S", show_title: str = "Show") -> Settings:
+    settings = Settings(site=tmp_path / "site", state=tmp_path / "state",
+                        show=dataclasses.replace(ShowSettings(), title=show_title))
+    with Store(settings.store_path) as store:
+        store.save(episode(title=title, summary=summary, author=title))
+        publish(store, settings, ART)
+    return settings
+
+
+def test_podcast_guid_matches_the_spec_example() -> None:
+    assert podcast_guid("https://podnews.net/rss") == "9b024349-ccf0-5f69-a609-6b82873eab3c"
+    assert podcast_guid("podnews.net/rss/") == "9b024349-ccf0-5f69-a609-6b82873eab3c"
+
+
+def test_truncate_bytes_respects_utf8_limit() -> None:
+    text = "é" * 5000
+    cut = truncate_bytes(text, 4000)
+    assert len(cut.encode("utf-8")) <= 4000
+    assert truncate_bytes("short", 4000) == "short"
+
+
+HOSTILE = 'Tom & Jerry <script>alert("x")</script> «ünïcode» 🎧 عربي'
+
+
+def test_hostile_title_is_inert_in_feed_and_page(tmp_path: Path) -> None:
+    settings = make_site(tmp_path, HOSTILE, summary=HOSTILE, show_title="A & B <Show>")
+    feed = (settings.site / "feed.xml").read_bytes()
+    root = etree.fromstring(feed)
+    assert root.findtext("channel/item/title") == HOSTILE
+    assert root.findtext("channel/title") == "A & B <Show>"
+    assert b"<script>" not in feed
+    page = (settings.site / "index.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    with (settings.site / "feed.xml").open("rb") as handle:
+        parsed = podcastparser.parse("http://127.0.0.1:8000/feed.xml", handle)
+    assert parsed["episodes"][0]["title"] == HOSTILE
+    assert feedparser.parse(feed).bozo == 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=80))
+def test_any_title_gives_a_feed_both_parsers_accept(tmp_path: Path, title: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
+        settings = make_site(Path(folder), title, summary=title)
+        feed = (settings.site / "feed.xml").read_bytes()
+        with (settings.site / "feed.xml").open("rb") as handle:
+            parsed = podcastparser.parse("http://127.0.0.1:8000/feed.xml", handle)
+        assert len(parsed["episodes"]) == 1
+        assert feedparser.parse(feed).bozo == 0
+        found = etree.fromstring(feed).findtext("channel/item/title")
+        # XML parsers turn a raw CR into LF, so compare with whitespace folded.
+        assert found.split() == xml_safe(title).split()
+
+
+def test_orphaned_files_are_removed_after_the_feed_moves_on(tmp_path: Path) -> None:
+    settings = make_site(tmp_path, "T")
+    orphan = settings.site / "episodes" / "old-1.mp3"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"x")
+    with Store(settings.store_path) as store:
+        publish(store, settings, ART)
+    assert not orphan.exists()
+
+
+def test_pubdate_is_rfc2822_gmt(tmp_path: Path) -> None:
+    settings = make_site(tmp_path, "T")
+    root = etree.fromstring((settings.site / "feed.xml").read_bytes())
+    assert root.findtext("channel/item/pubDate") == "Thu, 01 Jan 2026 00:00:00 GMT"
+    assert datetime(2026, 1, 1, tzinfo=UTC)  # the fixture's date
+
+
+def test_default_artwork_is_a_square_rgb_png_in_range(tmp_path: Path) -> None:
+    path = tmp_path / "cover.png"
+    path.write_bytes(ART.data)
+    loaded = load_artwork(path)
+    assert loaded.mime == "image/png" and loaded.width == loaded.height
+    assert MIN_SIDE <= loaded.width <= MAX_SIDE
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [(b"GIF89a", "must be a PNG or JPEG"), (default_artwork(1000).data, "must be square, 1400")],
+    ids=["gif", "small"],
+)
+def test_bad_artwork_is_refused(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "cover"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError, match=message):
+        load_artwork(path)

@@ -1,0 +1,93 @@
+"""Settings: flag > environment > edition.toml > default, and clear errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from podcast.errors import ConfigError
+from podcast.settings import AudioSettings, Settings, ShowSettings, load_settings
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "edition.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_config(tmp_path: Path) -> None:
+    settings = load_settings(environ={}, cwd=tmp_path)
+    assert settings.show == ShowSettings()
+    assert settings.site == tmp_path.resolve() / "site"
+    assert settings.state == tmp_path.resolve() / ".audio-edition"
+    assert settings.config_file is None
+
+
+def test_precedence_flag_over_env_over_file(tmp_path: Path) -> None:
+    write(tmp_path, '[voice]\nname = "from-file"\n[paths]\nsite = "file-site"\n')
+    from_file = load_settings(environ={}, cwd=tmp_path)
+    assert from_file.voice.name == "from-file"
+    assert from_file.site == tmp_path.resolve() / "file-site"
+    env = {"AUDIO_EDITION_VOICE": "from-env", "AUDIO_EDITION_SITE": "/env-site"}
+    from_env = load_settings(environ=env, cwd=tmp_path)
+    assert (from_env.voice.name, from_env.site) == ("from-env", Path("/env-site"))
+    from_flag = load_settings(voice="from-flag", site=Path("flag-site"), environ=env, cwd=tmp_path)
+    assert (from_flag.voice.name, from_flag.site) == ("from-flag", Path("flag-site"))
+
+
+def test_config_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
+    sub = tmp_path / "conf"
+    sub.mkdir()
+    config = write(sub, '[voice]\nfolder = "myvoices"\n')
+    settings = load_settings(config, environ={}, cwd=tmp_path)
+    assert settings.voices_folder == sub.resolve() / "myvoices"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[show\n", "at line 1"),
+        ("[colour]\n", "unknown section [colour]"),
+        ("[audio]\nbitrate = 1000\n", "audio.bitrate must be between 8 and 320"),
+        ("[audio]\nintro_music_mode = 'over'\n", "intro_music_mode must be 'before' or 'under'"),
+        ("[show]\nexplicit = 'no'\n", "show.explicit must be bool, not str"),
+        ("[show]\nbase_url = 'ftp://x'\n", "base_url must start with http"),
+        ("[paths]\nsite = 'x'\nstate = 'x/state'\n", "must not be inside the site"),
+    ],
+    ids=["syntax", "section", "range", "choice", "type", "url", "state-in-site"],
+)
+def test_bad_configs(tmp_path: Path, text: str, message: str) -> None:
+    write(tmp_path, text)
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_settings(environ={}, cwd=tmp_path)
+
+
+def test_init_template_documents_every_setting_with_its_default() -> None:
+    text = files("podcast").joinpath("templates/edition.toml").read_text("utf-8")
+    # Uncommenting every setting must give exactly the defaults.
+    lines, in_string = [], False
+    for line in text.splitlines():
+        setting = re.match(r"# [a-z_]+ = ", line)
+        if in_string or setting:
+            line = line[2:]
+            if line.count('"""') == 1:
+                in_string = not in_string
+        lines.append(line)
+    uncommented = "\n".join(lines)
+    data = tomllib.loads(uncommented)
+    defaults = Settings()
+    for section in ("show", "voice", "audio", "intro"):
+        expected = dataclasses.asdict(getattr(defaults, section))
+        assert data[section] == expected, section
+    assert data["paths"] == {"site": "site", "state": ".audio-edition"}
+
+
+def test_float_settings_accept_integers(tmp_path: Path) -> None:
+    write(tmp_path, "[audio]\nloudness = -16\n")
+    assert load_settings(environ={}, cwd=tmp_path).audio.loudness == -16.0
+    assert AudioSettings().loudness == -16.0
