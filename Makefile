@@ -26,8 +26,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check podcast voices audio tests bench
-	$(BIN)/ruff format --check podcast voices audio tests bench
+	$(BIN)/ruff check podcast voices audio tests
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py

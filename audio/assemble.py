@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import FFmpegFailed, MusicError
 from .ffmpeg import pydub_segment, run_ffmpeg
-from .errors import MusicError, FFmpegFailed
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -152,7 +152,9 @@ def load_music(music: Music, rate: int) -> np.ndarray:
     return samples
 
 
-def _under(music: np.ndarray, speech: np.ndarray, rate: int, duck_db: float) -> tuple[np.ndarray, int]:
+def _under(
+    music: np.ndarray, speech: np.ndarray, rate: int, duck_db: float
+) -> tuple[np.ndarray, int]:
     """Mix ``music`` under ``speech``: full for a lead-in, ducked under the words, faded out."""
     Segment = pydub_segment()
     lead_ms = min(2000, int(len(music) * 1000 / rate))
@@ -232,4 +234,6 @@ def assemble(
             write(part.samples)
             cues.append(Cue(start / rate, written / rate))
             write(gap)
-    return Timeline(cues=tuple(cues), duration=written / rate, sample_rate=rate, music_seconds=music_seconds)
+    return Timeline(
+        cues=tuple(cues), duration=written / rate, sample_rate=rate, music_seconds=music_seconds
+    )

@@ -46,14 +46,20 @@ def ffmpeg_exe() -> str:
     raise FFmpegMissing("ffmpeg not found: install imageio-ffmpeg or set " + FFMPEG_ENV)
 
 
-def run_ffmpeg(args: list[str], *, input_bytes: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_ffmpeg(
+    args: list[str], *, input_bytes: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """Run ffmpeg with ``args``; raise :class:`FFmpegFailed` with its last error line."""
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", *args]
     _LOGGER.debug("running %s", " ".join(command))
     result = subprocess.run(command, input=input_bytes, capture_output=True, check=False)
     if result.returncode != 0:
-        lines = [line for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-        raise FFmpegFailed(f"ffmpeg failed: {lines[-1] if lines else 'exit ' + str(result.returncode)}")
+        lines = [
+            line for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()
+        ]
+        raise FFmpegFailed(
+            f"ffmpeg failed: {lines[-1] if lines else 'exit ' + str(result.returncode)}"
+        )
     return result
 
 
@@ -64,7 +70,9 @@ def pydub_segment() -> type[AudioSegment]:
     with warnings.catch_warnings():
         # pydub warns at import when ffmpeg is not on PATH: we set it just below.
         warnings.filterwarnings("ignore", message="Couldn't find ffmpeg", category=RuntimeWarning)
-        warnings.filterwarnings("ignore", message="'audioop' is deprecated", category=DeprecationWarning)
+        warnings.filterwarnings(
+            "ignore", message="'audioop' is deprecated", category=DeprecationWarning
+        )
         from pydub import AudioSegment
     AudioSegment.converter = exe
     AudioSegment.ffmpeg = exe

@@ -100,7 +100,14 @@ def master(wav: Path, mp3: Path, settings: MasterSettings | None = None) -> Loud
     for passes in range(1, s.max_passes + 1):
         _encode(wav, mp3, gain, ceiling, s)
         lufs, peak = measure(mp3)
-        _LOGGER.debug("pass %d: gain %.2f dB, ceiling %.2f → %.2f LUFS, %.2f dBTP", passes, gain, ceiling, lufs, peak)
+        _LOGGER.debug(
+            "pass %d: gain %.2f dB, ceiling %.2f → %.2f LUFS, %.2f dBTP",
+            passes,
+            gain,
+            ceiling,
+            lufs,
+            peak,
+        )
         if lufs <= SILENT_LUFS:
             break  # nothing above BS.1770's absolute gate: no gain can help
         close = abs(lufs - s.target_lufs) <= s.tolerance

@@ -49,7 +49,19 @@ class EpisodeTags:
 def write_tags(mp3: Path, tags: EpisodeTags) -> None:
     """Replace ``mp3``'s tag with ``tags`` as ID3v2.3."""
     from mutagen.id3 import (
-        APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TXXX, WOAS, CTOCFlags,
+        APIC,
+        CHAP,
+        COMM,
+        CTOC,
+        ID3,
+        TALB,
+        TCON,
+        TDRC,
+        TIT2,
+        TPE1,
+        TXXX,
+        WOAS,
+        CTOCFlags,
         ID3NoHeaderError,
     )  # fmt: skip
 

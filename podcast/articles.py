@@ -115,7 +115,9 @@ def read_text(text: str, source: str = "") -> Article:
     if not lines:
         raise ArticleError(f"{source or 'article'} is empty")
     title = lines[0].strip()
-    return Article(title=title, blocks=tuple(_paragraph_blocks("\n".join(lines[1:]))), source=source)
+    return Article(
+        title=title, blocks=tuple(_paragraph_blocks("\n".join(lines[1:]))), source=source
+    )
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -233,14 +235,18 @@ def read_html(html: str, source: str = "") -> Article:
             blocks.append(Block("paragraph", text))
     if not title:
         title = " ".join("".join(page.xpath("//title//text()")).split())
-    published = meta("article:published_time", "datePublished", "date", "pubdate") or doc.get("date")
+    published = meta("article:published_time", "datePublished", "date", "pubdate") or doc.get(
+        "date"
+    )
     try:
         when = parse_datetime(published)
     except ArticleError:
         when = parse_datetime(doc.get("date"))
     canonical = page.xpath("//link[@rel='canonical']/@href")
     categories = [c.strip() for c in (doc.get("categories") or "").split(",") if c.strip()]
-    categories += [t for t in page.xpath("//meta[@property='article:tag']/@content") if t not in categories]
+    categories += [
+        t for t in page.xpath("//meta[@property='article:tag']/@content") if t not in categories
+    ]
     return Article(
         title=title,
         blocks=tuple(blocks),

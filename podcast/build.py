@@ -109,7 +109,9 @@ def check_language(article: Article, voice: VoiceInfo) -> None:
         )
 
 
-def _fingerprint(script: Script, article: Article, settings: Settings, synth: Synthesizer, artwork: Artwork) -> str:
+def _fingerprint(
+    script: Script, article: Article, settings: Settings, synth: Synthesizer, artwork: Artwork
+) -> str:
     payload = {
         "script": script.to_dict(),
         "voice": synth.cache_key(""),
@@ -171,7 +173,11 @@ def build_article(
     try:
         wav = work / "episode.wav"
         timeline = assemble(
-            _parts(script, synth, progress), wav, synth.sample_rate, pauses_from(settings), music_from(settings)
+            _parts(script, synth, progress),
+            wav,
+            synth.sample_rate,
+            pauses_from(settings),
+            music_from(settings),
         )
         mp3 = work / "episode.mp3"
         loudness = master(wav, mp3, master_from(settings))
@@ -181,7 +187,9 @@ def build_article(
             mp3,
             EpisodeTags(
                 title=article.title,
-                artist=", ".join(x for x in (article.author, f"read by {synth.voice.name} (AI voice)") if x),
+                artist=", ".join(
+                    x for x in (article.author, f"read by {synth.voice.name} (AI voice)") if x
+                ),
                 album=settings.show.title,
                 date=published,
                 comment=settings.show.disclosure,
@@ -193,7 +201,11 @@ def build_article(
         )
         digest = hashlib.sha256(mp3.read_bytes()).hexdigest()[:12]
         stem = f"{EPISODES_DIR}/{article.slug}-{digest}"
-        names = {"audio": f"{stem}.mp3", "transcript": f"{stem}.vtt", "chapters": f"{stem}.chapters.json"}
+        names = {
+            "audio": f"{stem}.mp3",
+            "transcript": f"{stem}.vtt",
+            "chapters": f"{stem}.chapters.json",
+        }
         atomic_write_text(work / "t.vtt", webvtt(script, timeline))
         atomic_write_text(work / "c.json", chapters_json(marks))
         # New files go in beside the old ones; the old ones go only after the feed moved on.
@@ -228,7 +240,9 @@ def build_article(
         audio_path=settings.site / episode.audio,
         skipped=False,
         sentences=len(timeline.cues),
-        synthesized=(synth.cache.misses - synthesized_before) if synth.cache else len(timeline.cues),
+        synthesized=(synth.cache.misses - synthesized_before)
+        if synth.cache
+        else len(timeline.cues),
         loudness=loudness,
         seconds=time.monotonic() - started,
     )

@@ -57,7 +57,12 @@ def friendly_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_CODES = """\b
+Exit status: 0 done; 1 error (one line on stderr, nothing published was
+changed); 2 usage error; 3 some articles of a batch failed."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(package_name="audio-edition")
 @click.option(
     "--config",
@@ -81,8 +86,18 @@ def cli(ctx: click.Context, config: Path | None, verbose: int, quiet: bool) -> N
         level = logging.INFO
     elif verbose >= 2:
         level = logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     ctx.obj = Context(config=config, verbosity=verbose, quiet=quiet)
+
+
+def _show(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _stdin_bytes(source: str) -> bytes | None:
@@ -113,13 +128,19 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 
 @cli.command()
 @click.argument("articles", nargs=-1, required=True)
-@click.option("--site", type=click.Path(file_okay=False, path_type=Path), envvar="AUDIO_EDITION_SITE",
-              help="Folder the site is written to (default: ./site).")
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="AUDIO_EDITION_SITE",
+    help="Folder the site is written to (default: ./site).",
+)
 @click.option("--voice", help="Voice to read with (see `audio-edition voices`).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
 @click.pass_obj
 @friendly_errors
-def build(obj: Context, articles: tuple[str, ...], site: Path | None, voice: str | None, force: bool) -> None:
+def build(
+    obj: Context, articles: tuple[str, ...], site: Path | None, voice: str | None, force: bool
+) -> None:
     """Build ARTICLE... into episodes and publish the feed and the site.
 
     ARTICLE is an .html, .md, .txt or .json file, or - for standard input.
@@ -138,7 +159,9 @@ def build(obj: Context, articles: tuple[str, ...], site: Path | None, voice: str
         for article in loaded:
             label = f"Reading {article.title[:40]}"
             with _progress(not obj.quiet, label) as progress:
-                result = build_article(article, settings, store, artwork, synth=synth, progress=progress, force=force)
+                result = build_article(
+                    article, settings, store, artwork, synth=synth, progress=progress, force=force
+                )
             if not obj.quiet:
                 if result.skipped:
                     click.echo(f"Unchanged: {article.title} (use --force to rebuild)", err=True)
@@ -149,12 +172,13 @@ def build(obj: Context, articles: tuple[str, ...], site: Path | None, voice: str
                         f"{result.sentences} sentences ({result.synthesized} synthesised), "
                         f"{loud.output_lufs:.1f} LUFS, {loud.output_true_peak:.1f} dBTP, "
                         f"{result.episode.audio_bytes / 1024:.0f} KiB in {result.seconds:.1f} s"
-                        if loud else f"Built: {article.title}",
+                        if loud
+                        else f"Built: {article.title}",
                         err=True,
                     )
-            click.echo(f"mp3:  {result.audio_path}")
-    click.echo(f"feed: {settings.site / FEED_FILE}")
-    click.echo(f"page: {settings.site / INDEX_FILE}")
+            click.echo(f"mp3:  {_show(result.audio_path)}")
+    click.echo(f"feed: {_show(settings.site / FEED_FILE)}")
+    click.echo(f"page: {_show(settings.site / INDEX_FILE)}")
 
 
 @cli.command()
@@ -192,7 +216,9 @@ def voices(obj: Context) -> None:
     click.echo(f"{'NAME':<{width}}  LANGUAGE  RATE   SOURCE")
     for voice in found:
         mark = "*" if voice.name == settings.voice.name else " "
-        click.echo(f"{voice.name:<{width}}  {voice.language:<8}  {voice.sample_rate:<5}  {voice.source}{mark}")
+        click.echo(
+            f"{voice.name:<{width}}  {voice.language:<8}  {voice.sample_rate:<5}  {voice.source}{mark}"
+        )
 
 
 @cli.command()
@@ -204,7 +230,9 @@ def init(path: Path | None, force: bool) -> None:
     target = path or Path(DEFAULT_CONFIG_NAME)
     if target.exists() and not force:
         raise _fail(f"{target} already exists (use --force to overwrite)")
-    target.write_text(files("podcast").joinpath("templates/edition.toml").read_text("utf-8"), "utf-8")
+    target.write_text(
+        files("podcast").joinpath("templates/edition.toml").read_text("utf-8"), "utf-8"
+    )
     click.echo(f"Wrote {target}")
 
 

@@ -232,7 +232,9 @@ def load_settings(
     unknown = set(data) - set(_SECTIONS) - {"paths"}
     if unknown:
         raise ConfigError(f"{where}: unknown section [{sorted(unknown)[0]}]")
-    sections = {name: _section(name, cls, data.get(name, {}), where) for name, cls in _SECTIONS.items()}
+    sections = {
+        name: _section(name, cls, data.get(name, {}), where) for name, cls in _SECTIONS.items()
+    }
     paths = data.get("paths", {})
     if not isinstance(paths, Mapping) or set(paths) - {"site", "state"}:
         raise ConfigError(f"{where}: [paths] takes only 'site' and 'state'")

@@ -61,7 +61,9 @@ def chapter_marks(script: Script, timeline: Timeline, title: str) -> list[Chapte
             starts.append((paragraph.sentences[0].text, max(0.0, first - 0.2)))
         elif paragraph.kind == "body" and body_start is None:
             body_start = first
-            if not any(p.kind == "heading" for p in script.paragraphs[: script.paragraphs.index(paragraph)]):
+            if not any(
+                p.kind == "heading" for p in script.paragraphs[: script.paragraphs.index(paragraph)]
+            ):
                 starts.append((title, max(0.0, first - 0.2)))
     marks = []
     for i, (name, start) in enumerate(starts):

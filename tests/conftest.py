@@ -30,8 +30,13 @@ SHORT_HTML = """<!DOCTYPE html>
 """
 
 
-def run_cli(*args: str, cwd: Path, input: bytes | None = None, env: dict[str, str] | None = None,
-            timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    cwd: Path,
+    input: bytes | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m podcast ARGS`` as a real process."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("AUDIO_EDITION_CONFIG", None)

@@ -106,7 +106,12 @@ def test_json_errors(tmp_path: Path, payload: str, message: str) -> None:
     ("data", "title"),
     [
         (b'{"title": "J", "body": "Body."}', "J"),
-        (b"<html><body><article><h1>H</h1><p>" + b"Long enough paragraph of text. " * 5 + b"</p></article></body></html>", "H"),
+        (
+            b"<html><body><article><h1>H</h1><p>"
+            + b"Long enough paragraph of text. " * 5
+            + b"</p></article></body></html>",
+            "H",
+        ),
         (b"# M\n\nBody.", "M"),
         (b"Plain\n\nBody.", "Plain"),
     ],

@@ -86,13 +86,17 @@ def test_music_under_the_intro_is_ducked(tmp_path: Path) -> None:
         wav.setframerate(RATE)
         wav.writeframes(tone(6.0, freq=880).tobytes())
     parts = [Part(np.zeros(RATE, dtype=np.int16), "intro", True), *PARTS[1:]]
-    timeline = assemble(iter(parts), tmp_path / "u.wav", RATE, music=Music(path=music_file, mode="under"))
+    timeline = assemble(
+        iter(parts), tmp_path / "u.wav", RATE, music=Music(path=music_file, mode="under")
+    )
     audio = read_wav(tmp_path / "u.wav")
     first = timeline.cues[0]
     assert first.start == pytest.approx(0.25 + 2.0, abs=0.01)  # a 2 s lead-in of music
     lead = rms_db(audio[int(0.5 * RATE) : int(1.5 * RATE)])
     under = rms_db(audio[int((first.start + 0.2) * RATE) : int((first.end - 0.2) * RATE)])
-    assert lead - under == pytest.approx(18.0, abs=1.5)  # silent "speech" leaves only the ducked bed
+    assert lead - under == pytest.approx(
+        18.0, abs=1.5
+    )  # silent "speech" leaves only the ducked bed
     # The article itself starts after the bed has faded out.
     body = timeline.cues[1]
     assert rms_db(audio[int((body.start - 0.1) * RATE) : int(body.start * RATE)]) < -50

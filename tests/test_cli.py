@@ -95,7 +95,9 @@ def test_script_json_gives_written_and_spoken_forms(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     kinds = [p["kind"] for p in data["paragraphs"]]
     assert kinds == ["intro", "intro", "body", "heading", "body", "outro"]
-    assert data["paragraphs"][2]["sentences"] == [{"text": "It cost $5.", "spoken": "It cost five dollars."}]
+    assert data["paragraphs"][2]["sentences"] == [
+        {"text": "It cost $5.", "spoken": "It cost five dollars."}
+    ]
 
 
 def test_script_reads_standard_input(tmp_path: Path) -> None:
@@ -109,7 +111,9 @@ def test_init_writes_a_config_that_loads_and_refuses_to_overwrite(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "edition.toml").is_file()
     assert run_cli("voices", cwd=tmp_path).returncode == 0
-    one_line_error(run_cli("init", cwd=tmp_path), "edition.toml already exists (use --force to overwrite)")
+    one_line_error(
+        run_cli("init", cwd=tmp_path), "edition.toml already exists (use --force to overwrite)"
+    )
     assert run_cli("init", "--force", cwd=tmp_path).returncode == 0
 
 
@@ -158,12 +162,17 @@ def test_html_without_an_article(tmp_path: Path) -> None:
 def test_malformed_json_article(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text('{"title": "x", ')
     result = run_cli("build", "a.json", cwd=tmp_path)
-    one_line_error(result, "a.json is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 16 (char 15)")
+    one_line_error(
+        result,
+        "a.json is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 16 (char 15)",
+    )
 
 
 def test_json_article_without_body(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text('{"title": "x"}')
-    one_line_error(run_cli("build", "a.json", cwd=tmp_path), "a.json: needs a 'body' or an 'html' field")
+    one_line_error(
+        run_cli("build", "a.json", cwd=tmp_path), "a.json: needs a 'body' or an 'html' field"
+    )
 
 
 def test_unknown_voice(tmp_path: Path) -> None:
@@ -175,7 +184,10 @@ def test_unknown_voice(tmp_path: Path) -> None:
 def test_unknown_voice_from_config(tmp_path: Path) -> None:
     (tmp_path / "edition.toml").write_text('[voice]\nname = "nobody"\n')
     (tmp_path / "a.txt").write_text("Title\n\nBody text.\n")
-    one_line_error(run_cli("build", "a.txt", cwd=tmp_path), "unknown voice 'nobody'; available: en_US-joe-medium")
+    one_line_error(
+        run_cli("build", "a.txt", cwd=tmp_path),
+        "unknown voice 'nobody'; available: en_US-joe-medium",
+    )
 
 
 def test_malformed_config_names_the_line(tmp_path: Path) -> None:
@@ -188,7 +200,9 @@ def test_config_with_unknown_setting(tmp_path: Path) -> None:
     (tmp_path / "edition.toml").write_text("[audio]\nbitrat = 64\n")
     result = run_cli("voices", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.startswith(f"Error: {tmp_path / 'edition.toml'}: unknown setting audio.bitrat")
+    assert result.stderr.startswith(
+        f"Error: {tmp_path / 'edition.toml'}: unknown setting audio.bitrat"
+    )
 
 
 def test_config_with_wrong_type(tmp_path: Path) -> None:
@@ -200,11 +214,16 @@ def test_config_with_wrong_type(tmp_path: Path) -> None:
 
 
 def test_missing_config_file(tmp_path: Path) -> None:
-    one_line_error(run_cli("--config", "missing.toml", "voices", cwd=tmp_path), "config file not found: missing.toml")
+    one_line_error(
+        run_cli("--config", "missing.toml", "voices", cwd=tmp_path),
+        "config file not found: missing.toml",
+    )
 
 
 def test_article_in_a_language_without_a_voice(tmp_path: Path) -> None:
-    (tmp_path / "de.json").write_text(json.dumps({"title": "Hallo", "body": "Guten Tag.", "language": "de"}))
+    (tmp_path / "de.json").write_text(
+        json.dumps({"title": "Hallo", "body": "Guten Tag.", "language": "de"})
+    )
     one_line_error(
         run_cli("build", "de.json", cwd=tmp_path),
         "de.json is in language 'de', but voice en_US-joe-medium speaks en_US",
@@ -222,8 +241,11 @@ def test_failed_builds_leave_the_published_site_untouched(built_site: BuiltSite)
     before = tree_digest(built_site.site)
     store = built_site.work / ".audio-edition" / "episodes.db"
     (built_site.work / "bad.html").write_text("<html><body><nav>Home</nav></body></html>")
-    for args in (["build", "bad.html"], ["build", str(built_site.article), "--voice", "nobody"],
-                 ["build", "missing.txt"]):
+    for args in (
+        ["build", "bad.html"],
+        ["build", str(built_site.article), "--voice", "nobody"],
+        ["build", "missing.txt"],
+    ):
         result = run_cli(*args, cwd=built_site.work)
         assert result.returncode == 1
     assert tree_digest(built_site.site) == before

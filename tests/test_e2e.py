@@ -56,9 +56,9 @@ def decoded(built_site: BuiltSite):
 
 def test_build_prints_the_paths_of_feed_mp3_and_page(built_site: BuiltSite) -> None:
     assert built_site.stdout.splitlines() == [
-        f"mp3:  {built_site.mp3}",
-        f"feed: {built_site.site / 'feed.xml'}",
-        f"page: {built_site.site / 'index.html'}",
+        f"mp3:  site/episodes/{built_site.mp3.name}",
+        "feed: site/feed.xml",
+        "page: site/index.html",
     ]
 
 
@@ -107,7 +107,9 @@ def test_cues_sit_on_the_speech_and_gaps_are_silent(built_site: BuiltSite, decod
         assert rms_db(gap) < -45, f"sound in the pause at {middle:.2f} s"
 
 
-def test_duration_matches_segments_and_pauses(built_site: BuiltSite, decoded, script_sentences) -> None:
+def test_duration_matches_segments_and_pauses(
+    built_site: BuiltSite, decoded, script_sentences
+) -> None:
     samples, rate = decoded
     cues = parse_vtt(built_site.vtt.read_text(encoding="utf-8"))
     text = run_cli("script", str(built_site.article), cwd=built_site.work).stdout
@@ -199,8 +201,17 @@ def test_feed_has_required_channel_and_item_tags(built_site: BuiltSite) -> None:
     assert raw.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
     root = etree.fromstring(raw)
     channel = root.find("channel")
-    for path in ("title", "description", "language", "link", "itunes:author", "itunes:type",
-                 "copyright", "podcast:guid", "podcast:locked"):
+    for path in (
+        "title",
+        "description",
+        "language",
+        "link",
+        "itunes:author",
+        "itunes:type",
+        "copyright",
+        "podcast:guid",
+        "podcast:locked",
+    ):
         assert channel.xpath(f"string({path})", namespaces=NS).strip(), path
     assert channel.xpath("string(itunes:explicit)", namespaces=NS) in ("true", "false")
     assert channel.xpath("string(itunes:image/@href)", namespaces=NS) == BASE + "cover.png"
@@ -208,18 +219,24 @@ def test_feed_has_required_channel_and_item_tags(built_site: BuiltSite) -> None:
     assert channel.xpath("string(atom:link[@rel='self']/@href)", namespaces=NS) == BASE + "feed.xml"
     (item,) = channel.findall("item")
     assert re.fullmatch(r"\d+", item.xpath("string(itunes:duration)", namespaces=NS))
-    assert parsedate_to_datetime(item.findtext("pubDate")).isoformat() == "2026-11-20T08:00:00+00:00"
+    assert (
+        parsedate_to_datetime(item.findtext("pubDate")).isoformat() == "2026-11-20T08:00:00+00:00"
+    )
     assert item.xpath("string(itunes:episodeType)", namespaces=NS) == "full"
-    for tag, kind, suffix in (("transcript", "text/vtt", ".vtt"),
-                              ("chapters", "application/json+chapters", ".chapters.json")):
+    for tag, kind, suffix in (
+        ("transcript", "text/vtt", ".vtt"),
+        ("chapters", "application/json+chapters", ".chapters.json"),
+    ):
         (element,) = item.xpath(f"podcast:{tag}", namespaces=NS)
         assert element.get("type") == kind
         url = element.get("url")
         assert url.startswith(BASE) and url.endswith(suffix)
-        assert (built_site.site / url[len(BASE):]).is_file()
+        assert (built_site.site / url[len(BASE) :]).is_file()
 
 
-def test_rebuilding_unchanged_article_skips_and_keeps_guid(built_site: BuiltSite, tmp_path: Path) -> None:
+def test_rebuilding_unchanged_article_skips_and_keeps_guid(
+    built_site: BuiltSite, tmp_path: Path
+) -> None:
     before = (built_site.site / "feed.xml").read_text(encoding="utf-8")
     guid = re.search(r"<guid[^>]*>([^<]+)</guid>", before).group(1)
     result = run_cli("build", str(built_site.article), cwd=built_site.work)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -42,6 +41,8 @@ def test_cli_start_up_loads_no_heavy_library() -> None:
 
 
 def test_speech_and_sound_load_without_the_application() -> None:
-    loaded = _modules_after("import voices.script, voices.synth, audio.assemble, audio.master, audio.tags")
+    loaded = _modules_after(
+        "import voices.script, voices.synth, audio.assemble, audio.master, audio.tags"
+    )
     assert "podcast" not in loaded and "click" not in loaded
     assert "piper" not in loaded and "pydub" not in loaded  # loaded only when used

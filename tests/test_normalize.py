@@ -30,9 +30,12 @@ def test_golden_table(written: str, spoken: str) -> None:
 
 
 def test_sample_sentence_from_the_scraped_page() -> None:
-    assert normalize(
-        "She already promised to provide $37 million to a NATO fund for anti-drone equipment."
-    ) == "She already promised to provide thirty-seven million dollars to a Nato fund for anti-drone equipment."
+    assert (
+        normalize(
+            "She already promised to provide $37 million to a NATO fund for anti-drone equipment."
+        )
+        == "She already promised to provide thirty-seven million dollars to a Nato fund for anti-drone equipment."
+    )
 
 
 def test_number_helpers() -> None:
@@ -54,7 +57,7 @@ def test_any_text_leaves_no_digit_or_currency_symbol(text: str) -> None:
 @given(
     st.lists(
         st.one_of(
-            st.integers(-10**9, 10**9).map(str),
+            st.integers(-(10**9), 10**9).map(str),
             st.decimals(0, 10**6, places=2, allow_nan=False).map(lambda d: f"${d}"),
             st.integers(0, 100).map(lambda n: f"{n}%"),
             st.sampled_from(["Jan. 7", "10:51 PM", "1990s", "52-48", "U.S.", "Dr.", "3rd", "-5°C"]),

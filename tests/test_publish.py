@@ -24,8 +24,11 @@ ART = default_artwork()
 
 
 def make_site(tmp_path: Path, title: str, summary: str = "S", show_title: str = "Show") -> Settings:
-    settings = Settings(site=tmp_path / "site", state=tmp_path / "state",
-                        show=dataclasses.replace(ShowSettings(), title=show_title))
+    settings = Settings(
+        site=tmp_path / "site",
+        state=tmp_path / "state",
+        show=dataclasses.replace(ShowSettings(), title=show_title),
+    )
     with Store(settings.store_path) as store:
         store.save(episode(title=title, summary=summary, author=title))
         publish(store, settings, ART)
@@ -62,8 +65,14 @@ def test_hostile_title_is_inert_in_feed_and_page(tmp_path: Path) -> None:
     assert feedparser.parse(feed).bozo == 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(title=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=80))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    title=st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=80
+    )
+)
 def test_any_title_gives_a_feed_both_parsers_accept(tmp_path: Path, title: str) -> None:
     import tempfile
 

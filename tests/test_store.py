@@ -39,7 +39,9 @@ def test_round_trip_keeps_aware_datetimes_and_categories(tmp_path: Path) -> None
 def test_rebuilt_episode_keeps_its_guid_and_creation_time(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         first = store.save(episode())
-        second = store.save(episode(guid="something-else", audio="episodes/a-2.mp3", audio_bytes=20))
+        second = store.save(
+            episode(guid="something-else", audio="episodes/a-2.mp3", audio_bytes=20)
+        )
         assert second.guid == first.guid == guid_for("https://x.example/a")
         assert second.created == first.created
         assert second.audio == "episodes/a-2.mp3"
@@ -49,7 +51,9 @@ def test_rebuilt_episode_keeps_its_guid_and_creation_time(tmp_path: Path) -> Non
 def test_episodes_newest_first_and_referenced_files(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         store.save(episode("k1", published=datetime(2026, 1, 1, tzinfo=UTC)))
-        store.save(episode("k2", published=datetime(2026, 2, 1, tzinfo=UTC), audio="episodes/b.mp3"))
+        store.save(
+            episode("k2", published=datetime(2026, 2, 1, tzinfo=UTC), audio="episodes/b.mp3")
+        )
         assert [e.key for e in store.episodes()] == ["k2", "k1"]
         assert "episodes/b.mp3" in store.referenced_files()
 

@@ -43,7 +43,8 @@ def test_tags_round_trip_as_v23(mp3: Path) -> None:
     assert str(toc.sub_frames["TIT2"]) == "Chapters"
     chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
     assert [(c.start_time, c.end_time, str(c.sub_frames["TIT2"])) for c in chaps] == [
-        (0, 1500, "Intro"), (1500, 3000, "Body"),
+        (0, 1500, "Intro"),
+        (1500, 3000, "Body"),
     ]
 
 

@@ -51,9 +51,11 @@ class SentenceCache:
             return None
         header = len(_MAGIC) + 32
         data = blob[header:]
-        if blob[: len(_MAGIC)] != _MAGIC or blob[len(_MAGIC) : header] != hashlib.sha256(
-            data
-        ).digest() or len(data) % 2:
+        if (
+            blob[: len(_MAGIC)] != _MAGIC
+            or blob[len(_MAGIC) : header] != hashlib.sha256(data).digest()
+            or len(data) % 2
+        ):
             _LOGGER.warning("discarding corrupt cache entry %s", path)
             path.unlink(missing_ok=True)
             self.misses += 1

@@ -50,7 +50,9 @@ def read_voice(model: Path, source: str) -> VoiceInfo:
         language = data.get("language", {}).get("code") or data.get("espeak", {}).get("voice", "")
         sample_rate = int(data["audio"]["sample_rate"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise VoiceLoadError(f"voice config {config} is not a piper voice config: {error}") from None
+        raise VoiceLoadError(
+            f"voice config {config} is not a piper voice config: {error}"
+        ) from None
     return VoiceInfo(
         name=model.name[: -len(".onnx")],
         model=model,

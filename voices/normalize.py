@@ -78,7 +78,9 @@ _SINGULAR_UNITS = {
     "megabytes": "megabyte", "terabytes": "terabyte", "hectares": "hectare",
 }  # fmt: skip
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-_NOT_REGNAL = frozenset("War Phase Title Chapter Part Act Article Stage Level Section Type Class Bowl Vatican".split())
+_NOT_REGNAL = frozenset(
+    "War Phase Title Chapter Part Act Article Stage Level Section Type Class Bowl Vatican".split()
+)
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 
@@ -264,30 +266,54 @@ _RULES: list[_Rule] = [
     (re.compile(r"\bi\.e\.", re.I), "that is"),
     # Addresses before anything sees their dots and digits.
     (re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b"), _say_email),
-    (re.compile(r"\b(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|io|co|uk|ua|eu|info|news)(?:/[\w./-]*)?", re.I), _say_url),
+    (
+        re.compile(
+            r"\b(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|io|co|uk|ua|eu|info|news)(?:/[\w./-]*)?",
+            re.I,
+        ),
+        _say_url,
+    ),
     # Money, with optional scale word.
-    (re.compile(
-        r"(?:(?P<sym>US\$|[$€£¥₹₴])\s?|\b(?P<code>USD|EUR|GBP)\s)(?P<amount>" + _NUM + r")"
-        r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[mMkKbB])\b)?"
-    ), _say_money),
+    (
+        re.compile(
+            r"(?:(?P<sym>US\$|[$€£¥₹₴])\s?|\b(?P<code>USD|EUR|GBP)\s)(?P<amount>" + _NUM + r")"
+            r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[mMkKbB])\b)?"
+        ),
+        _say_money,
+    ),
     (re.compile(r"(" + _NUM + r")\s?(?:%|per cent\b|percent\b)"), _say_percent),
     # Temperatures before negative numbers and units.
     (re.compile(r"([-\u2212]?" + _NUM + r")\s?°\s?([CF])?\b"), _say_temperature),
     # Times: 8:00, 10:51 PM, 7 a.m.
-    (re.compile(
-        r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?:\s?(?P<ampm>[aApP]\.?\s?[mM]\.?))?(?P<trail>)(?!\d)"
-    ), _say_time),
-    (re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?P<m>)\s?(?P<ampm>[aApP]\.[mM]\.|[aApP][mM]\b)(?P<trail>)"),
-     lambda m: f"{num2words(int(m.group('h')))} {'a m' if m.group('ampm')[0] in 'aA' else 'p m'}"),
+    (
+        re.compile(
+            r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?:\s?(?P<ampm>[aApP]\.?\s?[mM]\.?))?(?P<trail>)(?!\d)"
+        ),
+        _say_time,
+    ),
+    (
+        re.compile(
+            r"\b(?P<h>1[0-2]|0?[1-9])(?P<m>)\s?(?P<ampm>[aApP]\.[mM]\.|[aApP][mM]\b)(?P<trail>)"
+        ),
+        lambda m: (
+            f"{num2words(int(m.group('h')))} {'a m' if m.group('ampm')[0] in 'aA' else 'p m'}"
+        ),
+    ),
     # Dates: "Jan. 7", "January 7, 2024", "7 January 2024".
-    (re.compile(
-        r"\b(?P<month>" + _MONTH_NAMES + r")\.?\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!:)"
-        r"(?:,?\s(?P<year>1[0-9]{3}|20[0-9]{2})\b)?"
-    ), _say_month_day),
-    (re.compile(
-        r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s(?P<month>" + _MONTH_NAMES + r")\.?"
-        r"(?:,?\s(?P<year>1[0-9]{3}|20[0-9]{2})\b)?"
-    ), _say_day_month),
+    (
+        re.compile(
+            r"\b(?P<month>" + _MONTH_NAMES + r")\.?\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!:)"
+            r"(?:,?\s(?P<year>1[0-9]{3}|20[0-9]{2})\b)?"
+        ),
+        _say_month_day,
+    ),
+    (
+        re.compile(
+            r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s(?P<month>" + _MONTH_NAMES + r")\.?"
+            r"(?:,?\s(?P<year>1[0-9]{3}|20[0-9]{2})\b)?"
+        ),
+        _say_day_month,
+    ),
     # Decades: 1990s, the '90s.
     (re.compile(r"\b(1[0-9]{2}0|20[0-9]0)'?s\b"), _say_decade),
     (re.compile(r"['\u2019]([0-9]0)s\b"), _say_decade),
@@ -297,11 +323,16 @@ _RULES: list[_Rule] = [
     (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
     (re.compile(r"#(?=\d)"), "number "),
     # Units after numbers.
-    (re.compile(
-        r"(?P<n>" + _NUM + r")\s?(?P<unit>"
-        + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-        + r")(?![\w/])"
-    ), _say_unit),
+    (
+        re.compile(
+            r"(?P<n>"
+            + _NUM
+            + r")\s?(?P<unit>"
+            + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+            + r")(?![\w/])"
+        ),
+        _say_unit,
+    ),
     # Ranges, scores and votes: 52-48, 2010–2015.
     (re.compile(r"(?<![\w.-])(\d+)\s?[-\u2013]\s?(\d+)(?!\w|\.\d|-\d)"), _say_range),
     # Regnal numbers: Charles III; but World War II.
@@ -309,17 +340,33 @@ _RULES: list[_Rule] = [
     # Titles before names; St. as Saint before a name, Street after one.
     (re.compile(r"\b(" + "|".join(TITLES) + r")\.?(?=\s+[A-Z])"), lambda m: TITLES[m.group(1)]),
     (re.compile(r"\bSt\.?(?=\s+[A-Z])"), "Saint"),
-    (re.compile(r"(?<=[a-z] )St\b\.?"),
-     lambda m: "Street." if m.group().endswith(".") and m.end() == len(m.string) else "Street"),
-    (re.compile("|".join(re.escape(k) + (r"(?=\s|$)" if k.endswith(".") else r"\b") for k in ABBREVIATIONS)),
-     lambda m: ABBREVIATIONS[m.group(0)]),
+    (
+        re.compile(r"(?<=[a-z] )St\b\.?"),
+        lambda m: "Street." if m.group().endswith(".") and m.end() == len(m.string) else "Street",
+    ),
+    (
+        re.compile(
+            "|".join(
+                re.escape(k) + (r"(?=\s|$)" if k.endswith(".") else r"\b") for k in ABBREVIATIONS
+            )
+        ),
+        lambda m: ABBREVIATIONS[m.group(0)],
+    ),
     # Years stand alone as four digits.
-    (re.compile(r"(?<![\d,.$])\b(1[1-9]\d{2}|20\d{2})\b(?![\d,]|\.\d)"), lambda m: year(m.group(1))),
+    (
+        re.compile(r"(?<![\d,.$])\b(1[1-9]\d{2}|20\d{2})\b(?![\d,]|\.\d)"),
+        lambda m: year(m.group(1)),
+    ),
     # Negative numbers.
     (re.compile(r"(?<![\w.])-(?=\d)"), "minus "),
     # Initialisms: U.S., EU, G7; acronyms read as words: NATO.
     (re.compile(r"\b(?:[A-Z]\.){2,}"), _say_dotted),
-    (re.compile(r"\b[A-Z]+(?:-?\d+)?(?:[A-Z]+)?\b(?<=[A-Z0-9])"), lambda m: _say_initialism(m) if len(m.group(0)) >= 2 and not m.group(0).isdigit() else m.group(0)),
+    (
+        re.compile(r"\b[A-Z]+(?:-?\d+)?(?:[A-Z]+)?\b(?<=[A-Z0-9])"),
+        lambda m: (
+            _say_initialism(m) if len(m.group(0)) >= 2 and not m.group(0).isdigit() else m.group(0)
+        ),
+    ),
     # Every number left.
     (re.compile(_NUM), lambda m: cardinal(m.group(0))),
     # Symbols a voice would skip or misread.

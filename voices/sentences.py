@@ -48,7 +48,9 @@ def _split_long(sentence: str, limit: int) -> list[str]:
         return [sentence]
     best = None
     middle = len(sentence) / 2
-    for match in re.finditer(r"[;:,\u2014\u2013]\s+|\s+(?:and|but|or|while|because|which)\s+", sentence):
+    for match in re.finditer(
+        r"[;:,\u2014\u2013]\s+|\s+(?:and|but|or|while|because|which)\s+", sentence
+    ):
         cut = match.start() + (1 if sentence[match.start()] in ";:,\u2014\u2013" else 0)
         if 20 <= cut <= len(sentence) - 20 and (
             best is None or abs(cut - middle) < abs(best - middle)

@@ -1,0 +1,61 @@
+"""The README documents every command, option and setting the code has."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import click
+import pytest
+
+from podcast.cli import cli
+from podcast.errors import ExitStatus
+from podcast.settings import Settings
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    first_block = README.split("```", 2)[1]
+    commands = [line.split("#")[0].strip() for line in first_block.strip().splitlines()]
+    assert commands == ["make run", "make test"]
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_a_section_and_help(name: str) -> None:
+    command = cli.commands[name]
+    assert command.help and len(command.help) > 20
+    assert f"### `audio-edition {name}" in README
+    section = README.split(f"### `audio-edition {name}", 1)[1].split("\n### ", 1)[0]
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name != "help":
+            assert any(opt in section for opt in param.opts), f"{name}: {param.opts}"
+
+
+def test_global_options_are_documented() -> None:
+    for param in cli.params:
+        if isinstance(param, click.Option) and param.name not in ("help", "version"):
+            assert any(opt in README for opt in param.opts), param.opts
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    for section in ("show", "voice", "audio", "intro"):
+        row = next(line for line in README.splitlines() if line.startswith(f"| `[{section}]`"))
+        for field in dataclasses.fields(getattr(Settings(), section)):
+            assert f"`{field.name}`" in row, f"{section}.{field.name}"
+
+
+def test_environment_variables_are_documented() -> None:
+    code = "".join(
+        p.read_text(encoding="utf-8") for p in ROOT.glob("*/**/*.py") if ".venv" not in p.parts
+    )
+    names = set(re.findall(r'"(AUDIO_EDITION_[A-Z]+)"', code))
+    assert names
+    for name in names:
+        assert name in README, name
+
+
+def test_exit_codes_are_documented() -> None:
+    for status in ExitStatus:
+        assert re.search(rf"^\| {status.value} \|", README, re.M), status
