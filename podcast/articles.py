@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from voices.clean import clean_blocks, clean_page_text, split_byline
 from voices.script import Block
 
 from .errors import ArticleError
@@ -72,6 +73,25 @@ def slugify(text: str, max_length: int = 60) -> str:
     return slug[:max_length].rstrip("-") or "episode"
 
 
+_LOOSE_FORMATS = (
+    "%B %d, %Y %I:%M %p", "%B %d, %Y %I:%M%p", "%B %d, %Y, %I:%M %p", "%B %d, %Y",
+    "%b %d, %Y %I:%M %p", "%b %d, %Y", "%d %B %Y", "%B %d %Y",
+)  # fmt: skip
+
+
+def parse_loose_date(text: str) -> datetime | None:
+    """A date as a byline writes it ("January 7, 2024 10:51 PM"), taken as UTC; None if unclear."""
+    cleaned = " ".join(text.replace(".", "").replace("a m", "AM").replace("p m", "PM").split())
+    cleaned = re.sub(r"\b([ap])m\b", lambda m: m.group(1).upper() + "M", cleaned)
+    cleaned = re.sub(r"\bSept\b", "Sep", cleaned)
+    for fmt in _LOOSE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
 def parse_datetime(value: Any, where: str = "published") -> datetime | None:
     """An ISO 8601 date or datetime as a UTC-aware datetime (naive ones are taken as UTC)."""
     if value in (None, ""):
@@ -100,23 +120,31 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _paragraph_blocks(text: str) -> list[Block]:
-    """Paragraphs separated by blank lines; lines inside one paragraph are joined."""
+    """Paragraphs separated by blank lines (lines inside one are joined), furniture dropped."""
     blocks = []
     for chunk in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in chunk.splitlines() if line.strip()]
         if lines:
             blocks.append(Block("paragraph", " ".join(lines)))
-    return blocks
+    return clean_blocks(blocks)
 
 
 def read_text(text: str, source: str = "") -> Article:
-    """Plain text: the first non-empty line is the title, paragraphs are separated by blank lines."""
-    lines = text.strip().splitlines()
-    if not lines:
+    """Plain text, or text scraped from a page: page furniture is dropped by rule.
+
+    The first line that is not furniture is the title; paragraphs are separated
+    by blank lines; a byline ("by NAME DATE · 2 min read") gives the author and date.
+    """
+    page = clean_page_text(text)
+    if not page.title:
         raise ArticleError(f"{source or 'article'} is empty")
-    title = lines[0].strip()
+    author, written_date = split_byline(page.byline) if page.byline else ("", "")
     return Article(
-        title=title, blocks=tuple(_paragraph_blocks("\n".join(lines[1:]))), source=source
+        title=page.title,
+        blocks=page.blocks,
+        author=author,
+        published=parse_loose_date(written_date),
+        source=source,
     )
 
 
@@ -177,7 +205,7 @@ def read_markdown(text: str, source: str = "") -> Article:
         raise ArticleError(f"{source or 'article'} is empty")
     return Article(
         title=title,
-        blocks=tuple(blocks),
+        blocks=tuple(clean_blocks(blocks)),
         author=meta.get("author", ""),
         published=parse_datetime(meta.get("date") or meta.get("published") or None),
         url=meta.get("url", ""),
@@ -186,8 +214,66 @@ def read_markdown(text: str, source: str = "") -> Article:
     )
 
 
+#: Elements that are never the article.
+_FURNITURE_TAGS = (
+    "nav", "footer", "aside", "form", "button", "figure", "figcaption", "script", "style",
+    "noscript", "iframe", "svg", "dialog", "template", "select", "input",
+)  # fmt: skip
+#: class/id words that mark furniture (matched as whole words of the attribute).
+_FURNITURE_WORDS = frozenset(
+    """caption captions credit credits byline bylines newsletter newsletters subscribe subscription
+    signup sign-up related recirc recirculation recommended recommendations share sharing social
+    cookie cookies consent gdpr promo promotion advert advertisement ad ads sponsor sponsored paywall
+    readmore read-more more-stories most-read mostread popular trending audio-player tts listen
+    breadcrumb breadcrumbs toolbar tags author-bio outbrain taboola comments""".split()
+)
+_FURNITURE_ROLES = frozenset(
+    {"navigation", "complementary", "dialog", "banner", "contentinfo", "search"}
+)
+
+
+def _is_furniture_element(element: Any) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    if element.tag in _FURNITURE_TAGS:
+        return True
+    if (element.get("role") or "").lower() in _FURNITURE_ROLES:
+        return True
+    words = re.split(
+        r"[\s_]+|(?<=[a-z])(?=[A-Z])", f"{element.get('class') or ''} {element.get('id') or ''}"
+    )
+    lowered = {w.lower() for w in words if w}
+    parts = {p for w in lowered for p in w.split("-")}
+    return bool((lowered | parts) & _FURNITURE_WORDS)
+
+
+def strip_furniture(page: Any) -> None:
+    """Remove furniture elements from a parsed page, never one holding most of its text."""
+    body = page.find(".//body")
+    root = body if body is not None else page
+    total = len(" ".join(root.itertext()).split()) or 1
+    for element in list(root.iter()):
+        if (
+            element is root
+            or element.getparent() is None
+            or element.tag in ("article", "main", "body")
+        ):
+            continue
+        if _is_furniture_element(element):
+            words = len(" ".join(element.itertext()).split())
+            if words < total * 0.5:
+                element.drop_tree()
+
+
+def _link_only(element: Any) -> bool:
+    """A paragraph that is nothing but a link: a teaser for another article."""
+    text = " ".join("".join(element.itertext()).split())
+    links = " ".join(" ".join("".join(ref.itertext()).split()) for ref in element.iter("ref"))
+    return bool(text) and links.strip(" :") == text.strip(" :") and len(text.split()) <= 25
+
+
 def read_html(html: str, source: str = "") -> Article:
-    """HTML: the main text extracted with trafilatura; headings stay headings."""
+    """HTML: furniture elements removed, the main text extracted with trafilatura, headings kept."""
     import trafilatura
     from lxml import etree
     from lxml import html as lxml_html
@@ -196,18 +282,6 @@ def read_html(html: str, source: str = "") -> Article:
         page = lxml_html.fromstring(html)
     except (etree.ParserError, ValueError):
         raise ArticleError(f"{source or 'article'} is not readable HTML") from None
-    extracted = trafilatura.extract(
-        html,
-        output_format="xml",
-        include_formatting=True,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-    )
-    if not extracted:
-        raise ArticleError(f"{source or 'article'} has no article text")
-    doc = etree.fromstring(extracted.encode("utf-8"))
 
     def meta(*names: str) -> str:
         for name in names:
@@ -217,12 +291,40 @@ def read_html(html: str, source: str = "") -> Article:
                     return str(found[0]).strip()
         return ""
 
-    title = meta("og:title") or doc.get("title") or ""
+    canonical = page.xpath("//link[@rel='canonical']/@href")
+    language = (page.get("lang") or "").strip()
+    page_title = " ".join("".join(page.xpath("//title//text()")).split())
+    bylines = [
+        " ".join(e.text_content().split())
+        for e in page.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')]")
+    ]
+    strip_furniture(page)
+    extracted = trafilatura.extract(
+        lxml_html.tostring(page, encoding="unicode"),
+        output_format="xml",
+        include_formatting=True,
+        include_links=True,
+        include_images=False,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+    )
+    if not extracted:
+        raise ArticleError(f"{source or 'article'} has no article text")
+    doc = etree.fromstring(extracted.encode("utf-8"))
+    title = meta("og:title", "twitter:title") or doc.get("title") or ""
     blocks: list[Block] = []
     main = doc.find("main")
     for element in main.iter("p", "head", "item", "quote") if main is not None else []:
         if element.tag == "quote" and element.find("p") is not None:
             continue  # its paragraphs come on their own
+        if (
+            element.tag == "p"
+            and element.getparent() is not None
+            and element.getparent().tag == "item"
+        ):
+            continue  # the item is read as a whole
         text = " ".join("".join(element.itertext()).split())
         if not text:
             continue
@@ -231,10 +333,10 @@ def read_html(html: str, source: str = "") -> Article:
                 title = title or text
                 continue
             blocks.append(Block("heading", text))
+        elif _link_only(element):
+            continue
         else:
             blocks.append(Block("paragraph", text))
-    if not title:
-        title = " ".join("".join(page.xpath("//title//text()")).split())
     published = meta("article:published_time", "datePublished", "date", "pubdate") or doc.get(
         "date"
     )
@@ -242,21 +344,26 @@ def read_html(html: str, source: str = "") -> Article:
         when = parse_datetime(published)
     except ArticleError:
         when = parse_datetime(doc.get("date"))
-    canonical = page.xpath("//link[@rel='canonical']/@href")
+    author = doc.get("author") or meta("author", "article:author")
+    if not author and bylines:
+        author = split_byline(bylines[0])[0]
     categories = [c.strip() for c in (doc.get("categories") or "").split(",") if c.strip()]
+    section = meta("article:section")
+    if section and section not in categories:
+        categories.insert(0, section)
     categories += [
         t for t in page.xpath("//meta[@property='article:tag']/@content") if t not in categories
     ]
     return Article(
-        title=title,
-        blocks=tuple(blocks),
-        author=doc.get("author") or meta("author"),
+        title=title or page_title,
+        blocks=tuple(clean_blocks(blocks)),
+        author=author,
         published=when,
         url=meta("og:url") or (str(canonical[0]) if canonical else "") or doc.get("url") or "",
         summary=meta("og:description", "description") or doc.get("description") or "",
         categories=tuple(categories),
         image=meta("og:image"),
-        language=(page.get("lang") or "").strip(),
+        language=language,
         source=source,
     )
 

@@ -17,7 +17,8 @@ from audio.assemble import Music, Part, Pauses, assemble
 from audio.master import Loudness, MasterSettings, master
 from audio.tags import Chapter, EpisodeTags, write_tags
 from voices.cache import SentenceCache
-from voices.catalogue import VoiceInfo, find_voice
+from voices.catalogue import VoiceInfo, find_voice, list_voices
+from voices.language import primary
 from voices.script import Script
 from voices.synth import SynthesisSettings, Synthesizer
 
@@ -25,8 +26,8 @@ from .articles import Article
 from .artwork import Artwork
 from .errors import ArticleError
 from .fsutil import atomic_write_text, publish_file
-from .publish import EPISODES_DIR, publish, truncate_bytes
-from .scripting import article_script
+from .publish import EPISODES_DIR, publish, show_artwork, truncate_bytes
+from .scripting import article_language, article_script
 from .settings import Settings
 from .store import Episode, Store, guid_for
 from .transcripts import chapter_marks, chapters_json, webvtt
@@ -88,25 +89,24 @@ def master_from(settings: Settings) -> MasterSettings:
     )
 
 
-def make_synthesizer(settings: Settings) -> Synthesizer:
-    """The configured voice with the sentence cache (the model loads only when needed)."""
-    voice = find_voice(settings.voice.name, settings.voices_folder)
-    return Synthesizer(
-        voice,
-        SynthesisSettings(length_scale=settings.voice.length_scale),
-        SentenceCache(settings.cache_folder),
+def voice_for(settings: Settings, language: str, source: str = "article") -> VoiceInfo:
+    """The configured voice if it speaks ``language``, else an installed voice that does.
+
+    Raises :class:`ArticleError` when no installed voice speaks it, rather than
+    reading the article with another language's rules.
+    """
+    configured = find_voice(settings.voice.name, settings.voices_folder)
+    if primary(configured.language) == language:
+        return configured
+    installed = list_voices(settings.voices_folder)
+    for voice in installed:
+        if primary(voice.language) == language:
+            _LOGGER.info("%s is in %s: reading it with %s", source, language, voice.name)
+            return voice
+    names = ", ".join(v.name for v in installed)
+    raise ArticleError(
+        f"{source} is in language {language!r}; no installed voice speaks it (installed: {names})"
     )
-
-
-def check_language(article: Article, voice: VoiceInfo) -> None:
-    """Refuse to read an article in a language the voice does not speak."""
-    wanted = article.language.replace("_", "-").split("-")[0].lower()
-    spoken = voice.language.replace("_", "-").split("-")[0].lower()
-    if wanted and spoken and wanted != spoken:
-        raise ArticleError(
-            f"{article.source or 'article'} is in language {article.language!r}, "
-            f"but voice {voice.name} speaks {voice.language}"
-        )
 
 
 def _fingerprint(
@@ -142,21 +142,45 @@ def _summary(article: Article) -> str:
     return truncate_bytes(first)
 
 
+class Builder:
+    """Builds articles into published episodes, sharing voices, cache and artwork across them."""
+
+    def __init__(self, settings: Settings, store: Store, artwork: Artwork | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.artwork = artwork or show_artwork(settings)
+        self.cache = SentenceCache(settings.cache_folder)
+        self._synthesizers: dict[str, Synthesizer] = {}
+        find_voice(settings.voice.name, settings.voices_folder)  # fail early on an unknown voice
+
+    def synthesizer(self, voice: VoiceInfo) -> Synthesizer:
+        """One synthesizer per voice; its model loads on the first uncached sentence."""
+        if voice.name not in self._synthesizers:
+            self._synthesizers[voice.name] = Synthesizer(
+                voice, SynthesisSettings(length_scale=self.settings.voice.length_scale), self.cache
+            )
+        return self._synthesizers[voice.name]
+
+    def build(
+        self, article: Article, *, progress: Progress | None = None, force: bool = False
+    ) -> BuildResult:
+        """Turn ``article`` into a published episode; skip it when nothing has changed."""
+        return build_article(self, article, progress=progress, force=force)
+
+
 def build_article(
+    builder: Builder,
     article: Article,
-    settings: Settings,
-    store: Store,
-    artwork: Artwork,
     *,
-    synth: Synthesizer | None = None,
     progress: Progress | None = None,
     force: bool = False,
 ) -> BuildResult:
     """Turn ``article`` into a published episode; skip it when nothing has changed."""
+    settings, store, artwork = builder.settings, builder.store, builder.artwork
     started = time.monotonic()
-    synth = synth or make_synthesizer(settings)
-    check_language(article, synth.voice)
-    script = article_script(article, settings)
+    language = article_language(article, settings)
+    synth = builder.synthesizer(voice_for(settings, language, article.source or "article"))
+    script = article_script(article, settings, language)
     fingerprint = _fingerprint(script, article, settings, synth, artwork)
     existing = store.get(article.key)
     if (

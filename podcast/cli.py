@@ -147,21 +147,18 @@ def build(
     Prints the paths of the feed, each MP3 and the page.
     """
     from .articles import read_article
-    from .build import build_article, make_synthesizer
-    from .publish import FEED_FILE, INDEX_FILE, show_artwork
+    from .build import Builder
+    from .publish import FEED_FILE, INDEX_FILE
     from .store import Store
 
     settings = obj.settings(site=site, voice=voice)
     loaded = [read_article(source, _stdin_bytes(source)) for source in articles]
-    synth = make_synthesizer(settings)
-    artwork = show_artwork(settings)
     with Store(settings.store_path) as store:
+        builder = Builder(settings, store)
         for article in loaded:
             label = f"Reading {article.title[:40]}"
             with _progress(not obj.quiet, label) as progress:
-                result = build_article(
-                    article, settings, store, artwork, synth=synth, progress=progress, force=force
-                )
+                result = builder.build(article, progress=progress, force=force)
             if not obj.quiet:
                 if result.skipped:
                     click.echo(f"Unchanged: {article.title} (use --force to rebuild)", err=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from voices.language import detect_language, primary
+from voices.lexicon import Lexicon
 from voices.script import Script, make_script
 
 from .articles import Article
@@ -36,9 +38,32 @@ def template_variables(article: Article, settings: Settings) -> dict[str, Any]:
     }
 
 
-def article_script(article: Article, settings: Settings) -> Script:
+def article_language(article: Article, settings: Settings) -> str:
+    """The article's language: what it says (HTML ``lang``, JSON), else detected, else the show's."""
+    if article.language:
+        return primary(article.language)
+    text = " ".join(block.text for block in article.blocks[:30])
+    return detect_language(f"{article.title} {text}") or primary(settings.show.language) or "en"
+
+
+def load_lexicon(settings: Settings, language: str) -> Lexicon | None:
+    """The configured lexicon for ``language``: the newsroom's file over the bundled list."""
+    with_bundled = settings.voice.bundled_lexicon and language == "en"
+    if settings.voice.lexicon:
+        return Lexicon.load(settings.resolve(settings.voice.lexicon), with_bundled=with_bundled)
+    return Lexicon.bundled() if with_bundled else None
+
+
+def article_script(article: Article, settings: Settings, language: str | None = None) -> Script:
     """The script the voice reads for ``article``: intro, the article, outro."""
+    language = language or article_language(article, settings)
     variables = template_variables(article, settings)
     intro = _render(settings.intro.template, variables, "template")
     outro = _render(settings.intro.outro, variables, "outro") if settings.intro.outro else []
-    return make_script(article.blocks, intro=intro, outro=outro, language=article.language or "en")
+    return make_script(
+        article.blocks,
+        intro=intro,
+        outro=outro,
+        lexicon=load_lexicon(settings, language),
+        language=language,
+    )

@@ -47,7 +47,7 @@ class ShowSettings:
     email: str = ""
     """Owner e-mail for ``itunes:owner`` (optional)."""
     language: str = "en-us"
-    """ISO 639 language code, with region if wanted."""
+    """ISO 639 language code, with region if wanted; also the language of articles that do not say theirs."""
     category: str = "News"
     """A top-level Apple Podcasts category."""
     subcategory: str = "Daily News"
@@ -76,6 +76,10 @@ class VoiceSettings:
     """Folder of extra piper voices (``NAME.onnx`` + ``NAME.onnx.json``)."""
     length_scale: float = 1.0
     """Speaking rate: above 1 is slower."""
+    lexicon: str = ""
+    """The newsroom's pronunciation lexicon (``WORD = respelling`` lines); empty for none."""
+    bundled_lexicon: bool = True
+    """Also use the bundled starter lexicon (English articles)."""
 
 
 @dataclass(frozen=True)

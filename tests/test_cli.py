@@ -226,7 +226,7 @@ def test_article_in_a_language_without_a_voice(tmp_path: Path) -> None:
     )
     one_line_error(
         run_cli("build", "de.json", cwd=tmp_path),
-        "de.json is in language 'de', but voice en_US-joe-medium speaks en_US",
+        "de.json is in language 'de'; no installed voice speaks it (installed: en_US-joe-medium)",
     )
 
 

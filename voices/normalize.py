@@ -243,6 +243,9 @@ def _say_initialism(match: re.Match[str]) -> str:
     if word in ACRONYMS:
         return word.capitalize()
     if re.fullmatch(r"[A-Z]+", word):
+        # Short capitals are initialisms (EU, CEO); long ones with vowels are words in capitals.
+        if len(word) >= 5 and re.search(r"[AEIOUY]", word):
+            return word.capitalize()
         return _spell(word)
     # Letters and digits: G7, F-16, COVID-19
     parts = re.findall(r"[A-Z]+|\d+", word)
@@ -383,3 +386,26 @@ def normalize(text: str) -> str:
     text = re.sub(r"\d", lambda m: " " + num2words(int(m.group(0))) + " ", text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     return " ".join(text.split())
+
+
+def _normalize_numbers_only(text: str, language: str) -> str:
+    """For languages without newsreader rules: numbers in words in that language, symbols dropped."""
+
+    def say(match: re.Match[str]) -> str:
+        number = match.group(0).replace(",", "")
+        try:
+            return str(num2words(float(number) if "." in number else int(number), lang=language))
+        except (NotImplementedError, OverflowError, ValueError):
+            return " ".join(str(num2words(int(d))) for d in number if d.isdigit())
+
+    text = re.sub(_NUM, say, text)
+    text = re.sub(r"[$€£¥₹₴#*_|~^<>{}\[\]\\]", " ", text)
+    return " ".join(text.split())
+
+
+def normalizer(language: str = "en") -> Callable[[str], str]:
+    """The normaliser for ``language``: full newsreader rules for English, numbers only otherwise."""
+    code = language.replace("_", "-").split("-")[0].lower() or "en"
+    if code == "en":
+        return normalize
+    return lambda text: _normalize_numbers_only(text, code)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import EmptyScript
-from .normalize import normalize
+from .lexicon import Lexicon
+from .normalize import normalizer
 from .sentences import split_sentences
 
 BlockKind = Literal["paragraph", "heading"]
@@ -89,16 +90,12 @@ class Script:
         }
 
 
-def _paragraph(
-    kind: ParagraphKind, text: str, respell: Callable[[str], str] | None
-) -> Paragraph | None:
+def _paragraph(kind: ParagraphKind, text: str, say: Callable[[str], str]) -> Paragraph | None:
     sentences = []
-    pieces = [text.strip()] if kind == "heading" else split_sentences(text)
+    pieces = [" ".join(text.split())] if kind == "heading" else split_sentences(text)
     for piece in pieces:
-        spoken = normalize(piece)
-        if respell is not None:
-            spoken = respell(spoken)
-        if spoken.strip():
+        spoken = say(piece)
+        if any(ch.isalnum() for ch in spoken):
             sentences.append(Sentence(text=piece, spoken=spoken))
     return Paragraph(kind=kind, sentences=tuple(sentences)) if sentences else None
 
@@ -108,24 +105,29 @@ def make_script(
     *,
     intro: Iterable[str] = (),
     outro: Iterable[str] = (),
-    respell: Callable[[str], str] | None = None,
+    lexicon: Lexicon | None = None,
     language: str = "en",
 ) -> Script:
     """Build the script: each intro line, block and outro line becomes a paragraph.
 
-    ``respell`` is applied to the spoken form of every sentence (the lexicon).
-    Raises :class:`EmptyScript` when the article itself has nothing to say.
+    Every sentence is normalised for ``language`` with the ``lexicon``'s
+    pronunciations shielded from normalisation. Raises :class:`EmptyScript`
+    when the article itself has nothing to say.
     """
+    normalize = normalizer(language)
+
+    def say(text: str) -> str:
+        return lexicon.speak(text, normalize) if lexicon is not None else normalize(text)
+
     body = [
         p
         for p in (
-            _paragraph("heading" if b.kind == "heading" else "body", b.text, respell)
-            for b in blocks
+            _paragraph("heading" if b.kind == "heading" else "body", b.text, say) for b in blocks
         )
         if p is not None
     ]
     if not any(p.kind == "body" for p in body):
         raise EmptyScript("the article has no text to read")
-    head = [p for p in (_paragraph("intro", line, respell) for line in intro) if p]
-    tail = [p for p in (_paragraph("outro", line, respell) for line in outro) if p]
+    head = [p for p in (_paragraph("intro", line, say) for line in intro) if p]
+    tail = [p for p in (_paragraph("outro", line, say) for line in outro) if p]
     return Script(paragraphs=tuple(head + body + tail), language=language)
