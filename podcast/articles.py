@@ -92,6 +92,17 @@ def parse_loose_date(text: str) -> datetime | None:
     return None
 
 
+def tidy_author(author: str) -> str:
+    """A byline's names as they are said: "JANE DOE; MARK ROE" → "Jane Doe and Mark Roe"."""
+    author = " ".join(re.sub(r"^by\s+", "", author.strip(), flags=re.I).split())
+    if author.isupper():
+        author = author.title()
+    names = [n.strip() for n in re.split(r"\s*;\s*|\s+and\s+", author) if n.strip()]
+    if len(names) > 1:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return author
+
+
 def parse_datetime(value: Any, where: str = "published") -> datetime | None:
     """An ISO 8601 date or datetime as a UTC-aware datetime (naive ones are taken as UTC)."""
     if value in (None, ""):
@@ -142,7 +153,7 @@ def read_text(text: str, source: str = "") -> Article:
     return Article(
         title=page.title,
         blocks=page.blocks,
-        author=author,
+        author=tidy_author(author),
         published=parse_loose_date(written_date),
         source=source,
     )
@@ -347,6 +358,7 @@ def read_html(html: str, source: str = "") -> Article:
     author = doc.get("author") or meta("author", "article:author")
     if not author and bylines:
         author = split_byline(bylines[0])[0]
+    author = tidy_author(author)
     categories = [c.strip() for c in (doc.get("categories") or "").split(",") if c.strip()]
     section = meta("article:section")
     if section and section not in categories:

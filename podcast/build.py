@@ -142,6 +142,15 @@ def _summary(article: Article) -> str:
     return truncate_bytes(first)
 
 
+def make_synthesizer(settings: Settings) -> Synthesizer:
+    """The configured voice with the sentence cache (the model loads only when needed)."""
+    return Synthesizer(
+        find_voice(settings.voice.name, settings.voices_folder),
+        SynthesisSettings(length_scale=settings.voice.length_scale),
+        SentenceCache(settings.cache_folder),
+    )
+
+
 class Builder:
     """Builds articles into published episodes, sharing voices, cache and artwork across them."""
 
@@ -156,9 +165,8 @@ class Builder:
     def synthesizer(self, voice: VoiceInfo) -> Synthesizer:
         """One synthesizer per voice; its model loads on the first uncached sentence."""
         if voice.name not in self._synthesizers:
-            self._synthesizers[voice.name] = Synthesizer(
-                voice, SynthesisSettings(length_scale=self.settings.voice.length_scale), self.cache
-            )
+            settings = SynthesisSettings(length_scale=self.settings.voice.length_scale)
+            self._synthesizers[voice.name] = Synthesizer(voice, settings, self.cache)
         return self._synthesizers[voice.name]
 
     def build(

@@ -218,6 +218,58 @@ def voices(obj: Context) -> None:
         )
 
 
+@cli.group()
+def lexicon() -> None:
+    """Check pronunciations from the lexicon (voice.lexicon and the bundled list)."""
+
+
+@lexicon.command("check")
+@click.argument("words", nargs=-1, required=True)
+@click.option(
+    "--wav",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also speak the words, one after another, into this WAV file.",
+)
+@click.option("--voice", help="Voice to say them with (default: the configured one).")
+@click.pass_obj
+@friendly_errors
+def lexicon_check(
+    obj: Context, words: tuple[str, ...], wav: Path | None, voice: str | None
+) -> None:
+    """Show how each WORD will be said: lexicon entry, spoken form and phonemes.
+
+    A WORD may be a phrase ("Xi Jinping"). Phonemes come from the voice itself.
+    """
+    from audio.assemble import Part, Pauses, assemble
+    from voices.normalize import normalize
+
+    from .build import make_synthesizer
+    from .scripting import load_lexicon
+
+    settings = obj.settings(voice=voice)
+    lex = load_lexicon(settings, "en")
+    synth = make_synthesizer(settings)
+    rows, parts = [], []
+    for word in words:
+        entry = lex.lookup(word) if lex else None
+        spoken = lex.speak(word, normalize) if lex else normalize(word)
+        rows.append((word, spoken, f"/{synth.phonemes(spoken)}/", "lexicon" if entry else "rules"))
+        if wav is not None:
+            parts.append(Part(synth.synthesize(spoken), "body", True))
+    widths = [
+        max(len(row[i]) for row in rows + [("WORD", "SAID", "PHONEMES", "FROM")]) for i in range(3)
+    ]
+    for row in [("WORD", "SAID", "PHONEMES", "FROM"), *rows]:
+        click.echo(
+            "  ".join(
+                cell.ljust(width) for cell, width in zip(row, widths + [0], strict=True)
+            ).rstrip()
+        )
+    if wav is not None:
+        assemble(iter(parts), wav, synth.sample_rate, Pauses(paragraph=500, tail=300, lead=100))
+        click.echo(f"wav: {_show(wav)}")
+
+
 @cli.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")

@@ -78,7 +78,7 @@ def test_script_prints_intro_then_one_sentence_per_line(tmp_path: Path) -> None:
         "This audio is created with A I assistance.\n\n"
         "Harbour and ferry plan wins backing\n\n"
         "By Sam Lee.\n\n"
-        "The council backed a two million dollars ferry plan on January seventh.\n"
+        "The council backed a two million dollar ferry plan on January seventh.\n"
         "The vote was nine to two.\n\n"
         "Next steps\n\n"
         '"We start in spring," said the mayor.\n'

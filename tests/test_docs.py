@@ -22,9 +22,19 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert commands == ["make run", "make test"]
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
+def all_commands() -> dict[str, click.Command]:
+    found = {}
+    for name, command in cli.commands.items():
+        if isinstance(command, click.Group):
+            found.update({f"{name} {sub}": c for sub, c in command.commands.items()})
+        else:
+            found[name] = command
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(all_commands()))
 def test_every_command_has_a_section_and_help(name: str) -> None:
-    command = cli.commands[name]
+    command = all_commands()[name]
     assert command.help and len(command.help) > 20
     assert f"### `audio-edition {name}" in README
     section = README.split(f"### `audio-edition {name}", 1)[1].split("\n### ", 1)[0]

@@ -19,9 +19,21 @@ def cases() -> list:
     for number, line in enumerate(TABLE.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        category, written, spoken = line.split("\t")
-        rows.append(pytest.param(written, spoken, id=f"{category}:{number}:{written}"))
+        category, written, spoken, *weak = line.split("\t")
+        # A fourth column marks a known weakness: it must still fail (strict xfail).
+        marks = [pytest.mark.xfail(reason=weak[0], strict=True)] if weak else []
+        rows.append(pytest.param(written, spoken, id=f"{category}:{number}:{written}", marks=marks))
     return rows
+
+
+def test_golden_table_has_every_category() -> None:
+    categories = {p.id.split(":")[0] for p in cases()}
+    assert len(cases()) >= 150
+    assert categories >= {
+        "money", "percent", "date", "year", "decade", "time", "ordinal", "range", "negative",
+        "temperature", "unit", "number", "regnal", "title", "initialism", "url", "email",
+        "symbol", "abbreviation",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(("written", "spoken"), cases())

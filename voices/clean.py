@@ -39,12 +39,18 @@ _DATE_OR_TIME = re.compile(
     r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b",
     _I,
 )
-#: Newsletter, subscription and membership prompts.
+#: Newsletter, subscription and membership prompts: phrases no article sentence uses...
 _PROMPT = re.compile(
-    r"\b(subscribe|subscribed|subscription|newsletter|sign(ing)? up|enter (your |correct )?e-?mail|"
-    r"e-?mail address|indicates required|confirmation e-?mail|support (our|independent) journalism|"
-    r"become a (member|subscriber|patron)|donate now|already a subscriber|unlock (this|full) article)\b",
+    r"\b(newsletters?|indicates required|confirmation e-?mail|successfu?l+y subscribed|e-?mail address|"
+    r"enter (your |correct )?e-?mail|in your inbox|support (our|independent) journalism|"
+    r"become a (member|subscriber|patron)|donate now|already a subscriber|unlock (this|full) article|"
+    r"subscribe (now|today|for (free|just|only)|to (our|this))|sign(ing)? up (now|for|to) (our|the|this)|"
+    r"thank you for (signing up|subscribing))\b",
     _I,
+)
+#: ... or an imperative at the start of a short line.
+_PROMPT_START = re.compile(
+    r"^(subscribe|sign up|register|join us|donate|log in to|sign in to)\b", _I
 )
 _COPYRIGHT = re.compile(
     r"^(copyright|©|\(c\))\s*(\d{4}|[A-Z]).{0,150}$|\ball rights reserved\.?$", _I
@@ -53,12 +59,13 @@ _SHARE = re.compile(r"^(share (this|on|via)|follow us on|click to share)\b", _I)
 _COOKIE = re.compile(r"\bcookies?\b.*\b(accept|consent|policy|settings|use|preferences)\b|"
                      r"\b(accept|manage)\b.*\bcookies?\b", _I)  # fmt: skip
 _READ_MORE = re.compile(
-    r"^(read more|continue reading|read also|read next|related|see also|more on this( story)?|"
-    r"recommended|you may also like|you might also like|further reading|more:)\b",
+    r"^((read more|continue reading|read also|read next|related( articles?| stories| news)?|see also|"
+    r"more on this( story)?|recommended( for you)?|you (may|might) also like|further reading|more)"
+    r"\s*(:|[-–—|»›>]|$)|(read more|continue reading)\b)",
     _I,
 )
 _TIMESTAMP = re.compile(
-    r"^(\d{1,2}:\d\d\s*([ap]\.?m\.?|[ap]m)?(\s*[A-Z]{2,4})?|\(?updated:?\s*\)?|"
+    r"^(\d{1,2}:\d\d\s*([ap]\.?m\.?|[ap]m)?(\s*[A-Z]{2,4})?(\s*\(updated:?[^)]*\))?|\(?updated:?\s*\)?|"
     r"(posted|updated|published)( at| on)?:?\s*.{0,40}\d.{0,20})$",
     _I,
 )
@@ -133,7 +140,7 @@ def is_furniture(line: str) -> bool:
     if not text or not any(ch.isalnum() for ch in text):
         return True
     bare = text.strip("*•·|-–— ")
-    if len(bare) < 200 and _PROMPT.search(bare):
+    if len(bare) < 200 and (_PROMPT.search(bare) or (len(bare) < 80 and _PROMPT_START.match(bare))):
         return True
     return bool(
         _CONTROL.match(bare)

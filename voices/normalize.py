@@ -77,6 +77,46 @@ _SINGULAR_UNITS = {
     "gigawatts": "gigawatt", "kilowatt hours": "kilowatt hour", "gigabytes": "gigabyte",
     "megabytes": "megabyte", "terabytes": "terabyte", "hectares": "hectare",
 }  # fmt: skip
+#: AP-style state abbreviations, as in "Sen. Patty Murray, D-Wash."
+STATES = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
+    "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida",
+    "Ga.": "Georgia", "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas", "Ky.": "Kentucky",
+    "La.": "Louisiana", "Md.": "Maryland", "Mass.": "Massachusetts", "Mich.": "Michigan",
+    "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri", "Mont.": "Montana",
+    "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey",
+    "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina", "N.D.": "North Dakota",
+    "Okla.": "Oklahoma", "Ore.": "Oregon", "Pa.": "Pennsylvania", "R.I.": "Rhode Island",
+    "S.C.": "South Carolina", "S.D.": "South Dakota", "Tenn.": "Tennessee", "Vt.": "Vermont",
+    "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia", "Wis.": "Wisconsin",
+    "Wyo.": "Wyoming", "Texas": "Texas", "Ohio": "Ohio", "Utah": "Utah", "Iowa": "Iowa",
+    "Idaho": "Idaho", "Maine": "Maine", "Alaska": "Alaska", "Hawaii": "Hawaii",
+}  # fmt: skip
+_PARTIES = {"D": "Democrat", "R": "Republican", "I": "Independent"}
+#: Initialisms kept as capitals even in text written all in capitals.
+KNOWN_INITIALISMS = frozenset(
+    """US USA UK EU UN UAE FBI CIA NSA NHS BBC CNN CEO CFO IMF WHO WTO GDP AI IT TV PM MP MPS
+    NFL NBA MLB NHL FIFA NATO NASA OPEC COVID ID DNA HIV""".split()
+)
+
+
+def _say_party_state(match: re.Match[str]) -> str:
+    return f"{_PARTIES[match.group(1)]} of {STATES[match.group(2)]}"
+
+
+def _unshout(text: str) -> str:
+    """Text written all in capitals, read as words: keep only known initialisms in capitals."""
+    letters = [ch for ch in text if ch.isalpha()]
+    words = re.findall(r"[A-Za-z]+", text)
+    if len(words) < 3 or sum(ch.isupper() for ch in letters) < 0.8 * len(letters):
+        return text
+    return re.sub(
+        r"[A-Za-z]+",
+        lambda m: m.group(0) if m.group(0) in KNOWN_INITIALISMS else m.group(0).capitalize(),
+        text,
+    )
+
+
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _NOT_REGNAL = frozenset(
     "War Phase Title Chapter Part Act Article Stage Level Section Type Class Bowl Vatican".split()
@@ -116,13 +156,28 @@ def year(number: str | int) -> str:
     return str(num2words(value, to="year")).replace(",", "")
 
 
+#: Words after an amount that show it is not used as an adjective ("$5 million for ...").
+_NOT_A_NOUN = frozenset(
+    """a an the to for in of on at by from with and or but was is are were be been will would
+    could should can may might has have had that which who this these those per each over under
+    as into than then so if when while after before since until across against between each
+    apiece more less last this next every deal""".split()
+)
+
+
+def _adjectival(match: re.Match[str]) -> bool:
+    """True when the amount qualifies the noun after it: "a $5 million barrier"."""
+    following = re.match(r"\s+([a-z][a-z-]*)", match.string[match.end() :])
+    return following is not None and following.group(1) not in _NOT_A_NOUN
+
+
 def _say_money(match: re.Match[str]) -> str:
     symbol = match.group("sym") or match.group("code")
     amount = _clean_number(match.group("amount"))
     scale = (match.group("scale") or "").lower()
     one, many, minor_one, minor_many = CURRENCIES[symbol]
     if scale:
-        return f"{cardinal(amount)} {SCALES[scale]} {many}"
+        return f"{cardinal(amount)} {SCALES[scale]} {one if _adjectival(match) else many}"
     whole, _, cents = amount.partition(".")
     whole_words = cardinal(whole)
     unit = one if int(whole) == 1 else many
@@ -136,7 +191,7 @@ def _say_money(match: re.Match[str]) -> str:
 
 
 def _say_percent(match: re.Match[str]) -> str:
-    return f"{cardinal(match.group(1))} percent"
+    return f"{cardinal(match.group(1).replace(chr(0x2212), '-'))} percent"
 
 
 def _say_time(match: re.Match[str]) -> str:
@@ -284,9 +339,9 @@ _RULES: list[_Rule] = [
         ),
         _say_money,
     ),
-    (re.compile(r"(" + _NUM + r")\s?(?:%|per cent\b|percent\b)"), _say_percent),
+    (re.compile(r"((?<![\w.])[-\u2212]?" + _NUM + r")\s?(?:%|per cent\b|percent\b)"), _say_percent),
     # Temperatures before negative numbers and units.
-    (re.compile(r"([-\u2212]?" + _NUM + r")\s?°\s?([CF])?\b"), _say_temperature),
+    (re.compile(r"([-\u2212]?" + _NUM + r")\s?°(?:\s?([CF])\b)?"), _say_temperature),
     # Times: 8:00, 10:51 PM, 7 a.m.
     (
         re.compile(
@@ -339,7 +394,15 @@ _RULES: list[_Rule] = [
     # Ranges, scores and votes: 52-48, 2010–2015.
     (re.compile(r"(?<![\w.-])(\d+)\s?[-\u2013]\s?(\d+)(?!\w|\.\d|-\d)"), _say_range),
     # Regnal numbers: Charles III; but World War II.
-    (re.compile(r"\b([A-Z][a-z]+) ((?:X{0,3})(?:IX|IV|V?I{0,3}))\b(?<! )(?<=[IVX])"), _say_regnal),
+    (
+        re.compile(r"\b([A-Z][a-z]+) ((?:L?X{0,3})(?:IX|IV|V?I{0,3}))\b(?<! )(?<=[IVXL])"),
+        _say_regnal,
+    ),
+    # Party and state after a politician's name: "D-Wash." → "Democrat of Washington".
+    (
+        re.compile(r"\b([DRI])-(" + "|".join(re.escape(k) for k in STATES) + r")(?=[\s,;)]|$)"),
+        _say_party_state,
+    ),
     # Titles before names; St. as Saint before a name, Street after one.
     (re.compile(r"\b(" + "|".join(TITLES) + r")\.?(?=\s+[A-Z])"), lambda m: TITLES[m.group(1)]),
     (re.compile(r"\bSt\.?(?=\s+[A-Z])"), "Saint"),
@@ -381,11 +444,16 @@ _RULES: list[_Rule] = [
 
 def normalize(text: str) -> str:
     """Return ``text`` as it is to be spoken: numbers, money, dates and abbreviations in words."""
+    ended = text.rstrip()[-1:] in (".", "!", "?") if text.strip() else False
+    text = _unshout(text)
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     text = re.sub(r"\d", lambda m: " " + num2words(int(m.group(0))) + " ", text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    if ended and text and text[-1] not in ".!?\"'”’)":
+        text += "."  # a rule ate the full stop ("9 a.m.")
+    return text
 
 
 def _normalize_numbers_only(text: str, language: str) -> str:

@@ -91,6 +91,11 @@ class Synthesizer:
                 ) from None
         return self._piper
 
+    def phonemes(self, spoken: str) -> str:
+        """The phonemes piper will say for ``spoken`` (loads the voice)."""
+        piper = self._load()
+        return " ".join("".join(sentence) for sentence in piper.phonemize(spoken))
+
     def cache_key(self, spoken: str) -> str:
         """The sentence-cache key for ``spoken`` with this voice and these settings."""
         settings = ",".join(f"{k}={v}" for k, v in sorted(self.settings.to_dict().items()))

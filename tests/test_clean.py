@@ -1,0 +1,105 @@
+"""Furniture rules, one kind at a time, on lines from many sites."""
+
+from __future__ import annotations
+
+import pytest
+
+from voices.clean import (
+    clean_page_text,
+    is_byline,
+    is_caption,
+    is_end_of_article,
+    is_furniture,
+    split_byline,
+)
+
+FURNITURE = [
+    "Skip to content", "Edit post", "Menu", "Share", "Tweet", "Copy link", "Advertisement",
+    "by The Kyiv Independent news desk January 7, 2024 10:51 PM 2 min read",
+    "By Priya Shah · Feb. 3, 2026 · 4 min read", "5 min read", "By JANE DOE",
+    "President Volodymyr Zelensky and Yoko Kamikawa in Kyiv on Jan. 7. (President's Office)",
+    "Schumer speaks to reporters at the Capitol. (AP Photo/J. Scott Applewhite)",
+    "Photo: Getty Images", "Credit: Reuters", "Image by Jane Smith for the Ledger",
+    "This audio is created with AI assistance", "Listen to this article",
+    "Enter your email to subscribe", "* indicates required", "Successfuly subscribed",
+    "Thank you for signing up for this newsletter. We've sent you a confirmation email.",
+    "Support independent journalism. Become a member today for just $1 a week.",
+    "Share this article", "Share on Facebook", "Follow us on Telegram",
+    "We use cookies to improve your experience. Accept all cookies.",
+    "Read more: Ofwat's five-year review explained", "RELATED: What a shutdown means for you",
+    "See also: the full list", "4:34 AM", "2:25 PM (Updated: )", "9:40 AM GMT",
+    "Copyright 2026 The Associated Press. All rights reserved.", "© 2026 The Northern Ledger.",
+    "* * *", "—",
+]  # fmt: skip
+
+PROSE = [
+    "President Volodymyr Zelensky thanked Japanese Foreign Minister Yoko Kamikawa for her support.",
+    '"One of our best international achievements is our relationship with Japan," he wrote.',
+    "The council will meet at 7:30 p.m. to discuss the plan (which was first proposed in 2019).",
+    "She said the cookies sold out within an hour at the school fair.",
+    "By the time the firefighters arrived, the roof had collapsed.",
+    "The agency, which employs 2,000 people, said it would appeal (the ruling came on Friday).",
+    "Readers who subscribe to the theory that rates will fall may be disappointed.",
+    "Related questions were raised in parliament on Tuesday by three MPs.",
+]
+
+
+@pytest.mark.parametrize("line", FURNITURE, ids=[f[:40] for f in FURNITURE])
+def test_furniture_is_recognised(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", PROSE, ids=[p[:40] for p in PROSE])
+def test_prose_is_kept(line: str) -> None:
+    assert not is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["News Feed", "MORE NEWS", "Editors' Picks", "Most read", "Related articles", "Top stories"],
+)
+def test_end_of_article_sections(line: str) -> None:
+    assert is_end_of_article(line)
+
+
+def test_byline_parts() -> None:
+    assert split_byline(
+        "by The Kyiv Independent news desk January 7, 2024 10:51 PM 2 min read"
+    ) == (
+        "The Kyiv Independent news desk",
+        "January 7, 2024 10:51 PM",
+    )
+    assert split_byline("By Priya Shah · Feb. 3, 2026 · 4 min read")[0] == "Priya Shah"
+    assert is_byline("By Sam Lee") and not is_byline(
+        "By the time we arrived, it was over and done."
+    )
+
+
+def test_caption_needs_a_credit_like_tail() -> None:
+    assert is_caption("A flooded street in Kherson on June 7. (Reuters)")
+    assert not is_caption("The figure rose sharply (by a third).")
+
+
+def test_scraped_text_headings_and_teasers() -> None:
+    page = clean_page_text(
+        "Menu\n\nBig headline here\n\nby Ann Lee 3 min read\n\nFirst paragraph of the story.\n\n"
+        "A heading alone\n\nSecond paragraph.\n\nSome other story teaser\nThird paragraph follows it.\n\n"
+        "More news\n\nUnrelated item."
+    )
+    assert page.title == "Big headline here"
+    assert page.byline == "by Ann Lee 3 min read"
+    assert [(b.kind, b.text) for b in page.blocks] == [
+        ("paragraph", "First paragraph of the story."),
+        ("heading", "A heading alone"),
+        ("paragraph", "Second paragraph."),
+        ("paragraph", "Third paragraph follows it."),
+    ]
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    page = clean_page_text(
+        "Title\n\nThis paragraph was wrapped\nat a fixed width by an editor\nand continues.\n"
+    )
+    assert [b.text for b in page.blocks] == [
+        "This paragraph was wrapped at a fixed width by an editor and continues."
+    ]

