@@ -80,3 +80,31 @@ def test_any_text_leaves_no_digit_or_currency_symbol(text: str) -> None:
 )
 def test_newsy_text_leaves_no_digits(text: str) -> None:
     assert not re.search(r"[0-9$€£¥]", normalize(text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["paragraph", "heading"]),
+            st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200),
+        ),
+        max_size=6,
+    )
+)
+def test_any_article_text_gives_a_script_without_digits(blocks: list[tuple[str, str]]) -> None:
+    from voices.errors import EmptyScript
+    from voices.lexicon import Lexicon
+    from voices.script import Block, make_script
+
+    try:
+        script = make_script(
+            [Block(kind, text) for kind, text in blocks],  # type: ignore[arg-type]
+            intro=["This audio is created with AI assistance."],
+            lexicon=Lexicon.bundled(),
+        )
+    except EmptyScript:
+        return
+    for _, sentence in script.sentences():
+        assert not re.search(r"[0-9$€£¥₹₴]", sentence.spoken), sentence
+        assert any(ch.isalnum() for ch in sentence.spoken)
