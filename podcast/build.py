@@ -25,12 +25,13 @@ from voices.synth import SynthesisSettings, Synthesizer
 from .articles import Article
 from .artwork import Artwork
 from .errors import ArticleError
-from .fsutil import atomic_write_text, publish_file
-from .publish import EPISODES_DIR, publish, show_artwork, truncate_bytes
+from .feed import truncate_bytes
+from .fsutil import publish_file
+from .publish import EPISODES_DIR, publish, show_artwork
 from .scripting import article_language, article_script
 from .settings import Settings
 from .store import Episode, Store, guid_for
-from .transcripts import chapter_marks, chapters_json, webvtt
+from .transcripts import chapter_marks, chapters_json, subrip, transcript_cues, webvtt
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -233,17 +234,21 @@ def build_article(
         )
         digest = hashlib.sha256(mp3.read_bytes()).hexdigest()[:12]
         stem = f"{EPISODES_DIR}/{article.slug}-{digest}"
-        names = {
-            "audio": f"{stem}.mp3",
-            "transcript": f"{stem}.vtt",
-            "chapters": f"{stem}.chapters.json",
+        cues = transcript_cues(script, timeline)
+        files = {
+            "audio": (f"{stem}.mp3", None),
+            "transcript": (f"{stem}.vtt", webvtt(cues)),
+            "srt": (f"{stem}.srt", subrip(cues)),
+            "chapters": (f"{stem}.chapters.json", chapters_json(marks)),
         }
-        atomic_write_text(work / "t.vtt", webvtt(script, timeline))
-        atomic_write_text(work / "c.json", chapters_json(marks))
         # New files go in beside the old ones; the old ones go only after the feed moved on.
-        publish_file(mp3, settings.site / names["audio"])
-        publish_file(work / "t.vtt", settings.site / names["transcript"])
-        publish_file(work / "c.json", settings.site / names["chapters"])
+        for name, text in files.values():
+            source = mp3
+            if text is not None:
+                source = work / Path(name).name
+                source.write_text(text, encoding="utf-8")
+            publish_file(source, settings.site / name)
+        names = {key: name for key, (name, _) in files.items()}
         episode = store.save(
             Episode(
                 key=article.key,
@@ -262,6 +267,9 @@ def build_article(
                 summary=_summary(article),
                 url=article.url,
                 categories=article.categories,
+                srt=names["srt"],
+                cues=tuple(cues),
+                marks=tuple((m.start, m.title) for m in marks),
             )
         )
         publish(store, settings, artwork)

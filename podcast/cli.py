@@ -218,6 +218,53 @@ def voices(obj: Context) -> None:
         )
 
 
+@cli.command()
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="AUDIO_EDITION_SITE",
+    help="Folder to serve (default: ./site).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port (0 picks a free one).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 for every interface.",
+)
+@click.pass_obj
+@friendly_errors
+def serve(obj: Context, site: Path | None, port: int, host: str) -> None:
+    """Serve the site over HTTP the way podcast apps need it.
+
+    Answers HEAD and byte-range requests (206, 416), sends ETag and
+    Last-Modified and honours conditional GET, with the right Content-Types.
+    Set show.base_url to the address it prints so the feed's links work.
+    """
+    from .serve import make_server, url_of
+
+    settings = obj.settings(site=site)
+    if not settings.site.is_dir():
+        raise _fail(f"no site at {_show(settings.site)}: run `audio-edition build` first")
+    try:
+        server = make_server(settings.site, host, port)
+    except OSError as error:
+        raise _fail(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    click.echo(f"Serving {_show(settings.site)} at {url_of(server)} (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 @cli.group()
 def lexicon() -> None:
     """Check pronunciations from the lexicon (voice.lexicon and the bundled list)."""

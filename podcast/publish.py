@@ -1,33 +1,28 @@
-"""Publishing: the feed and the pages, rendered from the store with jinja2 and written atomically."""
+"""Publishing: write the feeds, the pages and the artwork from the store, atomically, then tidy up.
+
+Every file is written beside its target and renamed over it, so a reader (or
+a crash) sees the old site or the new one, never half of either. Episode files
+no episode points to any more are removed last.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import format_datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
 from .artwork import Artwork, default_artwork, load_artwork
 from .errors import PublishError
+from .feed import FEED_FILE, environment, feed_specs, render_feed
 from .fsutil import atomic_write_bytes, atomic_write_text
+from .pages import INDEX_FILE, render_pages
 from .settings import Settings
-from .store import Episode, Store
+from .store import Store
 
 _LOGGER = logging.getLogger(__name__)
 
-#: Podcasting 2.0 namespace for ``podcast:guid`` (UUIDv5 over the feed URL).
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-#: Apple's and the namespace's limit on descriptions, in bytes.
-MAX_DESCRIPTION_BYTES = 4000
-FEED_FILE = "feed.xml"
-INDEX_FILE = "index.html"
 EPISODES_DIR = "episodes"
+__all__ = ["EPISODES_DIR", "FEED_FILE", "INDEX_FILE", "Published", "publish", "show_artwork"]
 
 
 @dataclass(frozen=True)
@@ -37,74 +32,8 @@ class Published:
     feed: Path
     index: Path
     episodes: int
-
-
-def podcast_guid(feed_url: str) -> str:
-    """``podcast:guid``: UUIDv5 over the feed URL without scheme and trailing slashes."""
-    bare = feed_url.split("://", 1)[-1].rstrip("/")
-    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
-
-
-def truncate_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
-    """``text`` cut at a word so its UTF-8 form is at most ``limit`` bytes."""
-    text = " ".join(text.split())
-    if len(text.encode("utf-8")) <= limit:
-        return text
-    cut = text.encode("utf-8")[: limit - 3].decode("utf-8", "ignore")
-    return cut.rsplit(" ", 1)[0] + "…"
-
-
-def site_url(settings: Settings, relative: str) -> str:
-    """The public URL of a site-relative path (ASCII, percent-encoded)."""
-    base = settings.show.base_url.rstrip("/") + "/"
-    return base + quote(relative, safe="/")
-
-
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_safe(value: Any) -> Any:
-    """Drop characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) from strings."""
-    return _NOT_XML.sub("", value) if isinstance(value, str) else value
-
-
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("podcast", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        finalize=xml_safe,
-    )
-
-
-def _duration_human(seconds: float) -> str:
-    minutes, secs = divmod(int(round(seconds)), 60)
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
-
-
-def _item(episode: Episode, settings: Settings) -> dict[str, Any]:
-    return {
-        "title": episode.title,
-        "guid": episode.guid,
-        "pub_date": format_datetime(episode.published.astimezone(UTC), usegmt=True),
-        "published_iso": episode.published.astimezone(UTC).isoformat(),
-        "published_human": episode.published.astimezone(UTC).strftime("%-d %B %Y"),
-        "link": episode.url,
-        "author": episode.author,
-        "description": truncate_bytes(episode.summary or episode.title),
-        "audio_url": site_url(settings, episode.audio),
-        "audio_file": episode.audio,
-        "audio_bytes": episode.audio_bytes,
-        "duration": int(round(episode.duration)),
-        "duration_human": _duration_human(episode.duration),
-        "transcript_url": site_url(settings, episode.transcript),
-        "transcript_file": episode.transcript,
-        "chapters_url": site_url(settings, episode.chapters),
-        "chapters_file": episode.chapters,
-    }
+    files: tuple[str, ...]
+    """Every site-relative file written."""
 
 
 def show_artwork(settings: Settings) -> Artwork:
@@ -114,64 +43,51 @@ def show_artwork(settings: Settings) -> Artwork:
     return default_artwork()
 
 
-def _write_artwork(settings: Settings, artwork: Artwork) -> str:
-    name = "cover" + artwork.suffix
-    path = settings.site / name
-    if not path.exists() or path.read_bytes() != artwork.data:
-        atomic_write_bytes(path, artwork.data)
-    return name
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if not path.exists() or path.read_bytes() != data:
+        atomic_write_bytes(path, data)
 
 
 def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
-    """Write ``feed.xml`` and ``index.html`` for every episode in ``store``, then drop orphans."""
+    """Write every feed page, category feed, web page and the artwork; drop orphaned files."""
     try:
         settings.site.mkdir(parents=True, exist_ok=True)
-        artwork_file = _write_artwork(settings, artwork)
+        artwork_file = "cover" + artwork.suffix
+        _write_if_changed(settings.site / artwork_file, artwork.data)
         episodes = store.episodes()
-        show = settings.show
-        channel = {
-            "link": show.link or show.base_url,
-            "feed_url": site_url(settings, FEED_FILE),
-            "artwork_url": site_url(settings, artwork_file),
-            "artwork_file": artwork_file,
-            "podcast_guid": podcast_guid(site_url(settings, FEED_FILE)),
-            "copyright": show.copyright or f"© {datetime.now(UTC).year} {show.author}",
-            "last_build": format_datetime(datetime.now(UTC), usegmt=True),
-            "version": _version(),
-        }
-        context = {
-            "show": show,
-            "channel": channel,
-            "items": [_item(e, settings) for e in episodes],
-        }
-        env = _environment()
-        feed = settings.site / FEED_FILE
-        index = settings.site / INDEX_FILE
-        atomic_write_text(feed, env.get_template("feed.xml.j2").render(**context))
-        atomic_write_text(index, env.get_template("index.html.j2").render(**context))
-        remove_orphans(store, settings)
+        specs = feed_specs(settings)
+        template = environment().get_template("feed.xml.j2")
+        written: dict[str, str] = {}
+        for spec in specs:
+            written.update(render_feed(spec, episodes, settings, artwork_file, template))
+        written.update(render_pages(episodes, settings, artwork_file, specs[1:]))
+        # Pages first, the main feed last: an app never sees a feed naming files not yet there.
+        for name in sorted(written, key=lambda n: n == FEED_FILE):
+            atomic_write_text(settings.site / name, written[name])
+        remove_stale(store, settings, set(written) | {artwork_file})
     except OSError as error:
         raise PublishError(f"cannot write the site in {settings.site}: {error}") from None
-    return Published(feed=feed, index=index, episodes=len(episodes))
+    return Published(
+        feed=settings.site / FEED_FILE,
+        index=settings.site / INDEX_FILE,
+        episodes=len(episodes),
+        files=tuple(sorted(written)),
+    )
 
 
-def remove_orphans(store: Store, settings: Settings) -> list[str]:
-    """Delete episode files no episode points to any more (after the feed stopped naming them)."""
-    folder = settings.site / EPISODES_DIR
-    if not folder.is_dir():
-        return []
-    keep = store.referenced_files()
+def remove_stale(store: Store, settings: Settings, written: set[str]) -> list[str]:
+    """Delete episode files and old feed pages nothing points to any more."""
+    keep = store.referenced_files() | written
     removed = []
-    for path in folder.iterdir():
-        relative = f"{EPISODES_DIR}/{path.name}"
-        if path.is_file() and relative not in keep:
+    candidates = list((settings.site / EPISODES_DIR).glob("*")) + list(
+        settings.site.glob("feed-*.xml")
+    )
+    candidates += list((settings.site / "feeds").glob("*.xml"))
+    for path in candidates:
+        relative = path.relative_to(settings.site).as_posix()
+        if path.is_file() and relative not in keep and not path.name.startswith("."):
             path.unlink()
             removed.append(relative)
+    if removed:
+        _LOGGER.info("removed %d stale files", len(removed))
     return removed
-
-
-def _version() -> str:
-    try:
-        return version("audio-edition")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "dev"

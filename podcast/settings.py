@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -64,6 +65,8 @@ class ShowSettings:
     """Copyright line; empty for "© YEAR author"."""
     disclosure: str = "This audio is created with AI assistance."
     """Written into every MP3 (ID3 COMM), the feed and the pages."""
+    feed_size: int = 300
+    """Episodes in the main feed; older ones are on RFC 5005 pages (``rel="next"``)."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,20 @@ class IntroSettings:
 
 
 @dataclass(frozen=True)
+class CategoryFeed:
+    """An extra feed of the episodes in some categories (``[[feeds]]`` in the config)."""
+
+    name: str
+    """File name: the feed is ``feeds/NAME.xml``."""
+    categories: tuple[str, ...]
+    """Episodes with any of these categories (compared case-insensitively)."""
+    title: str = ""
+    """Channel title; defaults to "SHOW: Categories"."""
+    description: str = ""
+    """Channel description; defaults to the show's."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the application needs, resolved once."""
 
@@ -126,6 +143,8 @@ class Settings:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     intro: IntroSettings = field(default_factory=IntroSettings)
+    feeds: tuple[CategoryFeed, ...] = ()
+    """Extra category feeds."""
     site: Path = Path("site")
     """Where the published site is written."""
     state: Path = Path(".audio-edition")
@@ -200,6 +219,38 @@ def _check(settings: Settings, where: str) -> None:
         raise ConfigError(f"{where}: voice.length_scale must be between 0.5 and 2.0")
     if not settings.show.base_url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: show.base_url must start with http:// or https://")
+    if not 1 <= settings.show.feed_size <= 10000:
+        raise ConfigError(f"{where}: show.feed_size must be between 1 and 10000")
+
+
+def _feeds(data: Any, where: str) -> tuple[CategoryFeed, ...]:
+    if not isinstance(data, list) or not all(isinstance(t, Mapping) for t in data):
+        raise ConfigError(f"{where}: feeds must be an array of tables ([[feeds]])")
+    feeds = []
+    for table in data:
+        unknown = set(table) - {"name", "categories", "title", "description"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown setting feeds.{sorted(unknown)[0]}")
+        name, categories = table.get("name"), table.get("categories")
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,60}", name):
+            raise ConfigError(f"{where}: feeds.name must be lower-case letters, digits and hyphens")
+        if (
+            not isinstance(categories, list)
+            or not categories
+            or not all(isinstance(c, str) for c in categories)
+        ):
+            raise ConfigError(f"{where}: feeds.categories of {name!r} must be a list of strings")
+        for key in ("title", "description"):
+            if not isinstance(table.get(key, ""), str):
+                raise ConfigError(f"{where}: feeds.{key} of {name!r} must be a string")
+        feeds.append(
+            CategoryFeed(
+                name, tuple(categories), table.get("title", ""), table.get("description", "")
+            )
+        )
+    if len({f.name for f in feeds}) != len(feeds):
+        raise ConfigError(f"{where}: two [[feeds]] have the same name")
+    return tuple(feeds)
 
 
 def load_settings(
@@ -233,7 +284,7 @@ def load_settings(
     elif explicit is not None:
         raise ConfigError(f"config file not found: {path}")
     where = str(path)
-    unknown = set(data) - set(_SECTIONS) - {"paths"}
+    unknown = set(data) - set(_SECTIONS) - {"paths", "feeds"}
     if unknown:
         raise ConfigError(f"{where}: unknown section [{sorted(unknown)[0]}]")
     sections = {
@@ -260,6 +311,7 @@ def load_settings(
         sections["voice"] = dataclasses.replace(sections["voice"], name=voice_name)
     settings = Settings(
         **sections,
+        feeds=_feeds(data.get("feeds", []), where),
         site=pick(site, ENV_SITE, "site", "site"),
         state=pick(state, ENV_STATE, "state", ".audio-edition"),
         root=root,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StoreError
+from .transcripts import TranscriptCue
 
 #: Namespace for episode guids: uuid5(EPISODE_NAMESPACE, article key).
 EPISODE_NAMESPACE = uuid.UUID("6c0f3d2e-7a53-5b8e-9a51-2f4c1d0e9b77")
@@ -52,13 +53,26 @@ class Episode:
     summary: str = ""
     url: str = ""
     categories: tuple[str, ...] = field(default_factory=tuple)
+    srt: str = ""
+    """SubRip transcript path relative to the site."""
+    cues: tuple[TranscriptCue, ...] = field(default_factory=tuple)
+    """Transcript cues, one per sentence."""
+    marks: tuple[tuple[float, str], ...] = field(default_factory=tuple)
+    """Chapters: (start, title)."""
     created: datetime | None = None
     updated: datetime | None = None
+
+    @property
+    def page(self) -> str:
+        """The episode's web page, relative to the site; stable across rebuilds."""
+        return f"episodes/{self.slug}-{self.guid[:8]}.html"
 
     def to_row(self) -> dict[str, Any]:
         """The episode as column values."""
         row = asdict(self)
         row["categories"] = json.dumps(list(self.categories))
+        row["cues"] = json.dumps([asdict(c) for c in self.cues], ensure_ascii=False)
+        row["marks"] = json.dumps([list(m) for m in self.marks], ensure_ascii=False)
         for name in ("published", "created", "updated"):
             value = row[name]
             row[name] = value.astimezone(UTC).isoformat() if value else None
@@ -69,6 +83,8 @@ class Episode:
         """An episode from a row of the ``episodes`` table."""
         data = {f.name: row[f.name] for f in fields(cls)}
         data["categories"] = tuple(json.loads(data["categories"] or "[]"))
+        data["cues"] = tuple(TranscriptCue(**c) for c in json.loads(data["cues"] or "[]"))
+        data["marks"] = tuple((float(a), str(t)) for a, t in json.loads(data["marks"] or "[]"))
         for name in ("published", "created", "updated"):
             if data[name]:
                 data[name] = datetime.fromisoformat(data[name])
@@ -105,6 +121,14 @@ MIGRATIONS: list[tuple[str, str]] = [
             updated TEXT
         );
         CREATE INDEX episodes_published ON episodes (published);
+        """,
+    ),
+    (
+        "0002_transcripts_in_store",
+        """
+        ALTER TABLE episodes ADD COLUMN srt TEXT NOT NULL DEFAULT '';
+        ALTER TABLE episodes ADD COLUMN cues TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE episodes ADD COLUMN marks TEXT NOT NULL DEFAULT '[]'
         """,
     ),
 ]
@@ -202,6 +226,8 @@ class Store:
     def referenced_files(self) -> set[str]:
         """Every site-relative file an episode points to."""
         files: set[str] = set()
-        for row in self.db.execute("SELECT audio, transcript, chapters FROM episodes"):
-            files.update((row["audio"], row["transcript"], row["chapters"]))
+        for episode in self.episodes():
+            files.update((episode.audio, episode.transcript, episode.chapters, episode.page))
+            if episode.srt:
+                files.add(episode.srt)
         return files

@@ -14,6 +14,20 @@ VTT_LINE = 65
 
 
 @dataclass(frozen=True)
+class TranscriptCue:
+    """One sentence of the transcript at its place in the audio."""
+
+    start: float
+    end: float
+    text: str
+    """As written."""
+    paragraph: int = 0
+    """Index of its paragraph in the script."""
+    kind: str = "body"
+    """The paragraph's kind: intro, heading, body or outro."""
+
+
+@dataclass(frozen=True)
 class ChapterMark:
     """A chapter: where it starts and what it is called."""
 
@@ -22,28 +36,52 @@ class ChapterMark:
     end: float
 
 
-def _timestamp(seconds: float) -> str:
+def _timestamp(seconds: float, separator: str = ".") -> str:
     millis = int(round(seconds * 1000))
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+def transcript_cues(script: Script, timeline: Timeline) -> list[TranscriptCue]:
+    """Every sentence, as written, at its real place in the audio."""
+    placed = [
+        (index, paragraph.kind, sentence)
+        for index, paragraph in enumerate(script.paragraphs)
+        for sentence in paragraph.sentences
+    ]
+    if len(placed) != len(timeline.cues):
+        raise ValueError(f"{len(placed)} sentences but {len(timeline.cues)} cues")
+    return [
+        TranscriptCue(
+            round(cue.start, 3), round(cue.end, 3), " ".join(sentence.text.split()), index, kind
+        )
+        for (index, kind, sentence), cue in zip(placed, timeline.cues, strict=True)
+    ]
 
 
 def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def webvtt(script: Script, timeline: Timeline) -> str:
-    """A WebVTT file with one cue per sentence, as written, at its real place in the audio."""
-    sentences = [sentence for _, sentence in script.sentences()]
-    if len(sentences) != len(timeline.cues):
-        raise ValueError(f"{len(sentences)} sentences but {len(timeline.cues)} cues")
+def webvtt(cues: list[TranscriptCue]) -> str:
+    """A WebVTT file with one cue per sentence; lines of at most 65 characters."""
     out = ["WEBVTT", ""]
-    for number, (sentence, cue) in enumerate(zip(sentences, timeline.cues, strict=True), 1):
-        lines = textwrap.wrap(" ".join(sentence.text.split()), VTT_LINE, break_long_words=True)
+    for number, cue in enumerate(cues, 1):
+        lines = textwrap.wrap(cue.text, VTT_LINE, break_long_words=True) or ["…"]
         out += [str(number), f"{_timestamp(cue.start)} --> {_timestamp(cue.end)}"]
         out += [_vtt_escape(line) for line in lines] + [""]
+    return "\n".join(out)
+
+
+def subrip(cues: list[TranscriptCue]) -> str:
+    """The same cues as SubRip (``application/x-subrip``)."""
+    out = []
+    for number, cue in enumerate(cues, 1):
+        lines = textwrap.wrap(cue.text, VTT_LINE, break_long_words=True) or ["…"]
+        stamps = f"{_timestamp(cue.start, ',')} --> {_timestamp(cue.end, ',')}"
+        out += [str(number), stamps, *lines, ""]
     return "\n".join(out)
 
 

@@ -1,9 +1,8 @@
-"""The site's page in a real browser: Debian's headless Chromium, driven by Playwright."""
+"""The site's pages in a real browser: Debian's headless Chromium, driven by Playwright,
+served by `audio-edition serve`'s own server."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import threading
@@ -12,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from mutagen.mp3 import MP3
 
+from podcast.serve import make_server, url_of
 from tests.conftest import BuiltSite
 
 pytestmark = pytest.mark.e2e
@@ -32,54 +32,108 @@ def _need_chromium() -> None:
         pytest.skip(message)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(built_site: BuiltSite) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = make_server(built_site.site, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield url_of(server)
     finally:
         server.shutdown()
         server.server_close()
 
 
 @pytest.fixture(scope="module")
-def page(site_url: str):
+def browser():
     _need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            tab = browser.new_page()
-            errors: list[str] = []
-            tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            tab.on("pageerror", lambda e: errors.append(str(e)))
-            tab.goto(site_url + "index.html", wait_until="load")
-            tab.errors = errors  # type: ignore[attr-defined]
-            yield tab
+            yield browser
         finally:
             browser.close()
 
 
-def test_page_lists_the_episode_and_loads_without_console_errors(page) -> None:
+def open_page(browser, url: str, javascript: bool = True):
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(url, wait_until="load")
+    return page
+
+
+@pytest.fixture(scope="module")
+def episode_url(site_url: str, built_site: BuiltSite) -> str:
+    (page,) = (built_site.site / "episodes").glob("*.html")
+    return site_url + "episodes/" + page.name
+
+
+def test_index_lists_the_episode_without_console_errors(browser, site_url: str) -> None:
+    page = open_page(browser, site_url)
     assert page.title() == "The Audio Edition"
     assert page.locator("article h2").inner_text() == "Harbour & ferry plan wins backing"
     assert "AI assistance" in page.locator("article .disclosure").inner_text()
+    page.locator("article h2 a").click()
+    page.wait_for_selector("#player")
     assert page.errors == []
 
 
-def test_audio_element_reports_the_mp3_duration_and_plays(page, built_site: BuiltSite) -> None:
-    page.wait_for_function("document.querySelector('audio').readyState >= 1", timeout=15000)
-    duration = page.evaluate("document.querySelector('audio').duration")
+def test_episode_page_plays_and_reports_the_duration(browser, episode_url: str, built_site: BuiltSite) -> None:
+    page = open_page(browser, episode_url)
+    page.wait_for_function("document.getElementById('player').readyState >= 1", timeout=15000)
+    duration = page.evaluate("document.getElementById('player').duration")
     assert duration == pytest.approx(MP3(built_site.mp3).info.length, abs=0.2)
-    page.evaluate("document.querySelector('audio').play()")
-    page.wait_for_function("document.querySelector('audio').currentTime > 0.3", timeout=15000)
-    assert page.evaluate("document.querySelector('audio').error") is None
+    page.evaluate("document.getElementById('player').play()")
+    page.wait_for_function("document.getElementById('player').currentTime > 0.3", timeout=15000)
+    assert page.evaluate("document.getElementById('player').error") is None
+    assert page.errors == []
+
+
+def test_clicking_a_sentence_seeks_and_highlights_it(browser, episode_url: str) -> None:
+    page = open_page(browser, episode_url)
+    page.wait_for_function("document.getElementById('player').readyState >= 1", timeout=15000)
+    sentence = page.locator(".transcript span[data-start]", has_text="The vote was 9-2.")
+    start = float(sentence.get_attribute("data-start"))
+    sentence.click()
+    position = page.evaluate("document.getElementById('player').currentTime")
+    assert position == pytest.approx(start, abs=0.3)
+    page.wait_for_function("document.querySelector('.transcript .current') !== null", timeout=5000)
+    assert page.locator(".transcript .current").first.inner_text() == "The vote was 9-2."
+    assert page.errors == []
+
+
+def test_the_current_sentence_follows_playback(browser, episode_url: str) -> None:
+    page = open_page(browser, episode_url)
+    page.wait_for_function("document.getElementById('player').readyState >= 1", timeout=15000)
+    spans = page.locator(".transcript span[data-start]")
+    first, second = spans.nth(3), spans.nth(4)
+    # Start just before the end of one sentence and let it play into the next.
+    page.evaluate(f"(p => {{ p.currentTime = {float(first.get_attribute('data-end')) - 0.2}; p.play(); }})(document.getElementById('player'))")
+    page.wait_for_function(
+        "el => el.classList.contains('current')", arg=second.element_handle(), timeout=10000
+    )
+    assert page.locator(".transcript .current").count() == 1
+
+
+def test_chapters_seek(browser, episode_url: str) -> None:
+    page = open_page(browser, episode_url)
+    page.wait_for_function("document.getElementById('player').readyState >= 1", timeout=15000)
+    chapter = page.locator(".chapters button", has_text="Next steps")
+    chapter.click()
+    position = page.evaluate("document.getElementById('player').currentTime")
+    assert position == pytest.approx(float(chapter.get_attribute("data-start")), abs=0.3)
+
+
+def test_playing_works_without_javascript(browser, episode_url: str) -> None:
+    page = open_page(browser, episode_url, javascript=False)
+    audio = page.locator("audio#player")
+    assert audio.get_attribute("controls") is not None
+    src = audio.get_attribute("src")
+    response = page.request.get(episode_url.rsplit("/", 1)[0] + "/" + src.removeprefix("../episodes/"))
+    assert response.status == 200 and response.headers["content-type"] == "audio/mpeg"
+    assert page.locator(".transcript span[data-start]").count() >= 8

@@ -87,7 +87,9 @@ def test_newsy_text_leaves_no_digits(text: str) -> None:
     st.lists(
         st.tuples(
             st.sampled_from(["paragraph", "heading"]),
-            st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200),
+            st.text(
+                alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200
+            ),
         ),
         max_size=6,
     )

@@ -15,7 +15,8 @@ from lxml import etree
 
 from podcast.artwork import MAX_SIDE, MIN_SIDE, default_artwork, load_artwork
 from podcast.errors import ConfigError
-from podcast.publish import podcast_guid, publish, truncate_bytes, xml_safe
+from podcast.feed import podcast_guid, truncate_bytes, xml_safe
+from podcast.publish import publish
 from podcast.settings import Settings, ShowSettings
 from podcast.store import Store
 from tests.test_store import episode

@@ -72,7 +72,7 @@ def test_init_template_documents_every_setting_with_its_default() -> None:
     # Uncommenting every setting must give exactly the defaults.
     lines, in_string = [], False
     for line in text.splitlines():
-        setting = re.match(r"# [a-z_]+ = ", line)
+        setting = re.match(r"# ([a-z_]+ = |\[\[feeds\]\])", line)
         if in_string or setting:
             line = line[2:]
             if line.count('"""') == 1:
@@ -85,6 +85,22 @@ def test_init_template_documents_every_setting_with_its_default() -> None:
         expected = dataclasses.asdict(getattr(defaults, section))
         assert data[section] == expected, section
     assert data["paths"] == {"site": "site", "state": ".audio-edition"}
+    assert data["feeds"][0]["name"] == "politics"
+
+
+def test_category_feeds(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        '[[feeds]]\nname = "politics"\ncategories = ["Politics"]\n[[feeds]]\nname = "sport"\ncategories = ["Sport", "Football"]\ntitle = "Sport"\n',
+    )
+    feeds = load_settings(environ={}, cwd=tmp_path).feeds
+    assert [(f.name, f.categories, f.title) for f in feeds] == [
+        ("politics", ("Politics",), ""),
+        ("sport", ("Sport", "Football"), "Sport"),
+    ]
+    write(tmp_path, '[[feeds]]\nname = "../etc"\ncategories = ["x"]\n')
+    with pytest.raises(ConfigError, match="feeds.name must be lower-case"):
+        load_settings(environ={}, cwd=tmp_path)
 
 
 def test_float_settings_accept_integers(tmp_path: Path) -> None:
