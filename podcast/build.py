@@ -258,7 +258,7 @@ def build_article(
                 published=published,
                 audio=names["audio"],
                 audio_bytes=(settings.site / names["audio"]).stat().st_size,
-                duration=timeline.duration,
+                duration=mp3_seconds(settings.site / names["audio"]),
                 transcript=names["transcript"],
                 chapters=names["chapters"],
                 voice=synth.voice.name,
@@ -286,6 +286,13 @@ def build_article(
         loudness=loudness,
         seconds=time.monotonic() - started,
     )
+
+
+def mp3_seconds(path: Path) -> float:
+    """The length of an MP3 as players see it (from its Xing/Info header)."""
+    from mutagen.mp3 import MP3
+
+    return float(MP3(str(path)).info.length)
 
 
 def _work_root(settings: Settings) -> Path:

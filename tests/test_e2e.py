@@ -225,10 +225,10 @@ def test_feed_has_required_channel_and_item_tags(built_site: BuiltSite) -> None:
     assert item.xpath("string(itunes:episodeType)", namespaces=NS) == "full"
     for tag, kind, suffix in (
         ("transcript", "text/vtt", ".vtt"),
+        ("transcript", "application/x-subrip", ".srt"),
         ("chapters", "application/json+chapters", ".chapters.json"),
     ):
-        (element,) = item.xpath(f"podcast:{tag}", namespaces=NS)
-        assert element.get("type") == kind
+        (element,) = item.xpath(f"podcast:{tag}[@type='{kind}']", namespaces=NS)
         url = element.get("url")
         assert url.startswith(BASE) and url.endswith(suffix)
         assert (built_site.site / url[len(BASE) :]).is_file()
