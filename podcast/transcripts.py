@@ -69,9 +69,9 @@ def webvtt(cues: list[TranscriptCue]) -> str:
     """A WebVTT file with one cue per sentence; lines of at most 65 characters."""
     out = ["WEBVTT", ""]
     for number, cue in enumerate(cues, 1):
-        lines = textwrap.wrap(cue.text, VTT_LINE, break_long_words=True) or ["…"]
-        out += [str(number), f"{_timestamp(cue.start)} --> {_timestamp(cue.end)}"]
-        out += [_vtt_escape(line) for line in lines] + [""]
+        # Escaped first, so no line is over the limit even with its entities.
+        lines = textwrap.wrap(_vtt_escape(cue.text), VTT_LINE, break_long_words=True) or ["…"]
+        out += [str(number), f"{_timestamp(cue.start)} --> {_timestamp(cue.end)}", *lines, ""]
     return "\n".join(out)
 
 

@@ -35,7 +35,7 @@ def _need_chromium() -> None:
 @pytest.fixture(scope="module")
 def site_url(built_site: BuiltSite) -> Iterator[str]:
     server = make_server(built_site.site, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield url_of(server)
@@ -83,7 +83,9 @@ def test_index_lists_the_episode_without_console_errors(browser, site_url: str) 
     assert page.errors == []
 
 
-def test_episode_page_plays_and_reports_the_duration(browser, episode_url: str, built_site: BuiltSite) -> None:
+def test_episode_page_plays_and_reports_the_duration(
+    browser, episode_url: str, built_site: BuiltSite
+) -> None:
     page = open_page(browser, episode_url)
     page.wait_for_function("document.getElementById('player').readyState >= 1", timeout=15000)
     duration = page.evaluate("document.getElementById('player').duration")
@@ -113,7 +115,9 @@ def test_the_current_sentence_follows_playback(browser, episode_url: str) -> Non
     spans = page.locator(".transcript span[data-start]")
     first, second = spans.nth(3), spans.nth(4)
     # Start just before the end of one sentence and let it play into the next.
-    page.evaluate(f"(p => {{ p.currentTime = {float(first.get_attribute('data-end')) - 0.2}; p.play(); }})(document.getElementById('player'))")
+    page.evaluate(
+        f"(p => {{ p.currentTime = {float(first.get_attribute('data-end')) - 0.2}; p.play(); }})(document.getElementById('player'))"
+    )
     page.wait_for_function(
         "el => el.classList.contains('current')", arg=second.element_handle(), timeout=10000
     )
@@ -134,6 +138,8 @@ def test_playing_works_without_javascript(browser, episode_url: str) -> None:
     audio = page.locator("audio#player")
     assert audio.get_attribute("controls") is not None
     src = audio.get_attribute("src")
-    response = page.request.get(episode_url.rsplit("/", 1)[0] + "/" + src.removeprefix("../episodes/"))
+    response = page.request.get(
+        episode_url.rsplit("/", 1)[0] + "/" + src.removeprefix("../episodes/")
+    )
     assert response.status == 200 and response.headers["content-type"] == "audio/mpeg"
     assert page.locator(".transcript span[data-start]").count() >= 8

@@ -124,3 +124,103 @@ def test_bad_artwork_is_refused(tmp_path: Path, data: bytes, message: str) -> No
     path.write_bytes(data)
     with pytest.raises(ConfigError, match=message):
         load_artwork(path)
+
+
+ATOM = "{http://www.w3.org/2005/Atom}link"
+
+
+def store_with(settings: Settings, count: int, **per_episode) -> None:
+    with Store(settings.store_path) as store:
+        for n in range(count):
+            store.save(
+                episode(
+                    f"k{n}", title=f"Episode {n}", slug=f"e{n}", audio=f"episodes/e{n}.mp3",
+                    published=datetime(2026, 1, 1 + n, tzinfo=UTC),
+                    categories=("Politics",) if n % 2 else ("Sport",),
+                )
+            )  # fmt: skip
+        publish(store, settings, ART)
+
+
+def test_large_feeds_are_paged_with_rfc5005_links(tmp_path: Path) -> None:
+    show = dataclasses.replace(ShowSettings(), feed_size=3)
+    settings = Settings(site=tmp_path / "site", state=tmp_path / "state", show=show)
+    store_with(settings, 8)
+    pages = ["feed.xml", "feed-2.xml", "feed-3.xml"]
+    assert sorted(p.name for p in settings.site.glob("feed*.xml")) == sorted(pages)
+    seen = []
+    for number, name in enumerate(pages, 1):
+        raw = (settings.site / name).read_bytes()
+        root = etree.fromstring(raw)
+        links = {link.get("rel"): link.get("href") for link in root.iter(ATOM)}
+        base = "http://127.0.0.1:8000/"
+        assert links["self"] == base + name
+        assert links["first"] == base + "feed.xml" and links["last"] == base + "feed-3.xml"
+        assert links.get("next") == (base + pages[number] if number < 3 else None)
+        assert links.get("previous") == (base + pages[number - 2] if number > 1 else None)
+        titles = [t.text for t in root.iter("title") if t.getparent().tag == "item"]
+        seen += titles
+        assert feedparser.parse(raw).bozo == 0
+    assert seen == [f"Episode {n}" for n in range(7, -1, -1)]  # newest first, each once
+
+
+def test_shrinking_feed_removes_stale_pages(tmp_path: Path) -> None:
+    show = dataclasses.replace(ShowSettings(), feed_size=3)
+    settings = Settings(site=tmp_path / "site", state=tmp_path / "state", show=show)
+    store_with(settings, 8)
+    bigger = dataclasses.replace(settings, show=dataclasses.replace(show, feed_size=300))
+    with Store(settings.store_path) as store:
+        publish(store, bigger, ART)
+    assert [p.name for p in settings.site.glob("feed*.xml")] == ["feed.xml"]
+
+
+def test_category_feeds_are_valid_feeds_of_their_own(tmp_path: Path) -> None:
+    from podcast.settings import CategoryFeed
+
+    feeds = (
+        CategoryFeed("politics", ("politics",)),
+        CategoryFeed("sport", ("Sport",), title="Sport & more"),
+    )
+    settings = Settings(site=tmp_path / "site", state=tmp_path / "state", feeds=feeds)
+    store_with(settings, 5)
+    for name, expected, title in (
+        ("politics", 2, "The Audio Edition: politics"),
+        ("sport", 3, "Sport & more"),
+    ):
+        raw = (settings.site / "feeds" / f"{name}.xml").read_bytes()
+        with (settings.site / "feeds" / f"{name}.xml").open("rb") as handle:
+            parsed = podcastparser.parse(f"http://127.0.0.1:8000/feeds/{name}.xml", handle)
+        assert len(parsed["episodes"]) == expected
+        assert parsed["title"] == title
+        root = etree.fromstring(raw)
+        assert root.findtext(
+            "channel/{https://podcastindex.org/namespace/1.0}guid"
+        ) == podcast_guid(f"http://127.0.0.1:8000/feeds/{name}.xml")
+    index = (settings.site / "index.html").read_text(encoding="utf-8")
+    assert 'href="feeds/sport.xml"' in index and "Sport &amp; more" in index
+
+
+def test_item_link_and_description_fall_back(tmp_path: Path) -> None:
+    settings = make_site(tmp_path, "T", summary="x" * 5000)
+    root = etree.fromstring((settings.site / "feed.xml").read_bytes())
+    assert (
+        root.findtext("channel/item/link")
+        == "http://127.0.0.1:8000/episodes/a-" + root.findtext("channel/item/guid")[:8] + ".html"
+    )
+    assert len(root.findtext("channel/item/description").encode()) <= 4000
+
+
+def test_transcripts_escape_and_wrap() -> None:
+    from podcast.transcripts import TranscriptCue, subrip, webvtt
+
+    cues = [
+        TranscriptCue(0.0, 1.5, HOSTILE),
+        TranscriptCue(1.5, 3.25, "--> arrows <b>bold</b> " + "word " * 30),
+    ]
+    vtt = webvtt(cues)
+    assert vtt.startswith("WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.500\n")
+    body = vtt.split("\n\n", 1)[1]
+    assert "<script>" not in body and "&lt;script&gt;" in body and "&amp;" in body
+    assert body.count("-->") == 2  # only the timing lines
+    assert all(len(line) <= 65 for line in vtt.splitlines())
+    assert "00:00:01,500 --> 00:00:03,250" in subrip(cues)
