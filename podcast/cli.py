@@ -265,6 +265,46 @@ def serve(obj: Context, site: Path | None, port: int, host: str) -> None:
         server.server_close()
 
 
+@cli.command()
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="AUDIO_EDITION_SITE",
+    help="Folder to check (default: ./site).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--no-audio", is_flag=True, help="Skip measuring each MP3's loudness (faster).")
+@click.pass_obj
+@friendly_errors
+def check(obj: Context, site: Path | None, as_json: bool, no_audio: bool) -> None:
+    """Check the published site against Apple's and Podcasting 2.0's rules.
+
+    Reads every feed page, enclosure, transcript, chapters file and MP3 the way
+    podcast apps do and reports each broken rule by name. Exits 1 when any
+    error is found; warnings alone exit 0.
+    """
+    from .check import check_site
+
+    settings = obj.settings(site=site)
+    report = check_site(settings.site, settings, audio=not no_audio)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        width = max((len(f.rule) for f in report.findings), default=0)
+        for finding in report.findings:
+            click.echo(
+                f"{finding.severity:<7}  {finding.rule:<{width}}  {finding.where}: {finding.message}"
+            )
+        counts = report.checked
+        measured = f", loudness of {counts['loudness']} measured" if counts["loudness"] else ""
+        click.echo(
+            f"Checked {counts['feeds']} feed page(s), {counts['items']} item(s), {counts['mp3']} MP3(s)"
+            f"{measured}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)."
+        )
+    if report.errors:
+        sys.exit(1)
+
+
 @cli.group()
 def lexicon() -> None:
     """Check pronunciations from the lexicon (voice.lexicon and the bundled list)."""

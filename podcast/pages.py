@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from importlib.resources import files
 from typing import Any
 
@@ -65,18 +68,15 @@ def _paragraphs(episode: Episode) -> list[dict[str, Any]]:
     return paragraphs
 
 
-def render_pages(
+def render_index(
     episodes: Sequence[Episode],
     settings: Settings,
     artwork_file: str,
     category_feeds: Sequence[FeedSpec],
-) -> dict[str, str]:
-    """Every page as {site-relative file: HTML}, plus the static assets."""
-    env = environment()
+) -> str:
+    """The index page: the newest ``show.feed_size`` episodes, each with a player."""
     show = settings.show
-    pages: dict[str, str] = {}
-    items = [item(e, settings) for e in episodes]
-    index_schema = {
+    schema = {
         "@context": "https://schema.org",
         "@type": "PodcastSeries",
         "name": show.title,
@@ -86,20 +86,31 @@ def render_pages(
         "webFeed": site_url(settings, "feed.xml"),
         "author": {"@type": "Organization", "name": show.author},
     }
-    pages[INDEX_FILE] = env.get_template("index.html.j2").render(
-        show=show,
-        items=items,
-        artwork_file=artwork_file,
-        schema=index_schema,
-        category_feeds=[
-            {"file": spec.page_file(1), "title": spec.title} for spec in category_feeds
-        ],
-    )
-    template = env.get_template("episode.html.j2")
-    for episode, data in zip(episodes, items, strict=True):
-        data["srt_file"] = episode.srt
-        pages[episode.page] = template.render(
+    return str(
+        environment()
+        .get_template("index.html.j2")
+        .render(
             show=show,
+            items=[item(e, settings) for e in episodes[: show.feed_size]],
+            artwork_file=artwork_file,
+            schema=schema,
+            category_feeds=[
+                {"file": spec.page_file(1), "title": spec.title} for spec in category_feeds
+            ],
+        )
+    )
+
+
+def render_episode_page(
+    episode: Episode, settings: Settings, artwork_file: str, template: Any = None
+) -> str:
+    """One episode's page: player, chapters, and the transcript that follows the audio."""
+    template = template or environment().get_template("episode.html.j2")
+    data = item(episode, settings)
+    data["srt_file"] = episode.srt
+    return str(
+        template.render(
+            show=settings.show,
             item=data,
             artwork_file=artwork_file,
             marks=episode.marks,
@@ -107,6 +118,25 @@ def render_pages(
             schema=_episode_schema(episode, settings, artwork_file),
             clock=clock,
         )
-    for asset in ASSETS:
-        pages[asset] = files("podcast").joinpath(f"templates/{asset}").read_text("utf-8")
-    return pages
+    )
+
+
+def assets() -> dict[str, str]:
+    """The static files the pages use."""
+    return {
+        name: files("podcast").joinpath(f"templates/{name}").read_text("utf-8") for name in ASSETS
+    }
+
+
+def site_key(settings: Settings, artwork_file: str) -> str:
+    """A checksum of everything besides the episode that shapes its page."""
+    template = files("podcast").joinpath("templates/episode.html.j2").read_text("utf-8")
+    payload = json.dumps([asdict(settings.show), artwork_file, template], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def page_key(episode: Episode, shared: str) -> str:
+    """A checksum of an episode page's inputs: unchanged means the page on disk is current."""
+    updated = episode.updated.isoformat() if episode.updated else ""
+    payload = "\0".join((shared, episode.fingerprint, updated, episode.audio, episode.guid))
+    return hashlib.sha256(payload.encode()).hexdigest()

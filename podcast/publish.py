@@ -7,6 +7,7 @@ no episode points to any more are removed last.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +16,15 @@ from .artwork import Artwork, default_artwork, load_artwork
 from .errors import PublishError
 from .feed import FEED_FILE, environment, feed_specs, render_feed
 from .fsutil import atomic_write_bytes, atomic_write_text
-from .pages import INDEX_FILE, render_pages
+from .pages import INDEX_FILE, assets, page_key, render_episode_page, render_index, site_key
 from .settings import Settings
 from .store import Store
 
 _LOGGER = logging.getLogger(__name__)
 
 EPISODES_DIR = "episodes"
+#: Checksums of the inputs of each episode page, in the state folder.
+PAGES_MANIFEST = "pages.json"
 __all__ = ["EPISODES_DIR", "FEED_FILE", "INDEX_FILE", "Published", "publish", "show_artwork"]
 
 
@@ -49,21 +52,42 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 
 def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
-    """Write every feed page, category feed, web page and the artwork; drop orphaned files."""
+    """Write every feed page, category feed, web page and the artwork; drop stale files.
+
+    Episode pages are rendered only when their inputs changed (a manifest of
+    checksums in the state folder says which), so publishing after one new
+    article does not rewrite ten thousand pages.
+    """
     try:
         settings.site.mkdir(parents=True, exist_ok=True)
         artwork_file = "cover" + artwork.suffix
         _write_if_changed(settings.site / artwork_file, artwork.data)
-        episodes = store.episodes()
+        episodes = store.episodes(transcripts=False)
         specs = feed_specs(settings)
         template = environment().get_template("feed.xml.j2")
         written: dict[str, str] = {}
         for spec in specs:
             written.update(render_feed(spec, episodes, settings, artwork_file, template))
-        written.update(render_pages(episodes, settings, artwork_file, specs[1:]))
+        written[INDEX_FILE] = render_index(episodes, settings, artwork_file, specs[1:])
+        written.update(assets())
+        manifest_path = settings.state / PAGES_MANIFEST
+        manifest = _read_manifest(manifest_path)
+        shared = site_key(settings, artwork_file)
+        current: dict[str, str] = {}
+        page_template = environment().get_template("episode.html.j2")
+        for episode in episodes:
+            key = page_key(episode, shared)
+            current[episode.page] = key
+            if manifest.get(episode.page) != key or not (settings.site / episode.page).is_file():
+                full = store.get(episode.key)
+                assert full is not None
+                written[episode.page] = render_episode_page(
+                    full, settings, artwork_file, page_template
+                )
         # Pages first, the main feed last: an app never sees a feed naming files not yet there.
         for name in sorted(written, key=lambda n: n == FEED_FILE):
             atomic_write_text(settings.site / name, written[name])
+        atomic_write_text(manifest_path, json.dumps(current))
         remove_stale(store, settings, set(written) | {artwork_file})
     except OSError as error:
         raise PublishError(f"cannot write the site in {settings.site}: {error}") from None
@@ -73,6 +97,14 @@ def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
         episodes=len(episodes),
         files=tuple(sorted(written)),
     )
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def remove_stale(store: Store, settings: Settings, written: set[str]) -> list[str]:

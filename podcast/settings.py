@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .apple import category_problem
 from .errors import ConfigError
 
 #: The config file looked for in the working folder when ``--config`` is not given.
@@ -219,6 +220,9 @@ def _check(settings: Settings, where: str) -> None:
         raise ConfigError(f"{where}: voice.length_scale must be between 0.5 and 2.0")
     if not settings.show.base_url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: show.base_url must start with http:// or https://")
+    problem = category_problem(settings.show.category, settings.show.subcategory)
+    if problem:
+        raise ConfigError(f"{where}: show.{problem}")
     if not 1 <= settings.show.feed_size <= 10000:
         raise ConfigError(f"{where}: show.feed_size must be between 1 and 10000")
 

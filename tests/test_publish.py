@@ -58,8 +58,10 @@ def test_hostile_title_is_inert_in_feed_and_page(tmp_path: Path) -> None:
     assert root.findtext("channel/item/title") == HOSTILE
     assert root.findtext("channel/title") == "A & B <Show>"
     assert b"<script>" not in feed
-    page = (settings.site / "index.html").read_text(encoding="utf-8")
-    assert "<script>" not in page and "&lt;script&gt;" in page
+    for page_file in [settings.site / "index.html", *settings.site.glob("episodes/*.html")]:
+        page = page_file.read_text(encoding="utf-8")
+        assert "<script>alert" not in page and "&lt;script&gt;" in page, page_file
+        assert "</script> «" not in page  # not even inside the JSON-LD block
     with (settings.site / "feed.xml").open("rb") as handle:
         parsed = podcastparser.parse("http://127.0.0.1:8000/feed.xml", handle)
     assert parsed["episodes"][0]["title"] == HOSTILE
@@ -224,3 +226,17 @@ def test_transcripts_escape_and_wrap() -> None:
     assert body.count("-->") == 2  # only the timing lines
     assert all(len(line) <= 65 for line in vtt.splitlines())
     assert "00:00:01,500 --> 00:00:03,250" in subrip(cues)
+
+
+def test_unchanged_episode_pages_are_not_rewritten(tmp_path: Path) -> None:
+    settings = Settings(site=tmp_path / "site", state=tmp_path / "state")
+    store_with(settings, 3)
+    with Store(settings.store_path) as store:
+        again = publish(store, settings, ART)
+        assert not [f for f in again.files if f.startswith("episodes/")]
+        renamed = dataclasses.replace(settings, show=dataclasses.replace(settings.show, title="New name"))
+        changed = publish(store, renamed, ART)
+        assert len([f for f in changed.files if f.startswith("episodes/")]) == 3
+        (settings.site / store.episodes()[0].page).unlink()
+        repaired = publish(store, renamed, ART)
+        assert [f for f in repaired.files if f.startswith("episodes/")] == [store.episodes()[0].page]
