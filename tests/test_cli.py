@@ -250,3 +250,22 @@ def test_failed_builds_leave_the_published_site_untouched(built_site: BuiltSite)
         assert result.returncode == 1
     assert tree_digest(built_site.site) == before
     assert store.is_file()
+
+
+def test_bad_artwork_in_config(tmp_path: Path) -> None:
+    from podcast.artwork import default_artwork
+
+    (tmp_path / "small.png").write_bytes(default_artwork(500).data)
+    (tmp_path / "edition.toml").write_text('[show]\nartwork = "small.png"\n')
+    (tmp_path / "a.txt").write_text("Title\n\nBody text.\n")
+    one_line_error(
+        run_cli("build", "a.txt", cwd=tmp_path),
+        f"show.artwork {tmp_path / 'small.png'}: must be square, 1400–3000 px (is 500×500)",
+    )
+
+
+def test_category_not_in_apples_list(tmp_path: Path) -> None:
+    (tmp_path / "edition.toml").write_text('[show]\ncategory = "News"\nsubcategory = "Gossip"\n')
+    result = run_cli("voices", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "show.subcategory 'Gossip' is not under 'News'" in result.stderr
