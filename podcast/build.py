@@ -1,4 +1,12 @@
-"""Build one article into a published episode: script, speech, assembly, mastering, tags, feed."""
+"""Build articles into episodes, in three steps a batch can spread over processes.
+
+* :func:`plan` is cheap: the script, the voice and a fingerprint of everything
+  that decides the audio. An unchanged fingerprint means nothing to rebuild.
+* :func:`render` is the work: speech (through the sentence cache), assembly,
+  mastering, tags, transcripts and chapters, all in a private work folder.
+* :func:`commit` publishes the files beside the old ones and records the
+  episode in the store; :func:`~podcast.publish.publish` then writes the feeds.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +17,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +28,7 @@ from voices.cache import SentenceCache
 from voices.catalogue import VoiceInfo, find_voice, list_voices
 from voices.language import primary
 from voices.script import Script
-from voices.synth import SynthesisSettings, Synthesizer
+from voices.synth import SynthesisSettings, Synthesizer, voice_identity
 
 from .articles import Article
 from .artwork import Artwork
@@ -31,7 +39,14 @@ from .publish import EPISODES_DIR, publish, show_artwork
 from .scripting import article_language, article_script
 from .settings import Settings
 from .store import Episode, Store, guid_for
-from .transcripts import chapter_marks, chapters_json, subrip, transcript_cues, webvtt
+from .transcripts import (
+    TranscriptCue,
+    chapter_marks,
+    chapters_json,
+    subrip,
+    transcript_cues,
+    webvtt,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,11 +55,44 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
+class Plan:
+    """What building an article means, decided before any audio is made."""
+
+    article: Article
+    language: str
+    voice: VoiceInfo
+    script: Script
+    fingerprint: str
+    """Checksum of everything that decides the episode's files."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An episode's files, made in a work folder and not yet published."""
+
+    plan: Plan
+    work: Path
+    """The work folder holding ``episode.mp3`` and the transcripts; removed after commit."""
+    files: dict[str, str]
+    """Role (audio, transcript, srt, chapters) → site-relative name."""
+    cues: tuple[TranscriptCue, ...]
+    marks: tuple[tuple[float, str], ...]
+    sentence_keys: tuple[str, ...]
+    """Sentence-cache keys of every sentence (what prune keeps)."""
+    loudness: Loudness
+    published: datetime
+    synthesized: int
+    """Sentences piper said; the rest came from the cache."""
+    seconds: float
+    """Wall time of the render."""
+
+
+@dataclass(frozen=True)
 class BuildResult:
     """What building one article did."""
 
     episode: Episode
-    """The episode as stored and published."""
+    """The episode as stored."""
     audio_path: Path
     """The MP3 in the site."""
     skipped: bool
@@ -57,6 +105,7 @@ class BuildResult:
     """Measured loudness of the MP3 (None when skipped)."""
     seconds: float = 0.0
     """Wall time of the build."""
+    extra: dict[str, float] = field(default_factory=dict)
 
 
 def pauses_from(settings: Settings) -> Pauses:
@@ -90,6 +139,23 @@ def master_from(settings: Settings) -> MasterSettings:
     )
 
 
+def synthesis_settings(settings: Settings) -> SynthesisSettings:
+    """How piper speaks, from the settings."""
+    return SynthesisSettings(length_scale=settings.voice.length_scale)
+
+
+def make_synthesizer(
+    settings: Settings, voice: VoiceInfo | None = None, threads: int = 0
+) -> Synthesizer:
+    """A synthesizer with the sentence cache (the model loads only when needed)."""
+    return Synthesizer(
+        voice or find_voice(settings.voice.name, settings.voices_folder),
+        synthesis_settings(settings),
+        SentenceCache(settings.cache_folder),
+        threads=threads,
+    )
+
+
 def voice_for(settings: Settings, language: str, source: str = "article") -> VoiceInfo:
     """The configured voice if it speaks ``language``, else an installed voice that does.
 
@@ -110,18 +176,36 @@ def voice_for(settings: Settings, language: str, source: str = "article") -> Voi
     )
 
 
-def _fingerprint(
-    script: Script, article: Article, settings: Settings, synth: Synthesizer, artwork: Artwork
-) -> str:
+def plan(article: Article, settings: Settings, artwork: Artwork) -> Plan:
+    """The script, voice and fingerprint for ``article`` (no audio is made)."""
+    language = article_language(article, settings)
+    voice = voice_for(settings, language, article.source or "article")
+    script = article_script(article, settings, language)
     payload = {
         "script": script.to_dict(),
-        "voice": synth.cache_key(""),
+        "voice": voice_identity(voice),
+        "synthesis": synthesis_settings(settings).key(),
         "audio": asdict(settings.audio),
         "show": [settings.show.title, settings.show.disclosure],
-        "article": [article.title, article.author, article.url],
+        "article": [article.title, article.author, article.url, str(article.published)],
         "artwork": hashlib.sha256(artwork.data).hexdigest(),
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        json.dumps(payload, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    return Plan(article, language, voice, script, fingerprint)
+
+
+def is_current(plan_: Plan, store: Store, settings: Settings) -> Episode | None:
+    """The stored episode when it was built from exactly this plan and its audio is published."""
+    existing = store.get(plan_.article.key)
+    if (
+        existing
+        and existing.fingerprint == plan_.fingerprint
+        and (settings.site / existing.audio).is_file()
+    ):
+        return existing
+    return None
 
 
 def _parts(script: Script, synth: Synthesizer, progress: Progress | None) -> Iterator[Part]:
@@ -143,66 +227,27 @@ def _summary(article: Article) -> str:
     return truncate_bytes(first)
 
 
-def make_synthesizer(settings: Settings) -> Synthesizer:
-    """The configured voice with the sentence cache (the model loads only when needed)."""
-    return Synthesizer(
-        find_voice(settings.voice.name, settings.voices_folder),
-        SynthesisSettings(length_scale=settings.voice.length_scale),
-        SentenceCache(settings.cache_folder),
-    )
+def work_root(settings: Settings) -> Path:
+    """Where renders make their files: inside the state folder, never the site."""
+    root = settings.state / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
 
 
-class Builder:
-    """Builds articles into published episodes, sharing voices, cache and artwork across them."""
-
-    def __init__(self, settings: Settings, store: Store, artwork: Artwork | None = None) -> None:
-        self.settings = settings
-        self.store = store
-        self.artwork = artwork or show_artwork(settings)
-        self.cache = SentenceCache(settings.cache_folder)
-        self._synthesizers: dict[str, Synthesizer] = {}
-        find_voice(settings.voice.name, settings.voices_folder)  # fail early on an unknown voice
-
-    def synthesizer(self, voice: VoiceInfo) -> Synthesizer:
-        """One synthesizer per voice; its model loads on the first uncached sentence."""
-        if voice.name not in self._synthesizers:
-            settings = SynthesisSettings(length_scale=self.settings.voice.length_scale)
-            self._synthesizers[voice.name] = Synthesizer(voice, settings, self.cache)
-        return self._synthesizers[voice.name]
-
-    def build(
-        self, article: Article, *, progress: Progress | None = None, force: bool = False
-    ) -> BuildResult:
-        """Turn ``article`` into a published episode; skip it when nothing has changed."""
-        return build_article(self, article, progress=progress, force=force)
-
-
-def build_article(
-    builder: Builder,
-    article: Article,
+def render(
+    plan_: Plan,
+    settings: Settings,
+    artwork: Artwork,
+    synth: Synthesizer,
     *,
+    published_default: datetime | None = None,
     progress: Progress | None = None,
-    force: bool = False,
-) -> BuildResult:
-    """Turn ``article`` into a published episode; skip it when nothing has changed."""
-    settings, store, artwork = builder.settings, builder.store, builder.artwork
+) -> Rendered:
+    """Make the episode's files in a new work folder (the caller commits or discards it)."""
     started = time.monotonic()
-    language = article_language(article, settings)
-    synth = builder.synthesizer(voice_for(settings, language, article.source or "article"))
-    script = article_script(article, settings, language)
-    fingerprint = _fingerprint(script, article, settings, synth, artwork)
-    existing = store.get(article.key)
-    if (
-        not force
-        and existing is not None
-        and existing.fingerprint == fingerprint
-        and (settings.site / existing.audio).is_file()
-    ):
-        _LOGGER.info("unchanged, skipped: %s", article.title)
-        return BuildResult(existing, settings.site / existing.audio, skipped=True)
-
-    synthesized_before = synth.cache.misses if synth.cache else 0
-    work = Path(tempfile.mkdtemp(prefix="build-", dir=_work_root(settings)))
+    article, script = plan_.article, plan_.script
+    misses_before = synth.cache.misses if synth.cache else 0
+    work = Path(tempfile.mkdtemp(prefix="build-", dir=work_root(settings)))
     try:
         wav = work / "episode.wav"
         timeline = assemble(
@@ -214,15 +259,15 @@ def build_article(
         )
         mp3 = work / "episode.mp3"
         loudness = master(wav, mp3, master_from(settings))
+        wav.unlink()
         marks = chapter_marks(script, timeline, article.title)
-        published = article.published or (existing.published if existing else datetime.now(UTC))
+        published = article.published or published_default or datetime.now(UTC)
+        credit = f"read by {synth.voice.name} (AI voice)"
         write_tags(
             mp3,
             EpisodeTags(
                 title=article.title,
-                artist=", ".join(
-                    x for x in (article.author, f"read by {synth.voice.name} (AI voice)") if x
-                ),
+                artist=", ".join(x for x in (article.author, credit) if x),
                 album=settings.show.title,
                 date=published,
                 comment=settings.show.disclosure,
@@ -235,57 +280,76 @@ def build_article(
         digest = hashlib.sha256(mp3.read_bytes()).hexdigest()[:12]
         stem = f"{EPISODES_DIR}/{article.slug}-{digest}"
         cues = transcript_cues(script, timeline)
-        files = {
-            "audio": (f"{stem}.mp3", None),
-            "transcript": (f"{stem}.vtt", webvtt(cues)),
-            "srt": (f"{stem}.srt", subrip(cues)),
-            "chapters": (f"{stem}.chapters.json", chapters_json(marks)),
-        }
-        # New files go in beside the old ones; the old ones go only after the feed moved on.
-        for name, text in files.values():
-            source = mp3
-            if text is not None:
-                source = work / Path(name).name
-                source.write_text(text, encoding="utf-8")
-            publish_file(source, settings.site / name)
-        names = {key: name for key, (name, _) in files.items()}
-        episode = store.save(
+        (work / "episode.vtt").write_text(webvtt(cues), encoding="utf-8")
+        (work / "episode.srt").write_text(subrip(cues), encoding="utf-8")
+        (work / "episode.chapters.json").write_text(chapters_json(marks), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return Rendered(
+        plan=plan_,
+        work=work,
+        files={
+            "audio": f"{stem}.mp3",
+            "transcript": f"{stem}.vtt",
+            "srt": f"{stem}.srt",
+            "chapters": f"{stem}.chapters.json",
+        },
+        cues=tuple(cues),
+        marks=tuple((m.start, m.title) for m in marks),
+        sentence_keys=tuple(synth.cache_key(s.spoken) for _, s in script.sentences()),
+        loudness=loudness,
+        published=published,
+        synthesized=(synth.cache.misses - misses_before) if synth.cache else len(cues),
+        seconds=time.monotonic() - started,
+    )
+
+
+_WORK_NAMES = {
+    "audio": "episode.mp3",
+    "transcript": "episode.vtt",
+    "srt": "episode.srt",
+    "chapters": "episode.chapters.json",
+}
+
+
+def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
+    """Put a render's files into the site beside the old ones and record the episode.
+
+    The feeds still name the old files until the next :func:`publish`, which
+    removes them; a crash in between leaves every published file valid.
+    """
+    article = rendered.plan.article
+    try:
+        for role, name in rendered.files.items():
+            publish_file(rendered.work / _WORK_NAMES[role], settings.site / name)
+        existing = store.get(article.key)
+        return store.save(
             Episode(
                 key=article.key,
                 guid=existing.guid if existing else guid_for(article.key),
                 slug=article.slug,
                 title=article.title,
-                published=published,
-                audio=names["audio"],
-                audio_bytes=(settings.site / names["audio"]).stat().st_size,
-                duration=mp3_seconds(settings.site / names["audio"]),
-                transcript=names["transcript"],
-                chapters=names["chapters"],
-                voice=synth.voice.name,
-                fingerprint=fingerprint,
+                published=rendered.published,
+                audio=rendered.files["audio"],
+                audio_bytes=(settings.site / rendered.files["audio"]).stat().st_size,
+                duration=mp3_seconds(settings.site / rendered.files["audio"]),
+                transcript=rendered.files["transcript"],
+                chapters=rendered.files["chapters"],
+                voice=rendered.plan.voice.name,
+                fingerprint=rendered.plan.fingerprint,
                 author=article.author,
                 summary=_summary(article),
                 url=article.url,
                 categories=article.categories,
-                srt=names["srt"],
-                cues=tuple(cues),
-                marks=tuple((m.start, m.title) for m in marks),
+                srt=rendered.files["srt"],
+                cues=rendered.cues,
+                marks=rendered.marks,
+                sentence_keys=rendered.sentence_keys,
             )
         )
-        publish(store, settings, artwork)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return BuildResult(
-        episode=episode,
-        audio_path=settings.site / episode.audio,
-        skipped=False,
-        sentences=len(timeline.cues),
-        synthesized=(synth.cache.misses - synthesized_before)
-        if synth.cache
-        else len(timeline.cues),
-        loudness=loudness,
-        seconds=time.monotonic() - started,
-    )
+        shutil.rmtree(rendered.work, ignore_errors=True)
 
 
 def mp3_seconds(path: Path) -> float:
@@ -295,7 +359,63 @@ def mp3_seconds(path: Path) -> float:
     return float(MP3(str(path)).info.length)
 
 
-def _work_root(settings: Settings) -> Path:
-    root = settings.state / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+class Builder:
+    """Builds articles in this process, sharing voices, cache and artwork across them."""
+
+    def __init__(
+        self, settings: Settings, store: Store, artwork: Artwork | None = None, threads: int = 0
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.artwork = artwork or show_artwork(settings)
+        self.threads = threads
+        self._synthesizers: dict[str, Synthesizer] = {}
+        find_voice(settings.voice.name, settings.voices_folder)  # fail early on an unknown voice
+
+    def synthesizer(self, voice: VoiceInfo) -> Synthesizer:
+        """One synthesizer per voice; its model loads on the first uncached sentence."""
+        if voice.name not in self._synthesizers:
+            self._synthesizers[voice.name] = make_synthesizer(self.settings, voice, self.threads)
+        return self._synthesizers[voice.name]
+
+    def build(
+        self,
+        article: Article,
+        *,
+        progress: Progress | None = None,
+        force: bool = False,
+        publish_now: bool = True,
+    ) -> BuildResult:
+        """Turn ``article`` into an episode (and publish the site); skip it when nothing changed."""
+        started = time.monotonic()
+        the_plan = plan(article, self.settings, self.artwork)
+        current = None if force else is_current(the_plan, self.store, self.settings)
+        if current is not None:
+            _LOGGER.info("unchanged, skipped: %s", article.title)
+            return BuildResult(
+                current,
+                self.settings.site / current.audio,
+                skipped=True,
+                seconds=time.monotonic() - started,
+            )
+        existing = self.store.get(article.key)
+        rendered = render(
+            the_plan,
+            self.settings,
+            self.artwork,
+            self.synthesizer(the_plan.voice),
+            published_default=existing.published if existing else None,
+            progress=progress,
+        )
+        episode = commit(rendered, self.store, self.settings)
+        if publish_now:
+            publish(self.store, self.settings, self.artwork)
+        return BuildResult(
+            episode=episode,
+            audio_path=self.settings.site / episode.audio,
+            skipped=False,
+            sentences=len(rendered.cues),
+            synthesized=rendered.synthesized,
+            loudness=rendered.loudness,
+            seconds=time.monotonic() - started,
+        )

@@ -100,6 +100,20 @@ def _show(path: Path) -> str:
         return str(path)
 
 
+def _describe(result: Any) -> str:
+    """One line on what building an article did."""
+    title = result.episode.title
+    if result.skipped:
+        return f"Unchanged: {title} (use --force to rebuild)"
+    loud = result.loudness
+    return (
+        f"Built: {title} — {result.episode.duration:.1f} s of audio, "
+        f"{result.sentences} sentences ({result.synthesized} synthesised), "
+        f"{loud.output_lufs:.1f} LUFS, {loud.output_true_peak:.1f} dBTP, "
+        f"{result.episode.audio_bytes / 1024:.0f} KiB in {result.seconds:.1f} s"
+    )
+
+
 def _stdin_bytes(source: str) -> bytes | None:
     return click.get_binary_stream("stdin").read() if source == "-" else None
 
@@ -136,10 +150,18 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 )
 @click.option("--voice", help="Voice to read with (see `audio-edition voices`).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
+@click.option(
+    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
+)
 @click.pass_obj
 @friendly_errors
 def build(
-    obj: Context, articles: tuple[str, ...], site: Path | None, voice: str | None, force: bool
+    obj: Context,
+    articles: tuple[str, ...],
+    site: Path | None,
+    voice: str | None,
+    force: bool,
+    wait: bool,
 ) -> None:
     """Build ARTICLE... into episodes and publish the feed and the site.
 
@@ -148,32 +170,27 @@ def build(
     """
     from .articles import read_article
     from .build import Builder
-    from .publish import FEED_FILE, INDEX_FILE
+    from .lock import work_lock
+    from .publish import FEED_FILE, INDEX_FILE, publish
     from .store import Store
 
     settings = obj.settings(site=site, voice=voice)
     loaded = [read_article(source, _stdin_bytes(source)) for source in articles]
-    with Store(settings.store_path) as store:
+    with Store(settings.store_path) as store, work_lock(settings.state, wait=wait):
         builder = Builder(settings, store)
-        for article in loaded:
-            label = f"Reading {article.title[:40]}"
-            with _progress(not obj.quiet, label) as progress:
-                result = builder.build(article, progress=progress, force=force)
-            if not obj.quiet:
-                if result.skipped:
-                    click.echo(f"Unchanged: {article.title} (use --force to rebuild)", err=True)
-                else:
-                    loud = result.loudness
-                    click.echo(
-                        f"Built: {article.title} — {result.episode.duration:.1f} s of audio, "
-                        f"{result.sentences} sentences ({result.synthesized} synthesised), "
-                        f"{loud.output_lufs:.1f} LUFS, {loud.output_true_peak:.1f} dBTP, "
-                        f"{result.episode.audio_bytes / 1024:.0f} KiB in {result.seconds:.1f} s"
-                        if loud
-                        else f"Built: {article.title}",
-                        err=True,
+        try:
+            for article in loaded:
+                label = f"Reading {article.title[:40]}"
+                with _progress(not obj.quiet, label) as progress:
+                    result = builder.build(
+                        article, progress=progress, force=force, publish_now=False
                     )
-            click.echo(f"mp3:  {_show(result.audio_path)}")
+                if not obj.quiet:
+                    click.echo(_describe(result), err=True)
+                click.echo(f"mp3:  {_show(result.audio_path)}")
+        finally:
+            # Whatever was built before a failure is published; the rest is left as it was.
+            publish(store, settings, builder.artwork)
     click.echo(f"feed: {_show(settings.site / FEED_FILE)}")
     click.echo(f"page: {_show(settings.site / INDEX_FILE)}")
 

@@ -59,6 +59,8 @@ class Episode:
     """Transcript cues, one per sentence."""
     marks: tuple[tuple[float, str], ...] = field(default_factory=tuple)
     """Chapters: (start, title)."""
+    sentence_keys: tuple[str, ...] = field(default_factory=tuple)
+    """Sentence-cache keys of its sentences; cache entries no episode names can be pruned."""
     created: datetime | None = None
     updated: datetime | None = None
 
@@ -73,6 +75,7 @@ class Episode:
         row["categories"] = json.dumps(list(self.categories))
         row["cues"] = json.dumps([asdict(c) for c in self.cues], ensure_ascii=False)
         row["marks"] = json.dumps([list(m) for m in self.marks], ensure_ascii=False)
+        row["sentence_keys"] = json.dumps(list(self.sentence_keys))
         for name in ("published", "created", "updated"):
             value = row[name]
             row[name] = value.astimezone(UTC).isoformat() if value else None
@@ -86,6 +89,8 @@ class Episode:
         data["categories"] = tuple(json.loads(data["categories"] or "[]"))
         if "cues" in data:
             data["cues"] = tuple(TranscriptCue(**c) for c in json.loads(data["cues"] or "[]"))
+        if "sentence_keys" in data:
+            data["sentence_keys"] = tuple(json.loads(data["sentence_keys"] or "[]"))
         if "marks" in data:
             data["marks"] = tuple((float(a), str(t)) for a, t in json.loads(data["marks"] or "[]"))
         for name in ("published", "created", "updated"):
@@ -132,6 +137,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE episodes ADD COLUMN srt TEXT NOT NULL DEFAULT '';
         ALTER TABLE episodes ADD COLUMN cues TEXT NOT NULL DEFAULT '[]';
         ALTER TABLE episodes ADD COLUMN marks TEXT NOT NULL DEFAULT '[]'
+        """,
+    ),
+    (
+        "0003_sentence_keys",
+        """
+        ALTER TABLE episodes ADD COLUMN sentence_keys TEXT NOT NULL DEFAULT '[]'
         """,
     ),
 ]
@@ -197,7 +208,9 @@ class Store:
         """Episodes, newest first; without ``transcripts`` their cues and chapter marks are left out (faster)."""
         columns = "*"
         if not transcripts:
-            names = [f.name for f in fields(Episode) if f.name not in ("cues", "marks")]
+            names = [
+                f.name for f in fields(Episode) if f.name not in ("cues", "marks", "sentence_keys")
+            ]
             columns = ", ".join(names)
         sql = f"SELECT {columns} FROM episodes ORDER BY published DESC, key"
         params: tuple[int, ...] = ()

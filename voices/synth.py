@@ -39,6 +39,39 @@ class SynthesisSettings:
         """The settings as a plain dict."""
         return asdict(self)
 
+    def key(self) -> str:
+        """A stable text form, for cache keys."""
+        return ",".join(f"{k}={v}" for k, v in sorted(self.to_dict().items()))
+
+
+def voice_identity(voice: VoiceInfo) -> str:
+    """What identifies a voice's sound: its name, model size and config checksum."""
+    try:
+        config_sum = hashlib.sha256(voice.config.read_bytes()).hexdigest()
+        size = voice.model.stat().st_size
+    except OSError as error:
+        raise VoiceLoadError(f"cannot read voice {voice.name}: {error}") from None
+    return f"{voice.name}:{size}:{config_sum}"
+
+
+def _load_piper(voice: VoiceInfo, threads: int) -> PiperVoice:
+    """A piper voice with its onnxruntime session limited to ``threads`` (0: its default)."""
+    import json
+
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    options = onnxruntime.SessionOptions()
+    if threads > 0:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    config = PiperConfig.from_dict(json.loads(voice.config.read_text(encoding="utf-8")))
+    session = onnxruntime.InferenceSession(
+        str(voice.model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    return PiperVoice(session=session, config=config)
+
 
 class Synthesizer:
     """Turns spoken sentences into 16-bit mono samples at the voice's sample rate.
@@ -52,21 +85,15 @@ class Synthesizer:
         voice: VoiceInfo,
         settings: SynthesisSettings | None = None,
         cache: SentenceCache | None = None,
+        threads: int = 0,
     ) -> None:
         self.voice = voice
         self.settings = settings or SynthesisSettings()
         self.cache = cache
+        self.threads = threads
+        """onnxruntime intra-op threads; 0 lets onnxruntime choose (all cores)."""
         self._piper: PiperVoice | None = None
-        self._voice_id = self._identify(voice)
-
-    @staticmethod
-    def _identify(voice: VoiceInfo) -> str:
-        try:
-            config_sum = hashlib.sha256(voice.config.read_bytes()).hexdigest()
-            size = voice.model.stat().st_size
-        except OSError as error:
-            raise VoiceLoadError(f"cannot read voice {voice.name}: {error}") from None
-        return f"{voice.name}:{size}:{config_sum}"
+        self._voice_id = voice_identity(voice)
 
     @property
     def sample_rate(self) -> int:
@@ -82,9 +109,7 @@ class Synthesizer:
         if self._piper is None:
             _LOGGER.info("loading voice %s from %s", self.voice.name, self.voice.model)
             try:
-                from piper import PiperVoice
-
-                self._piper = PiperVoice.load(self.voice.model, self.voice.config)
+                self._piper = _load_piper(self.voice, self.threads)
             except Exception as error:  # onnxruntime raises its own types
                 raise VoiceLoadError(
                     f"cannot load voice {self.voice.name}: {str(error).splitlines()[0]}"
@@ -98,8 +123,7 @@ class Synthesizer:
 
     def cache_key(self, spoken: str) -> str:
         """The sentence-cache key for ``spoken`` with this voice and these settings."""
-        settings = ",".join(f"{k}={v}" for k, v in sorted(self.settings.to_dict().items()))
-        return SentenceCache.key(self._voice_id, settings, spoken)
+        return SentenceCache.key(self._voice_id, self.settings.key(), spoken)
 
     def synthesize(self, spoken: str) -> np.ndarray:
         """Samples (int16) for one sentence, from the cache when possible."""
