@@ -283,6 +283,45 @@ def _link_only(element: Any) -> bool:
     return bool(text) and links.strip(" :") == text.strip(" :") and len(text.split()) <= 25
 
 
+_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
+
+
+def read_html_fragment(html: str, source: str = "") -> tuple[Block, ...]:
+    """Blocks from an HTML fragment that is already the article body (a feed entry's content)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if not html.strip():
+        return ()
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        raise ArticleError(f"{source or 'article'}: content is not readable HTML") from None
+    strip_furniture(root)
+    blocks: list[Block] = []
+    for element in root.iter(*_BLOCK_TAGS):
+        if any(parent.tag in _BLOCK_TAGS for parent in element.iterancestors()):
+            continue  # read as part of its enclosing block
+        text = " ".join(element.text_content().split())
+        if not text:
+            continue
+        if element.tag[0] == "h" and element.tag[1:].isdigit():
+            blocks.append(Block("heading", text))
+        elif (
+            len(element) == 1
+            and element[0].tag == "a"
+            and " ".join(element[0].text_content().split()) == text
+            and len(text.split()) <= 25
+        ):
+            continue  # a link on its own: a teaser
+        else:
+            blocks.append(Block("paragraph", text))
+    if not blocks:
+        text = root.text_content()
+        blocks = [Block("paragraph", " ".join(p.split())) for p in text.split("\n\n") if p.strip()]
+    return tuple(clean_blocks(blocks))
+
+
 def read_html(html: str, source: str = "") -> Article:
     """HTML: furniture elements removed, the main text extracted with trafilatura, headings kept."""
     import trafilatura

@@ -111,6 +111,10 @@ def remove_stale(store: Store, settings: Settings, written: set[str]) -> list[st
     """Delete episode files and old feed pages nothing points to any more."""
     keep = store.referenced_files() | written
     removed = []
+    # Temporary files a killed process left half-written (only one process publishes at a time).
+    for folder in (settings.site, settings.site / EPISODES_DIR, settings.site / "feeds"):
+        for leftover in folder.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
     candidates = list((settings.site / EPISODES_DIR).glob("*")) + list(
         settings.site.glob("feed-*.xml")
     )

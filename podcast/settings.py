@@ -123,6 +123,18 @@ class IntroSettings:
 
 
 @dataclass(frozen=True)
+class BatchSettings:
+    """How the nightly batch runs."""
+
+    jobs: int = 0
+    """Worker processes; 0 for one per core."""
+    publish_every: int = 10
+    """Publish the feeds after this many new episodes (and always at the end)."""
+    retention: str = ""
+    """Remove episodes older than this after each batch and in ``prune`` (e.g. ``90d``); empty keeps all."""
+
+
+@dataclass(frozen=True)
 class CategoryFeed:
     """An extra feed of the episodes in some categories (``[[feeds]]`` in the config)."""
 
@@ -144,6 +156,7 @@ class Settings:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     intro: IntroSettings = field(default_factory=IntroSettings)
+    batch: BatchSettings = field(default_factory=BatchSettings)
     feeds: tuple[CategoryFeed, ...] = ()
     """Extra category feeds."""
     site: Path = Path("site")
@@ -181,6 +194,7 @@ _SECTIONS: dict[str, type] = {
     "voice": VoiceSettings,
     "audio": AudioSettings,
     "intro": IntroSettings,
+    "batch": BatchSettings,
 }
 
 
@@ -220,6 +234,12 @@ def _check(settings: Settings, where: str) -> None:
         raise ConfigError(f"{where}: voice.length_scale must be between 0.5 and 2.0")
     if not settings.show.base_url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: show.base_url must start with http:// or https://")
+    if not 0 <= settings.batch.jobs <= 256:
+        raise ConfigError(f"{where}: batch.jobs must be between 0 and 256")
+    if settings.batch.publish_every < 0:
+        raise ConfigError(f"{where}: batch.publish_every must be 0 or more")
+    if settings.batch.retention and not re.fullmatch(r"\d+[hdw]", settings.batch.retention):
+        raise ConfigError(f"{where}: batch.retention must look like 36h, 90d or 12w")
     problem = category_problem(settings.show.category, settings.show.subcategory)
     if problem:
         raise ConfigError(f"{where}: show.{problem}")

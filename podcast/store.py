@@ -243,6 +243,15 @@ class Store:
         assert saved is not None
         return saved
 
+    def delete(self, keys: list[str]) -> None:
+        """Remove the episodes with these keys, in one transaction."""
+        try:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany("DELETE FROM episodes WHERE key = ?", [(k,) for k in keys])
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot delete episodes: {error}") from None
+
     def referenced_files(self) -> set[str]:
         """Every site-relative file an episode points to."""
         files: set[str] = set()

@@ -38,7 +38,9 @@ def duplicate_item(site: Path) -> None:
     path = site / "feed.xml"
     text = path.read_text(encoding="utf-8")
     item = re.search(r"<item>.*?</item>", text, re.S).group(0)
-    path.write_text(text.replace(item, item + "\n" + item.replace(".mp3", "-copy.mp3")), encoding="utf-8")
+    path.write_text(
+        text.replace(item, item + "\n" + item.replace(".mp3", "-copy.mp3")), encoding="utf-8"
+    )
 
 
 def id3_v24(site: Path) -> None:
@@ -71,28 +73,43 @@ def small_artwork(site: Path) -> None:
 
 
 def broken_vtt(site: Path) -> None:
-    only(site, "*.vtt").write_text("WEBVTT\n\n1\n00:00:05.000 -> 00:00:01.000\nHello\n", encoding="utf-8")
+    only(site, "*.vtt").write_text(
+        "WEBVTT\n\n1\n00:00:05.000 -> 00:00:01.000\nHello\n", encoding="utf-8"
+    )
 
 
 def long_vtt_line(site: Path) -> None:
-    only(site, "*.vtt").write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\n" + "x" * 80 + "\n", encoding="utf-8")
+    only(site, "*.vtt").write_text(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\n" + "x" * 80 + "\n", encoding="utf-8"
+    )
 
 
 def broken_chapters(site: Path) -> None:
     only(site, "*.chapters.json").write_text(
-        json.dumps({"version": "1.2.0", "chapters": [{"startTime": 5.0, "title": "B"}, {"startTime": 1.0, "title": ""}]})
+        json.dumps(
+            {
+                "version": "1.2.0",
+                "chapters": [{"startTime": 5.0, "title": "B"}, {"startTime": 1.0, "title": ""}],
+            }
+        )
     )
 
 
 MUTATIONS = {
     "item.enclosure.length": feed_edit(r'length="(\d+)"', 'length="1234"'),
     "item.guid.duplicate": duplicate_item,
-    "channel.category": feed_edit(r'<itunes:category text="Daily News"/>', '<itunes:category text="Gossip"/>'),
-    "channel.explicit": feed_edit(r"<itunes:explicit>false</itunes:explicit>", "<itunes:explicit>no</itunes:explicit>"),
+    "channel.category": feed_edit(
+        r'<itunes:category text="Daily News"/>', '<itunes:category text="Gossip"/>'
+    ),
+    "channel.explicit": feed_edit(
+        r"<itunes:explicit>false</itunes:explicit>", "<itunes:explicit>no</itunes:explicit>"
+    ),
     "item.enclosure.ascii": feed_edit(r'(enclosure url="[^"]*?)(\.mp3)', r"\1-é\2"),
     "channel.title": feed_edit(r"<title>The Audio Edition</title>", ""),
     "item.pubDate": feed_edit(r"<pubDate>[^<]+</pubDate>", "<pubDate>yesterday</pubDate>"),
-    "item.duration": feed_edit(r"<itunes:duration>\d+</itunes:duration>", "<itunes:duration>1.5 minutes</itunes:duration>"),
+    "item.duration": feed_edit(
+        r"<itunes:duration>\d+</itunes:duration>", "<itunes:duration>1.5 minutes</itunes:duration>"
+    ),
     "feed.xml": feed_edit(r"</channel>", "</chanel>"),
     "channel.artwork": small_artwork,
     "mp3.id3.version": id3_v24,
@@ -135,7 +152,10 @@ def test_human_report_names_rule_and_place(site_copy: Path) -> None:
     result = run_cli("check", "--no-audio", cwd=site_copy)
     assert result.returncode == 1
     line = next(line for line in result.stdout.splitlines() if "item.enclosure.length" in line)
-    assert line.startswith("error") and "feed.xml · Harbour & ferry plan wins backing: length 1234 ≠ file size" in line
+    assert (
+        line.startswith("error")
+        and "feed.xml · Harbour & ferry plan wins backing: length 1234 ≠ file size" in line
+    )
     assert result.stdout.splitlines()[-1].endswith("1 error(s), 0 warning(s).")
 
 

@@ -50,7 +50,7 @@ def test_global_options_are_documented() -> None:
 
 
 def test_every_setting_is_in_the_readme_table() -> None:
-    for section in ("show", "voice", "audio", "intro"):
+    for section in ("show", "voice", "audio", "intro", "batch"):
         row = next(line for line in README.splitlines() if line.startswith(f"| `[{section}]`"))
         for field in dataclasses.fields(getattr(Settings(), section)):
             assert f"`{field.name}`" in row, f"{section}.{field.name}"

@@ -234,9 +234,13 @@ def test_unchanged_episode_pages_are_not_rewritten(tmp_path: Path) -> None:
     with Store(settings.store_path) as store:
         again = publish(store, settings, ART)
         assert not [f for f in again.files if f.startswith("episodes/")]
-        renamed = dataclasses.replace(settings, show=dataclasses.replace(settings.show, title="New name"))
+        renamed = dataclasses.replace(
+            settings, show=dataclasses.replace(settings.show, title="New name")
+        )
         changed = publish(store, renamed, ART)
         assert len([f for f in changed.files if f.startswith("episodes/")]) == 3
         (settings.site / store.episodes()[0].page).unlink()
         repaired = publish(store, renamed, ART)
-        assert [f for f in repaired.files if f.startswith("episodes/")] == [store.episodes()[0].page]
+        assert [f for f in repaired.files if f.startswith("episodes/")] == [
+            store.episodes()[0].page
+        ]

@@ -14,7 +14,9 @@ from tests.conftest import BuiltSite, run_cli
 pytestmark = pytest.mark.e2e
 
 
-def test_edited_article_keeps_guid_and_gets_a_new_enclosure(built_site: BuiltSite, tmp_path: Path) -> None:
+def test_edited_article_keeps_guid_and_gets_a_new_enclosure(
+    built_site: BuiltSite, tmp_path: Path
+) -> None:
     work = tmp_path / "work"
     shutil.copytree(built_site.work, work)
     article = work / built_site.article.name

@@ -81,7 +81,7 @@ def test_init_template_documents_every_setting_with_its_default() -> None:
     uncommented = "\n".join(lines)
     data = tomllib.loads(uncommented)
     defaults = Settings()
-    for section in ("show", "voice", "audio", "intro"):
+    for section in ("show", "voice", "audio", "intro", "batch"):
         expected = dataclasses.asdict(getattr(defaults, section))
         assert data[section] == expected, section
     assert data["paths"] == {"site": "site", "state": ".audio-edition"}

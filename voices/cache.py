@@ -41,6 +41,18 @@ class SentenceCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pcm"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry exists for ``key`` (not checked for corruption)."""
+        return self._path(key).is_file()
+
+    def keys(self) -> set[str]:
+        """Every key stored."""
+        return {p.stem for p in self.folder.glob("??/*.pcm")}
+
+    def remove(self, key: str) -> None:
+        """Delete the entry for ``key`` if there is one."""
+        self._path(key).unlink(missing_ok=True)
+
     def get(self, key: str) -> np.ndarray | None:
         """The samples stored under ``key``, or None when absent or corrupt."""
         path = self._path(key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +95,7 @@ class Synthesizer:
         """onnxruntime intra-op threads; 0 lets onnxruntime choose (all cores)."""
         self._piper: PiperVoice | None = None
         self._voice_id = voice_identity(voice)
+        self._lock = threading.Lock()
 
     @property
     def sample_rate(self) -> int:
@@ -106,6 +108,10 @@ class Synthesizer:
         return self._piper is not None
 
     def _load(self) -> PiperVoice:
+        with self._lock:
+            return self._load_locked()
+
+    def _load_locked(self) -> PiperVoice:
         if self._piper is None:
             _LOGGER.info("loading voice %s from %s", self.voice.name, self.voice.model)
             try:

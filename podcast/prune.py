@@ -1,0 +1,60 @@
+"""Retention: drop old episodes from the feeds and the disk, and cache entries nothing uses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from voices.cache import SentenceCache
+
+from .artwork import Artwork
+from .errors import ConfigError
+from .publish import publish
+from .settings import Settings
+from .store import Store
+
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What a prune removed (or would remove, in a dry run)."""
+
+    episodes: tuple[str, ...]
+    """Titles of the episodes removed."""
+    cache_entries: int
+    """Sentence-cache entries no remaining episode uses."""
+
+
+def parse_age(text: str) -> timedelta:
+    """``36h``, ``90d`` or ``12w`` as a duration."""
+    match = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", text)
+    if match is None:
+        raise ConfigError(f"age {text!r} must look like 36h, 90d or 12w")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def prune(
+    store: Store,
+    settings: Settings,
+    artwork: Artwork,
+    older_than: timedelta,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+) -> Pruned:
+    """Remove episodes published before ``now - older_than``, republish, and sweep the cache."""
+    cutoff = (now or datetime.now(UTC)) - older_than
+    old = [e for e in store.episodes(transcripts=False) if e.published < cutoff]
+    cache = SentenceCache(settings.cache_folder)
+    if dry_run:
+        keep = {k for e in store.episodes() if e.published >= cutoff for k in e.sentence_keys}
+        return Pruned(tuple(e.title for e in old), len(cache.keys() - keep))
+    store.delete([e.key for e in old])
+    publish(store, settings, artwork)  # the feeds stop naming them, then their files go
+    keep = {k for e in store.episodes() for k in e.sentence_keys}
+    unused = cache.keys() - keep
+    for key in unused:
+        cache.remove(key)
+    return Pruned(tuple(e.title for e in old), len(unused))

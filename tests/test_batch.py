@@ -1,0 +1,287 @@
+"""The nightly batch, for real: sources, skipping, failures, the report, the lock, SIGKILL, prune."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from podcast.sources import SourceError, expand, fetch
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.e2e
+
+
+def write_articles(folder: Path, count: int, start: int = 0) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(start, start + count):
+        (folder / f"story-{n}.txt").write_text(
+            f"Story number {n} from the council\n\nThe council met on Tuesday about plan {n}.\n\n"
+            f"Residents said plan {n} was welcome.\n",
+            encoding="utf-8",
+        )
+
+
+def report_of(work: Path) -> dict:
+    latest = max(
+        (work / ".audio-edition" / "reports").glob("*.json"), key=lambda p: p.stat().st_mtime_ns
+    )
+    return json.loads(latest.read_text(encoding="utf-8"))
+
+
+def assert_site_valid(work: Path) -> None:
+    """Whatever state a run left: the feed parses, every enclosure exists at its exact size, the store is sound."""
+    site = work / "site"
+    if (site / "feed.xml").exists():
+        parsed = feedparser.parse((site / "feed.xml").read_bytes())
+        assert parsed.bozo == 0
+        for entry in parsed.entries:
+            (enclosure,) = entry.enclosures
+            path = site / enclosure.href.split("/", 3)[3]
+            assert path.is_file(), path
+            assert path.stat().st_size == int(enclosure.length)
+    store = work / ".audio-edition" / "episodes.db"
+    if store.exists():
+        with sqlite3.connect(store) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_folder_batch_skips_unchanged_and_rebuilds_only_the_edit(tmp_path: Path) -> None:
+    write_articles(tmp_path / "articles", 3)
+    first = run_cli("batch", "articles", "--jobs", "2", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("3 built, 0 unchanged, 0 failed")
+    report = report_of(tmp_path)
+    assert report["counts"] == {"built": 3, "skipped": 0, "failed": 0}
+    # Each article says its title and two sentences of its own, plus the disclosure and
+    # the outro, which are the same in every episode: those two are synthesised once.
+    assert sum(b["sentences"] for b in report["built"]) == 3 * 5
+    assert sum(b["synthesized"] for b in report["built"]) == 3 * 3 + 2
+    again = run_cli("batch", "articles", cwd=tmp_path)
+    assert again.returncode == 0
+    assert again.stdout.startswith("0 built, 3 unchanged, 0 failed")
+    story = tmp_path / "articles" / "story-1.txt"
+    story.write_text(story.read_text().replace("was welcome", "was overdue"))
+    edited = run_cli("batch", "articles", "--jobs", "1", cwd=tmp_path)
+    assert edited.stdout.startswith("1 built, 2 unchanged, 0 failed")
+    (built,) = report_of(tmp_path)["built"]
+    assert built["synthesized"] == 1
+    assert run_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
+
+
+def test_bad_articles_are_reported_and_the_rest_published(tmp_path: Path) -> None:
+    write_articles(tmp_path / "articles", 1)
+    (tmp_path / "articles" / "empty.txt").write_text("")
+    (tmp_path / "articles" / "bad.json").write_text("{nope")
+    (tmp_path / "articles" / "german.json").write_text(json.dumps({
+        "title": "Rente", "language": "de", "body": "Die Rente steigt im Juli um fünf Prozent für alle."}))  # fmt: skip
+    result = run_cli("batch", "articles", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    report = report_of(tmp_path)
+    assert report["exit_status"] == 3
+    reasons = {Path(f["label"]).name: f["reason"] for f in report["failed"]}
+    assert set(reasons) == {"empty.txt", "bad.json", "german.json"}
+    assert "is empty" in reasons["empty.txt"]
+    assert "not valid JSON" in reasons["bad.json"]
+    assert "no installed voice speaks it" in reasons["german.json"]
+    assert all(f["seconds"] >= 0 for f in report["failed"])
+    assert len(report["built"]) == 1 and report["built"][0]["seconds"] > 0
+    assert "failed: articles/bad.json" in result.stderr
+
+
+def test_nothing_could_be_done_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "bad.json").write_text("{nope")
+    result = run_cli("batch", "articles", "missing-folder", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Error: source not found: missing-folder" in result.stderr
+
+
+def test_jsonl_manifest_isolates_bad_lines(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"title": "First from manifest", "body": "A first short story about the harbour.", "url": "https://x.example/1"}),
+        "{not json",
+        json.dumps({"title": "No body"}),
+        json.dumps({"title": "Second from manifest", "body": "A second short story about the bridge.", "categories": ["Local"]}),
+    ]  # fmt: skip
+    (tmp_path / "today.jsonl").write_text("\n".join(lines) + "\n")
+    result = run_cli("batch", "today.jsonl", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    report = report_of(tmp_path)
+    assert [b["title"] for b in report["built"]] == ["First from manifest", "Second from manifest"]
+    assert sorted(f["label"] for f in report["failed"]) == ["today.jsonl:2", "today.jsonl:3"]
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Gazette</title><link>https://gazette.example/</link><language>en</language>
+<item><title>Bridge reopens &amp; traffic returns</title><link>https://gazette.example/bridge</link>
+<dc:creator>Ann Lee</dc:creator><pubDate>Tue, 03 Feb 2026 08:00:00 GMT</pubDate><category>Local</category>
+<description>The bridge is open again.</description>
+<content:encoded><![CDATA[<p>The bridge reopened on Monday after $3 million of repairs.</p><figure><img src="x.jpg"><figcaption>The bridge. (Photo: Ann Lee)</figcaption></figure><h2>What changed</h2><p>Two new lanes were added.</p><p><a href="/other">Read more: the history of the bridge</a></p>]]></content:encoded>
+</item>
+<item><title>Teaser only</title><link>https://gazette.example/teaser</link><description></description></item>
+</channel></rss>
+"""
+
+
+def test_rss_feed_with_full_content(tmp_path: Path) -> None:
+    (tmp_path / "feed.xml").write_text(RSS)
+    (item, teaser) = expand(str(tmp_path / "feed.xml"))
+    article = item.load()
+    assert article.title == "Bridge reopens & traffic returns"
+    assert article.author == "Ann Lee" and article.url == "https://gazette.example/bridge"
+    assert article.published == datetime(2026, 2, 3, 8, 0, tzinfo=UTC)
+    assert article.categories == ("Local",)
+    assert [(b.kind, b.text) for b in article.blocks] == [
+        ("paragraph", "The bridge reopened on Monday after $3 million of repairs."),
+        ("heading", "What changed"),
+        ("paragraph", "Two new lanes were added."),
+    ]
+    with pytest.raises(SourceError, match="no article text"):
+        teaser.load()
+
+
+def test_rss_from_an_http_url_with_limits(tmp_path: Path) -> None:
+    body = RSS.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
+        assert len(expand(url)) == 2
+        with pytest.raises(SourceError, match="larger than"):
+            fetch(url, limit=100)
+    finally:
+        server.shutdown()
+        server.server_close()
+    with pytest.raises(SourceError, match="only http and https"):
+        fetch("file:///etc/passwd")
+    with pytest.raises(SourceError, match="cannot fetch"):
+        fetch("http://127.0.0.1:9/feed.xml", timeout=2)
+
+
+def test_malformed_feed_is_a_source_error(tmp_path: Path) -> None:
+    (tmp_path / "broken.rss").write_text("<rss><channel><item><title>x</ti")
+    with pytest.raises(SourceError, match="not a readable RSS or Atom feed"):
+        expand(str(tmp_path / "broken.rss"))
+
+
+def test_one_batch_at_a_time(tmp_path: Path) -> None:
+    write_articles(tmp_path / "articles", 1)
+    state = tmp_path / ".audio-edition"
+    state.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from podcast.lock import work_lock\n"
+         "with work_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(3)", str(state)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        busy = run_cli("batch", "articles", cwd=tmp_path)
+        assert busy.returncode == 1
+        assert (
+            busy.stderr
+            == f"Error: {state} is in use by process {holder.pid}; wait for it to finish or use --wait\n"
+        )
+        waited = run_cli("batch", "articles", "--wait", "-j", "1", cwd=tmp_path)
+        assert waited.returncode == 0, waited.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+
+def test_a_stale_lock_from_a_killed_process_is_recovered(tmp_path: Path) -> None:
+    write_articles(tmp_path / "articles", 1)
+    state = tmp_path / ".audio-edition"
+    state.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from podcast.lock import work_lock\n"
+         "with work_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)", str(state)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout.readline().strip() == "held"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    holder.stdout.close()
+    assert (state / "lock").read_text().startswith("process ")  # left behind, and harmless
+    assert run_cli("batch", "articles", "-j", "1", cwd=tmp_path).returncode == 0
+
+
+def test_sigkill_at_any_moment_leaves_a_valid_site_and_the_next_run_resumes(tmp_path: Path) -> None:
+    write_articles(tmp_path / "articles", 6)
+    env = {**os.environ}
+    env.pop("AUDIO_EDITION_CONFIG", None)
+    (tmp_path / "edition.toml").write_text("[batch]\npublish_every = 1\n")
+    for delay in (0.7, 1.4, 2.1, 2.8, 3.5, 4.2):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "podcast", "-q", "batch", "articles", "--jobs", "2"],
+            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)  # the batch and its worker processes, mid-work
+        process.wait()
+        assert_site_valid(tmp_path)
+    final = run_cli("batch", "articles", cwd=tmp_path)
+    assert final.returncode == 0, final.stderr
+    assert_site_valid(tmp_path)
+    counts = report_of(tmp_path)["counts"]
+    assert counts["built"] + counts["skipped"] == 6
+    assert counts["skipped"] >= 1, "earlier runs finished nothing"
+    assert not list((tmp_path / "site").rglob(".*.tmp"))
+    assert len(feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes()).entries) == 6
+    assert run_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
+
+
+def test_prune_removes_old_episodes_their_files_and_unused_cache(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"title": f"Story {n}", "body": f"Short story number {n} about the town.",
+                    "published": (datetime.now(UTC) - timedelta(days=age)).isoformat()})
+        for n, age in enumerate((200, 100, 1))
+    ]  # fmt: skip
+    (tmp_path / "m.jsonl").write_text("\n".join(lines))
+    assert run_cli("batch", "m.jsonl", "-j", "1", cwd=tmp_path).returncode == 0
+    mp3s_before = set((tmp_path / "site" / "episodes").glob("*.mp3"))
+    cache = tmp_path / ".audio-edition" / "cache"
+    entries_before = len(list(cache.rglob("*.pcm")))
+    dry = run_cli("prune", "--older-than", "90d", "--dry-run", cwd=tmp_path)
+    # Each old story had two sentences of its own (title, body); the disclosure and outro stay.
+    assert (
+        dry.returncode == 0
+        and "Would remove 2 episode(s) and 4 unused cache entries." in dry.stdout
+    )
+    assert set((tmp_path / "site" / "episodes").glob("*.mp3")) == mp3s_before
+    result = run_cli("prune", "--older-than", "90d", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Removed 2 episode(s)" in result.stdout
+    parsed = feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes())
+    assert [e.title for e in parsed.entries] == ["Story 2"]
+    assert len(list((tmp_path / "site" / "episodes").glob("*.mp3"))) == 1
+    assert len(list(cache.rglob("*.pcm"))) == entries_before - 4
+    assert run_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
+    bad = run_cli("prune", cwd=tmp_path)
+    assert bad.returncode == 1 and "say how old" in bad.stderr
