@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import wave
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,8 +188,13 @@ def assemble(
     rate: int,
     pauses: Pauses | None = None,
     music: Music | None = None,
+    listener: Callable[[np.ndarray], None] | None = None,
 ) -> Timeline:
-    """Write the episode to ``out_wav`` (16-bit mono at ``rate``) and say where each part is."""
+    """Write the episode to ``out_wav`` (16-bit mono at ``rate``) and say where each part is.
+
+    ``listener`` is handed every block of samples as it is written (a loudness
+    :class:`~audio.master.Analyzer`, say).
+    """
     pauses = pauses or Pauses()
     cues: list[Cue] = []
     written = 0
@@ -205,6 +210,8 @@ def assemble(
             nonlocal written
             wav.writeframes(samples.astype("<i2").tobytes())
             written += len(samples)
+            if listener is not None:
+                listener(samples)
 
         write(_silence(pauses.lead, rate))
         if music_samples is not None and music.mode != "under":

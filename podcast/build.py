@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from audio.assemble import Music, Part, Pauses, assemble
-from audio.master import Loudness, MasterSettings, master
+from audio.master import Analyzer, Loudness, MasterSettings, master
 from audio.tags import Chapter, EpisodeTags, write_tags
 from voices.cache import SentenceCache
 from voices.catalogue import VoiceInfo, find_voice, list_voices
@@ -250,15 +250,21 @@ def render(
     work = Path(tempfile.mkdtemp(prefix="build-", dir=work_root(settings)))
     try:
         wav = work / "episode.wav"
-        timeline = assemble(
-            _parts(script, synth, progress),
-            wav,
-            synth.sample_rate,
-            pauses_from(settings),
-            music_from(settings),
-        )
+        analyzer = Analyzer(synth.sample_rate)  # measures loudness on the other core meanwhile
+        try:
+            timeline = assemble(
+                _parts(script, synth, progress),
+                wav,
+                synth.sample_rate,
+                pauses_from(settings),
+                music_from(settings),
+                listener=analyzer.feed,
+            )
+            compressed = analyzer.result()
+        finally:
+            analyzer.close()
         mp3 = work / "episode.mp3"
-        loudness = master(wav, mp3, master_from(settings))
+        loudness = master(wav, mp3, master_from(settings), compressed_lufs=compressed)
         wav.unlink()
         marks = chapter_marks(script, timeline, article.title)
         published = article.published or published_default or datetime.now(UTC)

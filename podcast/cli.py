@@ -86,9 +86,11 @@ def cli(ctx: click.Context, config: Path | None, verbose: int, quiet: bool) -> N
         level = logging.INFO
     elif verbose >= 2:
         level = logging.DEBUG
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # -v and -vv are for our own steps (and the commands we run), not every library's debug output.
+    logging.getLogger().setLevel(max(level, logging.WARNING))
+    for name in ("podcast", "voices", "audio"):
+        logging.getLogger(name).setLevel(level)
     ctx.obj = Context(config=config, verbosity=verbose, quiet=quiet)
 
 
