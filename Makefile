@@ -30,6 +30,7 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/feed_render.py
 
 clean:
 	rm -rf $(VENV) $(SITE) .audio-edition

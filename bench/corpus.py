@@ -5,26 +5,87 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-SUBJECTS = ["The council", "The mayor", "Local residents", "The transport agency", "Engineers",
-            "The hospital trust", "Teachers", "The regional government", "Shop owners", "The police",
-            "Farmers", "The university", "Environmental groups", "The energy company", "Parents"]
-VERBS = ["said", "warned", "announced", "confirmed", "argued", "reported", "suggested", "insisted", "explained"]
-OBJECTS = ["the new bridge", "the flood defences", "the school budget", "the bus timetable",
-           "the housing plan", "the water supply", "the town centre", "the wind farm", "the night shelter",
-           "the library", "the cycle lanes", "the market hall", "the harbour wall", "the clinic"]
-DETAILS = ["would cost ${m} million over {y} years", "had been delayed since {year}",
-           "was expected to open on {month} {d}", "affected {n} households in the district",
-           "had grown by {p}% in the past year", "was debated for {h} hours on Tuesday",
-           "needed another {n} workers before the winter", "was first proposed in the {dec}s",
-           "drew {n} comments from the public", "would be reviewed again in {year}"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
+SUBJECTS = [
+    "The council",
+    "The mayor",
+    "Local residents",
+    "The transport agency",
+    "Engineers",
+    "The hospital trust",
+    "Teachers",
+    "The regional government",
+    "Shop owners",
+    "The police",
+    "Farmers",
+    "The university",
+    "Environmental groups",
+    "The energy company",
+    "Parents",
+]
+VERBS = [
+    "said",
+    "warned",
+    "announced",
+    "confirmed",
+    "argued",
+    "reported",
+    "suggested",
+    "insisted",
+    "explained",
+]
+OBJECTS = [
+    "the new bridge",
+    "the flood defences",
+    "the school budget",
+    "the bus timetable",
+    "the housing plan",
+    "the water supply",
+    "the town centre",
+    "the wind farm",
+    "the night shelter",
+    "the library",
+    "the cycle lanes",
+    "the market hall",
+    "the harbour wall",
+    "the clinic",
+]
+DETAILS = [
+    "would cost ${m} million over {y} years",
+    "had been delayed since {year}",
+    "was expected to open on {month} {d}",
+    "affected {n} households in the district",
+    "had grown by {p}% in the past year",
+    "was debated for {h} hours on Tuesday",
+    "needed another {n} workers before the winter",
+    "was first proposed in the {dec}s",
+    "drew {n} comments from the public",
+    "would be reviewed again in {year}",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+]
 HEADINGS = ["What happens next", "The cost", "What residents say", "Background", "The debate"]
 
 
 def sentence(rng: random.Random) -> str:
     detail = rng.choice(DETAILS).format(
-        m=rng.randint(2, 90), y=rng.randint(2, 12), year=rng.randint(1995, 2030), month=rng.choice(MONTHS),
-        d=rng.randint(1, 28), n=rng.randint(20, 9000), p=rng.randint(2, 60), h=rng.randint(2, 9),
+        m=rng.randint(2, 90),
+        y=rng.randint(2, 12),
+        year=rng.randint(1995, 2030),
+        month=rng.choice(MONTHS),
+        d=rng.randint(1, 28),
+        n=rng.randint(20, 9000),
+        p=rng.randint(2, 60),
+        h=rng.randint(2, 9),
         dec=rng.choice([1950, 1960, 1970, 1980]),
     )
     return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} that {rng.choice(OBJECTS)} {detail}."

@@ -67,7 +67,9 @@ def timed(command: list[str], cwd: Path, stdin: bytes | None = None) -> tuple[fl
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 3):
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {stderr.decode()[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(command)} failed ({process.returncode}): {stderr.decode()[-2000:]}"
+        )
     return wall, usage.ru_maxrss / 1024
 
 
@@ -83,7 +85,9 @@ def mp3_seconds(folder: Path) -> float:
 
 
 def spoken_text(article_path: Path, work: Path) -> str:
-    result = subprocess.run([EXE, "script", str(article_path)], cwd=work, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [EXE, "script", str(article_path)], cwd=work, capture_output=True, text=True, check=True
+    )
     return "\n".join(line for line in result.stdout.splitlines() if line.strip()) + "\n"
 
 
@@ -96,7 +100,22 @@ def voice_paths() -> tuple[str, str]:
 def plain_piper_cli(text_file: Path, work: Path) -> Run:
     model, config = voice_paths()
     out = work / "piper.wav"
-    wall, rss = timed([sys.executable, "-m", "piper", "-m", model, "-c", config, "-i", str(text_file), "-f", str(out)], work)
+    wall, rss = timed(
+        [
+            sys.executable,
+            "-m",
+            "piper",
+            "-m",
+            model,
+            "-c",
+            config,
+            "-i",
+            str(text_file),
+            "-f",
+            str(out),
+        ],
+        work,
+    )
     return Run("a1 plain piper (command)", wall, wav_seconds(out), rss)
 
 
@@ -112,7 +131,9 @@ with wave.open(sys.argv[4], "wb") as w:
 def plain_piper_process(text_file: Path, work: Path) -> Run:
     model, config = voice_paths()
     out = work / "piper-inproc.wav"
-    wall, rss = timed([sys.executable, "-c", IN_PROCESS, model, config, str(text_file), str(out)], work)
+    wall, rss = timed(
+        [sys.executable, "-c", IN_PROCESS, model, config, str(text_file), str(out)], work
+    )
     return Run("a2 plain piper (one process)", wall, wav_seconds(out), rss)
 
 
@@ -131,8 +152,12 @@ def summarise(runs: list[Run], baseline: list[Run]) -> dict:
         "runs": len(runs),
         "wall_s": [round(min(walls), 2), round(statistics.median(walls), 2), round(max(walls), 2)],
         "audio_s": round(statistics.median(r.audio for r in runs), 1),
-        "wall_ratio": [round(w / base_wall, 3) for w in (min(walls), statistics.median(walls), max(walls))],
-        "speed_ratio": round(statistics.median(r.speed for r in runs) / base_speed, 3) if base_speed else None,
+        "wall_ratio": [
+            round(w / base_wall, 3) for w in (min(walls), statistics.median(walls), max(walls))
+        ],
+        "speed_ratio": round(statistics.median(r.speed for r in runs) / base_speed, 3)
+        if base_speed
+        else None,
         "rss_mb": round(statistics.median(r.rss_mb for r in runs), 0),
         "rss_ratio": round(statistics.median(r.rss_mb for r in runs) / base_rss, 2),
     }
@@ -155,9 +180,13 @@ def single_article(args: argparse.Namespace, root: Path) -> dict[str, list[Run]]
             results.setdefault(name, []).append(build(work / "article.txt", work, name))
         text = (work / "article.txt").read_text(encoding="utf-8")
         first_sentence_end = text.index(". ", text.index("\n\n")) + 1
-        (work / "article.txt").write_text(text[:first_sentence_end - 1] + " this week." + text[first_sentence_end:], encoding="utf-8")
+        (work / "article.txt").write_text(
+            text[: first_sentence_end - 1] + " this week." + text[first_sentence_end:],
+            encoding="utf-8",
+        )
         results.setdefault("d build after a one-sentence edit", []).append(
-            build(work / "article.txt", work, "d build after a one-sentence edit"))
+            build(work / "article.txt", work, "d build after a one-sentence edit")
+        )
         shutil.rmtree(work)
     return results
 
@@ -180,14 +209,21 @@ def batch_runs(args: argparse.Namespace, root: Path) -> dict[str, list[Run]]:
         run = plain_piper_cli(text, root)
         audio += run.audio
         rss = max(rss, run.rss_mb)
-    results["e0 plain piper once per article"] = [Run("e0 plain piper once per article", time.perf_counter() - started, audio, rss)]
-    for name, extra in (("e1 batch --jobs 1", ["--jobs", "1"]), (f"e2 batch (default jobs: {os.cpu_count()})", [])):
+    results["e0 plain piper once per article"] = [
+        Run("e0 plain piper once per article", time.perf_counter() - started, audio, rss)
+    ]
+    for name, extra in (
+        ("e1 batch --jobs 1", ["--jobs", "1"]),
+        (f"e2 batch (default jobs: {os.cpu_count()})", []),
+    ):
         work = Path(tempfile.mkdtemp(dir=root))
         wall, rss = timed([EXE, "-q", "batch", str(corpus), *extra], work)
         results[name] = [Run(name, wall, mp3_seconds(work), rss)]
         if not extra:
             wall, rss = timed([EXE, "-q", "batch", str(corpus)], work)
-            results["e3 batch again, unchanged"] = [Run("e3 batch again, unchanged", wall, 0.0, rss)]
+            results["e3 batch again, unchanged"] = [
+                Run("e3 batch again, unchanged", wall, 0.0, rss)
+            ]
         shutil.rmtree(work)
     return results
 
@@ -204,12 +240,22 @@ def long_article(args: argparse.Namespace, root: Path) -> dict[str, list[Run]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=3, help="rounds of (a)-(d) (default 3)")
-    parser.add_argument("--words", type=int, default=800, help="words in the single article (default 800)")
-    parser.add_argument("--batch", type=int, default=20, help="articles in the batch (default 20; 0 skips it)")
-    parser.add_argument("--batch-words", type=int, default=300, help="words per batch article (default 300)")
-    parser.add_argument("--long-minutes", type=float, default=0, help="also build an article this long (minutes)")
+    parser.add_argument(
+        "--words", type=int, default=800, help="words in the single article (default 800)"
+    )
+    parser.add_argument(
+        "--batch", type=int, default=20, help="articles in the batch (default 20; 0 skips it)"
+    )
+    parser.add_argument(
+        "--batch-words", type=int, default=300, help="words per batch article (default 300)"
+    )
+    parser.add_argument(
+        "--long-minutes", type=float, default=0, help="also build an article this long (minutes)"
+    )
     args = parser.parse_args()
     out = HERE / "out"
     out.mkdir(exist_ok=True)
@@ -222,7 +268,9 @@ def main() -> None:
             results.update(long_article(args, root))
     baseline = results["a1 plain piper (command)"]
     table = [summarise(runs, baseline) for runs in results.values()]
-    print(f"\n{'':44} {'wall s (min/med/max)':>24} {'× a1':>7} {'audio s':>8} {'speed × a1':>11} {'RSS MB':>7}")
+    print(
+        f"\n{'':44} {'wall s (min/med/max)':>24} {'× a1':>7} {'audio s':>8} {'speed × a1':>11} {'RSS MB':>7}"
+    )
     for row in table:
         wall = "/".join(f"{w:.1f}" for w in row["wall_s"])
         print(f"{row['name']:44} {wall:>24} {row['wall_ratio'][1]:>7.3f} {row['audio_s']:>8.1f} "
@@ -230,7 +278,9 @@ def main() -> None:
     named = {row["name"]: row for row in table}
     cold = named["b build cold"]["wall_s"][1]
     print(f"\n(c) unchanged / (b) cold: {named['c build unchanged']['wall_s'][1] / cold:.3f}")
-    print(f"(d) one-sentence edit / (b) cold: {named['d build after a one-sentence edit']['wall_s'][1] / cold:.3f}")
+    print(
+        f"(d) one-sentence edit / (b) cold: {named['d build after a one-sentence edit']['wall_s'][1] / cold:.3f}"
+    )
     if args.batch:
         plain = named["e0 plain piper once per article"]
         for key in [k for k in named if k.startswith(("e1", "e2"))]:
@@ -238,7 +288,9 @@ def main() -> None:
                   f"vs plain piper {plain['audio_s'] / plain['wall_s'][1]:.2f} "
                   f"= {named[key]['audio_s'] / named[key]['wall_s'][1] / (plain['audio_s'] / plain['wall_s'][1]):.2f}×")  # fmt: skip
         e2 = next(k for k in named if k.startswith("e2"))
-        print(f"(e3) batch unchanged / cold batch: {named['e3 batch again, unchanged']['wall_s'][1] / named[e2]['wall_s'][1]:.3f}")
+        print(
+            f"(e3) batch unchanged / cold batch: {named['e3 batch again, unchanged']['wall_s'][1] / named[e2]['wall_s'][1]:.3f}"
+        )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (out / f"results-{stamp}.json").write_text(json.dumps({"args": vars(args), "rows": table,
         "raw": {k: [asdict(r) for r in v] for k, v in results.items()}}, indent=2))  # fmt: skip

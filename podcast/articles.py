@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,12 @@ SUFFIXES = {
     ".txt": "text", ".text": "text", ".json": "json",
 }  # fmt: skip
 
-#: Articles larger than this are refused rather than read.
+#: Files larger than this are refused rather than read (a page with scripts and styles is rarely 2 MB).
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+#: Articles longer than this are refused: about six and a half hours of audio.
+MAX_WORDS = 60_000
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -120,14 +124,76 @@ def parse_datetime(value: Any, where: str = "published") -> datetime | None:
 
 
 def _decode(data: bytes, name: str) -> str:
+    """Text from bytes: UTF-8, else the charset an HTML page declares, else a detected one."""
     if b"\0" in data[:8192]:
         raise ArticleError(f"{name} is not a text file")
-    for encoding in ("utf-8-sig", "cp1252"):
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    declared = re.search(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", data[:4096], re.I)
+    if declared:
         try:
-            return data.decode(encoding)
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    ascii_share = sum(byte < 0x80 for byte in data[:200_000]) / max(1, len(data[:200_000]))
+    if ascii_share > 0.9:
+        # Mostly ASCII with a few accented letters and curly quotes: Windows-1252, the
+        # legacy encoding of nearly all Western news text.
+        try:
+            return data.decode("cp1252")
         except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding:
+        try:
+            return data.decode(best.encoding)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (keeping line breaks and tabs)."""
+    return _CONTROL.sub("", text)
+
+
+def safe_url(url: str) -> str:
+    """``url`` if it is an http(s) address, else empty: no ``javascript:`` or ``file:`` links."""
+    url = url.strip()
+    return url if re.match(r"https?://[^\s]+$", url, re.I) else ""
+
+
+def finish_article(article: Article) -> Article:
+    """Checks every reader's result passes: text cleaned, links made safe, length and content checked."""
+    name = article.source or "article"
+    blocks = tuple(
+        Block(b.kind, " ".join(clean_text(b.text).split()))
+        for b in article.blocks
+        if clean_text(b.text).strip()
+    )
+    if not any(block.kind == "paragraph" for block in blocks):
+        raise ArticleError(f"{name} has no article text")
+    title = " ".join(clean_text(article.title).split())
+    if not title:
+        raise ArticleError(f"{name} has no title")
+    words = sum(len(b.text.split()) for b in blocks)
+    if words > MAX_WORDS:
+        raise ArticleError(
+            f"{name} has {words} words; the limit is {MAX_WORDS} (about six hours of audio)"
+        )
+    return replace(
+        article,
+        title=title,
+        blocks=blocks,
+        author=" ".join(clean_text(article.author).split()),
+        summary=" ".join(clean_text(article.summary).split()),
+        url=safe_url(article.url),
+        image=safe_url(article.image),
+    )
 
 
 def _paragraph_blocks(text: str) -> list[Block]:
@@ -507,10 +573,5 @@ def read_article(source: str | Path, stdin: bytes | None = None) -> Article:
         kind = SUFFIXES.get(path.suffix.lower())
     if not data.strip():
         raise ArticleError(f"{'standard input' if name == '-' else name} is empty")
-    text = _decode(data, name)
-    article = _READERS[kind or sniff(text)](text, name)
-    if not any(block.kind == "paragraph" for block in article.blocks):
-        raise ArticleError(f"{name} has no article text")
-    if not article.title.strip():
-        raise ArticleError(f"{name} has no title")
-    return article
+    text = clean_text(_decode(data, name))
+    return finish_article(_READERS[kind or sniff(text)](text, name))

@@ -34,7 +34,7 @@ from .artwork import Artwork
 from .build import Plan, Rendered, commit, is_current, make_synthesizer, plan, render
 from .errors import ExitStatus, PodcastError
 from .fsutil import atomic_write_text
-from .publish import publish
+from .publish import needs_publish, publish
 from .settings import Settings
 from .sources import SourceError, SourceItem, expand
 from .store import Store
@@ -255,7 +255,7 @@ def run_batch(
         elif todo:
             _run_pool(todo, settings, store, artwork, finish, jobs)
     finally:
-        if committed or not (settings.site / "feed.xml").exists():
+        if committed or needs_publish(store, settings):
             publish(store, settings, artwork)
         report.finished = datetime.now(UTC)
         progress.finish(report)

@@ -20,10 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from audio.assemble import Music, Part, Pauses, assemble
-from audio.master import Analyzer, Loudness, MasterSettings, master
-from audio.tags import Chapter, EpisodeTags, write_tags
 from voices.cache import SentenceCache
 from voices.catalogue import VoiceInfo, find_voice, list_voices
 from voices.language import primary
@@ -32,7 +30,8 @@ from voices.synth import SynthesisSettings, Synthesizer, voice_identity
 
 from .articles import Article
 from .artwork import Artwork
-from .errors import ArticleError
+from .errors import ArticleError, PublishError
+from .faults import fault_point
 from .feed import truncate_bytes
 from .fsutil import publish_file
 from .publish import EPISODES_DIR, publish, show_artwork
@@ -47,6 +46,10 @@ from .transcripts import (
     transcript_cues,
     webvtt,
 )
+
+if TYPE_CHECKING:  # the sound package (and numpy) load only when audio is made
+    from audio.assemble import Music, Part, Pauses
+    from audio.master import Loudness, MasterSettings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -110,6 +113,8 @@ class BuildResult:
 
 def pauses_from(settings: Settings) -> Pauses:
     """The pause lengths from the settings."""
+    from audio.assemble import Pauses
+
     a = settings.audio
     return Pauses(
         sentence=a.sentence_pause,
@@ -121,6 +126,8 @@ def pauses_from(settings: Settings) -> Pauses:
 
 def music_from(settings: Settings) -> Music | None:
     """The intro music from the settings (None when switched off)."""
+    from audio.assemble import Music
+
     choice = settings.audio.intro_music.strip()
     if not choice:
         return None
@@ -130,6 +137,8 @@ def music_from(settings: Settings) -> Music | None:
 
 def master_from(settings: Settings) -> MasterSettings:
     """Loudness and encoding targets from the settings."""
+    from audio.master import MasterSettings
+
     a = settings.audio
     return MasterSettings(
         target_lufs=a.loudness,
@@ -209,11 +218,14 @@ def is_current(plan_: Plan, store: Store, settings: Settings) -> Episode | None:
 
 
 def _parts(script: Script, synth: Synthesizer, progress: Progress | None) -> Iterator[Part]:
+    from audio.assemble import Part
+
     total = sum(len(p.sentences) for p in script.paragraphs)
     done = 0
     for paragraph in script.paragraphs:
         for index, sentence in enumerate(paragraph.sentences):
             samples = synth.synthesize(sentence.spoken)
+            fault_point("synthesis")
             done += 1
             if progress is not None:
                 progress(done, total)
@@ -244,6 +256,10 @@ def render(
     progress: Progress | None = None,
 ) -> Rendered:
     """Make the episode's files in a new work folder (the caller commits or discards it)."""
+    from audio.assemble import assemble
+    from audio.master import Analyzer, master
+    from audio.tags import Chapter, EpisodeTags, write_tags
+
     started = time.monotonic()
     article, script = plan_.article, plan_.script
     misses_before = synth.cache.misses if synth.cache else 0
@@ -265,6 +281,7 @@ def render(
             analyzer.close()
         mp3 = work / "episode.mp3"
         loudness = master(wav, mp3, master_from(settings), compressed_lufs=compressed)
+        fault_point("encoding")
         wav.unlink()
         marks = chapter_marks(script, timeline, article.title)
         published = article.published or published_default or datetime.now(UTC)
@@ -289,6 +306,11 @@ def render(
         (work / "episode.vtt").write_text(webvtt(cues), encoding="utf-8")
         (work / "episode.srt").write_text(subrip(cues), encoding="utf-8")
         (work / "episode.chapters.json").write_text(chapters_json(marks), encoding="utf-8")
+    except OSError as error:
+        shutil.rmtree(work, ignore_errors=True)
+        raise PublishError(
+            f"cannot write the episode's audio in {work_root(settings)}: {error.strerror or error}"
+        ) from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -327,8 +349,14 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
     """
     article = rendered.plan.article
     try:
-        for role, name in rendered.files.items():
-            publish_file(rendered.work / _WORK_NAMES[role], settings.site / name)
+        try:
+            for role, name in rendered.files.items():
+                publish_file(rendered.work / _WORK_NAMES[role], settings.site / name)
+        except OSError as error:
+            raise PublishError(
+                f"cannot write to the site {settings.site}: {error.strerror or error}"
+            ) from None
+        fault_point("commit")
         existing = store.get(article.key)
         return store.save(
             Episode(
@@ -358,6 +386,19 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
         shutil.rmtree(rendered.work, ignore_errors=True)
 
 
+def check_writable(settings: Settings) -> None:
+    """Fail before any audio is made when the site or the state folder cannot be written."""
+    for folder, what in ((settings.site, "site"), (settings.state, "state folder")):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-", delete=True)
+            probe.close()
+        except OSError as error:
+            raise PublishError(
+                f"cannot write to the {what} {folder}: {error.strerror or error}"
+            ) from None
+
+
 def mp3_seconds(path: Path) -> float:
     """The length of an MP3 as players see it (from its Xing/Info header)."""
     from mutagen.mp3 import MP3
@@ -377,6 +418,7 @@ class Builder:
         self.threads = threads
         self._synthesizers: dict[str, Synthesizer] = {}
         find_voice(settings.voice.name, settings.voices_folder)  # fail early on an unknown voice
+        check_writable(settings)
 
     def synthesizer(self, voice: VoiceInfo) -> Synthesizer:
         """One synthesizer per voice; its model loads on the first uncached sentence."""

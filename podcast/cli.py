@@ -50,6 +50,9 @@ def friendly_errors(function: F) -> F:
             return function(*args, **kwargs)
         except (PodcastError, VoiceError, AudioError) as error:
             raise _fail(str(error)) from None
+        except OSError as error:  # a disk or permission problem the library did not foresee
+            where = f": {error.filename}" if error.filename else ""
+            raise _fail(f"{error.strerror or error}{where}") from None
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing published was changed.", err=True)
             sys.exit(130)
@@ -88,7 +91,7 @@ def cli(ctx: click.Context, config: Path | None, verbose: int, quiet: bool) -> N
         level = logging.DEBUG
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # -v and -vv are for our own steps (and the commands we run), not every library's debug output.
-    logging.getLogger().setLevel(max(level, logging.WARNING))
+    logging.getLogger().setLevel(logging.WARNING if verbose >= 2 else logging.ERROR)
     for name in ("podcast", "voices", "audio"):
         logging.getLogger(name).setLevel(level)
     ctx.obj = Context(config=config, verbosity=verbose, quiet=quiet)
@@ -173,13 +176,14 @@ def build(
     from .articles import read_article
     from .build import Builder
     from .lock import work_lock
-    from .publish import FEED_FILE, INDEX_FILE, publish
+    from .publish import FEED_FILE, INDEX_FILE, needs_publish, publish
     from .store import Store
 
     settings = obj.settings(site=site, voice=voice)
     loaded = [read_article(source, _stdin_bytes(source)) for source in articles]
     with Store(settings.store_path) as store, work_lock(settings.state, wait=wait):
         builder = Builder(settings, store)
+        built = False
         try:
             for article in loaded:
                 label = f"Reading {article.title[:40]}"
@@ -187,11 +191,16 @@ def build(
                     result = builder.build(
                         article, progress=progress, force=force, publish_now=False
                     )
+                built = built or not result.skipped
                 if not obj.quiet:
                     click.echo(_describe(result), err=True)
                 click.echo(f"mp3:  {_show(result.audio_path)}")
-        finally:
-            # Whatever was built before a failure is published; the rest is left as it was.
+        except BaseException:
+            # Whatever was built before the failure is published; otherwise the site is left as it was.
+            if built:
+                publish(store, settings, builder.artwork)
+            raise
+        if built or needs_publish(store, settings):
             publish(store, settings, builder.artwork)
     click.echo(f"feed: {_show(settings.site / FEED_FILE)}")
     click.echo(f"page: {_show(settings.site / INDEX_FILE)}")

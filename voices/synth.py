@@ -140,7 +140,10 @@ class Synthesizer:
                 return cached
         samples = self._run_piper(spoken)
         if self.cache is not None:
-            self.cache.put(key, samples)
+            try:
+                self.cache.put(key, samples)
+            except OSError as error:  # a full disk costs the cache entry, not the episode
+                _LOGGER.warning("cannot cache a sentence: %s", error)
         return samples
 
     def _run_piper(self, spoken: str) -> np.ndarray:
