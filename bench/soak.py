@@ -36,10 +36,10 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=80)
     parser.add_argument("--every", type=int, default=20)
     parser.add_argument(
-        "--warmup", type=int, default=20, help="articles before the baseline is taken"
+        "--warmup", type=int, default=60, help="articles before the baseline is taken"
     )
     parser.add_argument(
-        "--max-growth", type=float, default=40.0, help="MB allowed after the warm-up"
+        "--max-growth", type=float, default=20.0, help="MB allowed after the warm-up"
     )
     args = parser.parse_args()
 
