@@ -26,7 +26,8 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check podcast voices audio tests
+	$(BIN)/ruff check podcast voices audio tests bench
+	$(BIN)/python -m mypy
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py

@@ -199,6 +199,8 @@ def assemble(
     cues: list[Cue] = []
     written = 0
     music_samples = load_music(music, rate) if music is not None else None
+    bed = music_samples if music is not None and music.mode == "under" else None
+    duck_db = music.duck_db if music is not None else 0.0
     music_seconds = 0.0
 
     with wave.open(str(out_wav), "wb") as wav:
@@ -214,23 +216,23 @@ def assemble(
                 listener(samples)
 
         write(_silence(pauses.lead, rate))
-        if music_samples is not None and music.mode != "under":
+        if music_samples is not None and bed is None:
             write(music_samples)
             write(_silence(300, rate))
             music_seconds = written / rate
 
         held: list[np.ndarray] = []  # intro speech, held while a bed goes under it
         held_start = written
-        under = music_samples is not None and music is not None and music.mode == "under"
+        under = bed is not None
         for part, following in _pairs(parts):
             gap = _silence(gap_after(part, following, pauses), rate)
-            if under and part.kind == "intro":
+            if under and bed is not None and part.kind == "intro":
                 offset = sum(len(h) for h in held)
                 cues.append(Cue(offset, offset + len(part.samples)))  # relative; fixed below
                 held += [part.samples, gap]
                 if following is not None and following.kind == "intro":
                     continue
-                mixed, lead = _under(music_samples, np.concatenate(held), rate, music.duck_db)
+                mixed, lead = _under(bed, np.concatenate(held), rate, duck_db)
                 base = held_start + lead
                 cues[:] = [Cue((base + c.start) / rate, (base + c.end) / rate) for c in cues]
                 write(mixed)

@@ -76,4 +76,5 @@ def pydub_segment() -> type[AudioSegment]:
         from pydub import AudioSegment
     AudioSegment.converter = exe
     AudioSegment.ffmpeg = exe
-    return AudioSegment
+    segment: type[AudioSegment] = AudioSegment
+    return segment

@@ -13,6 +13,12 @@ from collections.abc import Callable
 
 from num2words import num2words
 
+
+def _words(number: float | int, **options: str) -> str:
+    """num2words, typed: the number in words."""
+    return str(num2words(number, **options))
+
+
 MONTHS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
     "jun": "June", "jul": "July", "aug": "August", "sep": "September", "sept": "September",
@@ -135,25 +141,25 @@ def cardinal(number: str | int) -> str:
     negative = text.startswith("-")
     text = text.lstrip("-")
     whole, _, fraction = text.partition(".")
-    words = num2words(int(whole or "0")).replace(",", "")
+    words = _words(int(whole or "0")).replace(",", "")
     if fraction:
-        words += " point " + " ".join(num2words(int(d)) for d in fraction)
+        words += " point " + " ".join(_words(int(d)) for d in fraction)
     return ("minus " + words) if negative else words
 
 
 def ordinal(number: str | int) -> str:
     """Say an ordinal: ``21`` → ``"twenty-first"``."""
-    return str(num2words(int(_clean_number(str(number))), to="ordinal")).replace(",", "")
+    return str(_words(int(_clean_number(str(number))), to="ordinal")).replace(",", "")
 
 
 def year(number: str | int) -> str:
     """Say a year the way people do: 2024 → "twenty twenty-four", 2005 → "two thousand five"."""
     value = int(number)
     if 2000 <= value <= 2009:
-        return "two thousand" + ("" if value == 2000 else " " + num2words(value - 2000))
+        return "two thousand" + ("" if value == 2000 else " " + _words(value - 2000))
     if value % 100 == 0 and value % 1000 != 0 and 1100 <= value <= 1900:
-        return num2words(value // 100) + " hundred"
-    return str(num2words(value, to="year")).replace(",", "")
+        return _words(value // 100) + " hundred"
+    return str(_words(value, to="year")).replace(",", "")
 
 
 #: Words after an amount that show it is not used as an adjective ("$5 million for ...").
@@ -198,11 +204,11 @@ def _say_time(match: re.Match[str]) -> str:
     hour, minute = int(match.group("h")), int(match.group("m"))
     meridiem = (match.group("ampm") or "").lower().replace(".", "").replace(" ", "")
     if minute == 0:
-        words = num2words(hour) + ("" if meridiem else " o'clock")
+        words = _words(hour) + ("" if meridiem else " o'clock")
     elif minute < 10:
-        words = f"{num2words(hour)} oh {num2words(minute)}"
+        words = f"{_words(hour)} oh {_words(minute)}"
     else:
-        words = f"{num2words(hour)} {num2words(minute)}"
+        words = f"{_words(hour)} {_words(minute)}"
     if meridiem:
         words += " a m" if meridiem.startswith("a") else " p m"
     return words + (match.group("trail") or "")
@@ -227,7 +233,7 @@ def _say_day_month(match: re.Match[str]) -> str:
 def _say_decade(match: re.Match[str]) -> str:
     digits = match.group(1)
     if len(digits) == 2:  # '90s
-        base = num2words(int(digits))
+        base = _words(int(digits))
     else:
         base = year(digits)
     if base.endswith("y"):
@@ -273,7 +279,7 @@ def _say_regnal(match: re.Match[str]) -> str:
     name, numeral = match.group(1), match.group(2)
     value = _roman_value(numeral)
     if name in _NOT_REGNAL:
-        return f"{name} {num2words(value)}"
+        return f"{name} {_words(value)}"
     return f"{name} the {ordinal(value)}"
 
 
@@ -353,9 +359,7 @@ _RULES: list[_Rule] = [
         re.compile(
             r"\b(?P<h>1[0-2]|0?[1-9])(?P<m>)\s?(?P<ampm>[aApP]\.[mM]\.|[aApP][mM]\b)(?P<trail>)"
         ),
-        lambda m: (
-            f"{num2words(int(m.group('h')))} {'a m' if m.group('ampm')[0] in 'aA' else 'p m'}"
-        ),
+        lambda m: f"{_words(int(m.group('h')))} {'a m' if m.group('ampm')[0] in 'aA' else 'p m'}",
     ),
     # Dates: "Jan. 7", "January 7, 2024", "7 January 2024".
     (
@@ -455,7 +459,7 @@ def normalize(text: str) -> str:
     text = _unshout(text)
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
-    text = re.sub(r"\d", lambda m: " " + num2words(int(m.group(0))) + " ", text)
+    text = re.sub(r"\d", lambda m: " " + _words(int(m.group(0))) + " ", text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = " ".join(text.split())
     if ended and text and text[-1] not in ".!?\"'”’)":
@@ -469,9 +473,9 @@ def _normalize_numbers_only(text: str, language: str) -> str:
     def say(match: re.Match[str]) -> str:
         number = match.group(0).replace(",", "")
         try:
-            return str(num2words(float(number) if "." in number else int(number), lang=language))
+            return str(_words(float(number) if "." in number else int(number), lang=language))
         except (NotImplementedError, OverflowError, ValueError):
-            return " ".join(str(num2words(int(d))) for d in number if d.isdigit())
+            return " ".join(str(_words(int(d))) for d in number if d.isdigit())
 
     text = re.sub(_NUM, say, text)
     text = re.sub(r"[$€£¥₹₴#*_|~^<>{}\[\]\\]", " ", text)

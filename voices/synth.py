@@ -166,4 +166,5 @@ class Synthesizer:
         if not chunks:
             return np.zeros(0, dtype=np.int16)
         audio = np.concatenate(chunks)
-        return (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
+        samples: np.ndarray = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
+        return samples
