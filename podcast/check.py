@@ -220,6 +220,17 @@ class _Site:
         return path if self.site in path.parents else None
 
 
+def _check_description(text: str, level: str, where: str, report: Report) -> None:
+    size = len(text.encode("utf-8"))
+    if size > MAX_DESCRIPTION_BYTES:
+        report.add(
+            "error",
+            f"{level}.description.length",
+            f"{size} bytes (max {MAX_DESCRIPTION_BYTES})",
+            where,
+        )
+
+
 def _text(element: Any, path: str) -> str:
     return str(element.xpath(f"string({path})", namespaces=NS)).strip()
 
@@ -278,14 +289,7 @@ def check_feed(
     ):
         if not _text(channel, tag):
             report.add("warning", f"channel.{tag}", f"recommended <{tag}> is missing", name)
-    description = _text(channel, "description")
-    if len(description.encode()) > MAX_DESCRIPTION_BYTES:
-        report.add(
-            "error",
-            "channel.description.length",
-            f"{len(description.encode())} bytes (max 4000)",
-            name,
-        )
+    _check_description(_text(channel, "description"), "channel", name, report)
     language = _text(channel, "language")
     if language and not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", language):
         report.add("error", "channel.language", f"{language!r} is not an ISO 639 code", name)
@@ -369,14 +373,7 @@ def check_item(
         report.add(
             "error", "item.episodeType", f"{episode_type!r} is not full, trailer or bonus", where
         )
-    description = _text(item, "description")
-    if len(description.encode()) > MAX_DESCRIPTION_BYTES:
-        report.add(
-            "error",
-            "item.description.length",
-            f"{len(description.encode())} bytes (max 4000)",
-            where,
-        )
+    _check_description(_text(item, "description"), "item", where, report)
     enclosure = item.find("enclosure")
     if enclosure is None:
         report.add("error", "item.enclosure", "no <enclosure>", where)

