@@ -276,9 +276,9 @@ def _run_here(
         started = time.monotonic()
         existing = store.get(the_plan.article.key)
         try:
-            synth = synths.setdefault(
-                the_plan.voice.name, make_synthesizer(settings, the_plan.voice, threads)
-            )
+            if the_plan.voice.name not in synths:
+                synths[the_plan.voice.name] = make_synthesizer(settings, the_plan.voice, threads)
+            synth = synths[the_plan.voice.name]
             rendered = render(the_plan, settings, artwork, synth,
                               published_default=existing.published if existing else None)  # fmt: skip
         except _ERRORS as error:
@@ -308,9 +308,9 @@ def _run_pool(
         started: dict[int, float] = {}
         own: dict[int, int] = {}  # sentences each article sent to the workers
         for index, the_plan in enumerate(todo):
-            synth = main_synths.setdefault(
-                the_plan.voice.name, make_synthesizer(settings, the_plan.voice)
-            )
+            if the_plan.voice.name not in main_synths:
+                main_synths[the_plan.voice.name] = make_synthesizer(settings, the_plan.voice)
+            synth = main_synths[the_plan.voice.name]
             started[index] = time.monotonic()
             needed: list[str] = []
             deps: set[futures.Future[int]] = set()

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,7 +108,6 @@ class BuildResult:
     """Measured loudness of the MP3 (None when skipped)."""
     seconds: float = 0.0
     """Wall time of the build."""
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 def pauses_from(settings: Settings) -> Pauses:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -218,9 +217,6 @@ class Store:
             sql += " LIMIT ?"
             params = (limit,)
         return [Episode.from_row(r) for r in self.db.execute(sql, params)]
-
-    def __iter__(self) -> Iterator[Episode]:
-        return iter(self.episodes())
 
     def save(self, episode: Episode) -> Episode:
         """Insert or replace ``episode``; an existing episode keeps its guid and creation time."""

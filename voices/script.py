@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import EmptyScript
@@ -57,9 +57,6 @@ class Script:
 
     language: str = "en"
     """The language the text was normalised for."""
-
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-    """Free-form details for callers (not spoken)."""
 
     def sentences(self) -> Iterator[tuple[Paragraph, Sentence]]:
         """Yield every sentence with the paragraph that holds it."""
