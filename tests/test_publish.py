@@ -116,6 +116,14 @@ def test_default_artwork_is_a_square_rgb_png_in_range(tmp_path: Path) -> None:
     assert MIN_SIDE <= loaded.width <= MAX_SIDE
 
 
+def test_shipped_default_cover_is_what_default_artwork_draws() -> None:
+    # The cover ships as package data so no build pays for drawing it; if the drawing
+    # changes, regenerate podcast/data/default-cover.png from default_artwork().
+    from podcast.publish import DEFAULT_ARTWORK
+
+    assert DEFAULT_ARTWORK.read_bytes() == ART.data
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [(b"GIF89a", "must be a PNG or JPEG"), (default_artwork(1000).data, "must be square, 1400")],
