@@ -75,6 +75,9 @@ class Part:
     ends_paragraph: bool
     """True for the last sentence of its paragraph."""
 
+    cut_after: bool = False
+    """The pause after it may be where the MP3 is cut into pieces (see :mod:`audio.pieces`)."""
+
 
 @dataclass(frozen=True)
 class Cue:
@@ -99,6 +102,9 @@ class Timeline:
 
     music_seconds: float = 0.0
     """Seconds of music before the first word (0 with no music or in ``under`` mode)."""
+
+    boundaries: tuple[int, ...] = ()
+    """Sample indices where the episode may be cut into separately encoded pieces."""
 
 
 def _silence(ms: int, rate: int) -> np.ndarray:
@@ -189,11 +195,18 @@ def assemble(
     pauses: Pauses | None = None,
     music: Music | None = None,
     listener: Callable[[np.ndarray], None] | None = None,
+    *,
+    frame_align: int = 0,
+    on_cut: Callable[[int], None] | None = None,
 ) -> Timeline:
     """Write the episode to ``out_wav`` (16-bit mono at ``rate``) and say where each part is.
 
     ``listener`` is handed every block of samples as it is written (a loudness
-    :class:`~audio.master.Analyzer`, say).
+    :class:`~audio.pieces.PieceAnalyzer`, say). With ``frame_align`` (samples
+    per MP3 frame), the pause after each part marked ``cut_after`` gets a cut
+    in its middle, on a multiple of ``frame_align``: that pause grows by less
+    than one frame (26 ms at 44.1 kHz) to put it there. ``on_cut`` is told each
+    cut's sample index as it is made.
     """
     pauses = pauses or Pauses()
     cues: list[Cue] = []
@@ -202,6 +215,7 @@ def assemble(
     bed = music_samples if music is not None and music.mode == "under" else None
     duck_db = music.duck_db if music is not None else 0.0
     music_seconds = 0.0
+    boundaries: list[int] = []
 
     with wave.open(str(out_wav), "wb") as wav:
         wav.setnchannels(1)
@@ -242,7 +256,21 @@ def assemble(
             start = written
             write(part.samples)
             cues.append(Cue(start / rate, written / rate))
-            write(gap)
+            # a cut needs a frame's worth of silence on both sides of it
+            if part.cut_after and following is not None and 0 < 4 * frame_align <= len(gap):
+                half = len(gap) // 2
+                head = half + (-(written + half)) % frame_align
+                write(np.zeros(head, dtype=np.int16))
+                boundaries.append(written)
+                if on_cut is not None:
+                    on_cut(written)
+                write(gap[half:])
+            else:
+                write(gap)
     return Timeline(
-        cues=tuple(cues), duration=written / rate, sample_rate=rate, music_seconds=music_seconds
+        cues=tuple(cues),
+        duration=written / rate,
+        sample_rate=rate,
+        music_seconds=music_seconds,
+        boundaries=tuple(boundaries),
     )

@@ -1,31 +1,51 @@
-"""Loudness on the whole episode, then a constant-bitrate MP3.
+"""Loudness on the whole episode, then a constant-bitrate MP3 made of pieces.
 
 Speech has a high peak-to-loudness ratio (piper's raw output is about 20 dB),
 so one linear gain cannot reach −16 LUFS without breaking the −1 dBTP ceiling.
 The chain is a gentle compressor, one gain, and a limiter running at
-88.2 kHz (so it catches inter-sample peaks), then LAME at a constant
-bitrate. The gain comes from the compressed programme's integrated loudness,
-measured while the episode is still being assembled (:class:`Analyzer` is fed
-the samples as they are written), plus the loudness the limiter and the
-encoder are known to take away. The MP3 itself is then measured (BS.1770
-integrated loudness and true peak, ffmpeg's ``ebur128``) and, only if it
-missed, the gain is corrected and the MP3 made again: what is checked is what
-ships.
+88.2 kHz (so it catches inter-sample peaks), then LAME at a constant bitrate.
+
+The episode is encoded in pieces cut at pauses (:mod:`audio.pieces`): in
+parallel, and a piece already encoded with the same samples and gain is
+reused. The gain comes from the compressed programme's integrated loudness,
+measured piece by piece while the episode is still being assembled, plus the
+loudness the limiter and the encoder are known to take away. The MP3's own
+loudness (each piece decoded as it is encoded) decides whether that gain
+landed; only if it missed is the gain corrected and the pieces made again.
+The true peak is held by the limiter's ceiling, 1.2 dB under the limit to
+leave room for the encoder; ``audio-edition check`` and the tests measure it
+on the finished MP3.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import subprocess
-import threading
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .errors import FFmpegFailed
-from .ffmpeg import ffmpeg_exe, run_ffmpeg
+from .ffmpeg import run_ffmpeg
+from .pieces import (
+    COMPRESSOR,
+    FRAME,
+    SILENT_LUFS,
+    EncodeSettings,
+    Piece,
+    PieceCache,
+    analyse,
+    cut,
+    encode,
+    integrated,
+    join,
+    read_wav_samples,
+    run_parallel,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -52,26 +72,42 @@ class MasterSettings:
     max_passes: int = 4
     """Encode-and-measure passes before giving up on a closer match."""
 
+    headroom: float = 1.2
+    """The limiter's ceiling sits this far under ``max_true_peak``, for the encoder."""
+
 
 @dataclass(frozen=True)
 class Loudness:
-    """BS.1770 measurements: the compressed programme before the gain, and the finished MP3."""
+    """What mastering measured and did."""
 
     input_lufs: float
+    """The compressed programme before the gain."""
     output_lufs: float
-    output_true_peak: float
+    """The MP3, decoded."""
+    gain: float
+    """Gain applied after the compressor, in dB."""
+    ceiling: float
+    """The limiter's ceiling in dBTP: the true peak stays under it, less the encoder's overshoot."""
     passes: int
     """Encode-and-measure passes it took."""
+    pieces: int = 1
+    """Pieces the MP3 was made of."""
+    encoded: int = 1
+    """Pieces encoded in this run (the rest came from the cache)."""
+    cache_keys: tuple[str, ...] = ()
+    """The piece-cache entries the MP3 and its measurement came from."""
 
 
-#: BS.1770's absolute gate: at or below this, a programme counts as silent.
-SILENT_LUFS = -69.0
 #: Loudness the limiter and the MP3 encoder take away from speech at the default
 #: ceiling, so the first encode usually lands within tolerance (measured on the
 #: bundled voice: bench/RESULTS.md).
 EXPECTED_LOSS = 1.0
+#: When the compressed programme's loudness moved by no more than this since the
+#: episode's last build, that build's gain is used as it was, so the unchanged pieces
+#: of an edited episode come from the cache.
+SAME_PROGRAMME_LU = 0.2
 
-COMPRESSOR = "acompressor=threshold=-24dB:ratio=2.5:attack=5:release=150:knee=4"
+__all__ = ["COMPRESSOR", "SILENT_LUFS", "Loudness", "MasterSettings", "master", "measure"]
 
 
 def _parse_summary(stderr: bytes) -> tuple[float, float | None]:
@@ -86,74 +122,10 @@ def _parse_summary(stderr: bytes) -> tuple[float, float | None]:
 
 def measure(path: Path, pre_filter: str = "") -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP) of an audio file, with ffmpeg's ebur128."""
-    chain = (pre_filter + "," if pre_filter else "") + "ebur128=peak=true"
+    chain = (pre_filter + "," if pre_filter else "") + "ebur128=peak=true:framelog=verbose"
     result = run_ffmpeg(["-nostats", "-i", str(path), "-af", chain, "-f", "null", "-"])
     loudness, peak = _parse_summary(result.stderr)
     return loudness, float("-inf") if peak is None else peak
-
-
-class Analyzer:
-    """Measures the compressed programme's loudness while it is being written.
-
-    Feed it 16-bit mono samples as they are assembled; an ffmpeg process runs
-    the compressor and ``ebur128`` on them on the other core, so the
-    measurement is ready the moment assembly ends.
-    """
-
-    def __init__(self, rate: int) -> None:
-        self._process = subprocess.Popen(
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-f", "s16le", "-ar", str(rate),
-             "-ac", "1", "-i", "pipe:0", "-af", f"{COMPRESSOR},ebur128", "-f", "null", "-"],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
-        self._stderr = b""
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self._process.stderr is not None
-        self._stderr = self._process.stderr.read()
-
-    def feed(self, samples: np.ndarray) -> None:
-        """Add samples to the programme."""
-        assert self._process.stdin is not None
-        try:
-            self._process.stdin.write(samples.astype("<i2").tobytes())
-        except BrokenPipeError:
-            pass  # reported by result()
-
-    def result(self) -> float:
-        """Integrated loudness (LUFS) of everything fed, compressed."""
-        assert self._process.stdin is not None
-        self._process.stdin.close()
-        self._process.wait()
-        self._reader.join()
-        if self._process.returncode != 0:
-            raise FFmpegFailed("ffmpeg could not measure the episode's loudness")
-        return _parse_summary(self._stderr)[0]
-
-    def close(self) -> None:
-        """Stop the measuring process (when the episode was abandoned)."""
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
-        self._reader.join()
-
-
-def _encode(wav: Path, mp3: Path, gain: float, ceiling: float, s: MasterSettings) -> None:
-    limit = 10 ** (ceiling / 20)
-    # Speech from piper has nothing above 11 kHz, so 88.2 kHz is ample to catch the
-    # peaks between samples; the MP3's true peak is measured afterwards all the same.
-    over = 88200
-    chain = (
-        f"{COMPRESSOR},volume={gain:.2f}dB,aresample={over},"
-        f"alimiter=limit={limit:.4f}:attack=1:release=50:level=disabled,aresample={s.sample_rate}"
-    )
-    run_ffmpeg(
-        ["-y", "-i", str(wav), "-af", chain, "-ac", "1", "-c:a", "libmp3lame",
-         "-b:a", f"{s.bitrate_kbps}k", "-compression_level", "7", "-write_xing", "1", "-id3v2_version", "0",
-         "-f", "mp3", str(mp3)]
-    )  # fmt: skip
 
 
 def master(
@@ -161,50 +133,155 @@ def master(
     mp3: Path,
     settings: MasterSettings | None = None,
     *,
-    compressed_lufs: float | None = None,
+    boundaries: Sequence[int] = (),
+    cache: PieceCache | None = None,
+    analyses: Mapping[str, list[float]] | None = None,
+    previous: tuple[float, float] | None = None,
+    workers: int = 1,
 ) -> Loudness:
-    """Normalise ``wav`` to the loudness target and encode it to ``mp3`` (CBR).
+    """Normalise ``wav`` (16-bit mono) to the loudness target and encode it to ``mp3`` (CBR).
 
-    ``compressed_lufs`` is the :class:`Analyzer`'s measurement, when the caller
-    had one running; otherwise it is measured here.
+    ``boundaries`` are the sample indices where the assembler cut the episode
+    at pauses aligned to MP3 frames (none: one piece). ``analyses`` holds the
+    loudness blocks measured during assembly, by piece digest; ``cache`` keeps
+    pieces between builds. ``previous`` is (gain, input loudness) of this
+    episode's last build: the gain that landed then, moved by however much the
+    compressed programme's loudness moved, is a better start than the
+    prediction; unmoved, it is used as it was, so unchanged pieces are reused.
+    ``workers`` pieces are encoded at once.
     """
     s = settings or MasterSettings()
-    if compressed_lufs is None:
-        compressed_lufs, _ = _parse_summary(
-            run_ffmpeg(
-                ["-nostats", "-i", str(wav), "-af", f"{COMPRESSOR},ebur128", "-f", "null", "-"]
-            ).stderr
-        )
-    silent = compressed_lufs <= SILENT_LUFS
-    gain = 0.0 if silent else s.target_lufs - compressed_lufs + EXPECTED_LOSS
-    ceiling = s.max_true_peak - 1.2
-    lufs, peak = float("-inf"), 0.0
-    previous: tuple[float, float] | None = None  # (gain, lufs) of the pass before
-    passes = 0
-    for passes in range(1, s.max_passes + 1):
-        _encode(wav, mp3, gain, ceiling, s)
-        lufs, peak = measure(mp3)
-        _LOGGER.debug(
-            "pass %d: gain %.2f dB, ceiling %.2f → %.2f LUFS, %.2f dBTP",
-            passes,
-            gain,
-            ceiling,
-            lufs,
-            peak,
-        )
-        if lufs <= SILENT_LUFS:
-            break  # nothing above BS.1770's absolute gate: no gain can help
-        if abs(lufs - s.target_lufs) <= s.tolerance and peak <= s.max_true_peak:
-            break
-        # Under limiting, a dB more gain gives less than a dB more loudness: step by the
-        # slope the last two passes showed (secant), never less than 0.3 LU per dB.
-        slope = 1.0
-        if previous is not None and abs(gain - previous[0]) > 0.05:
-            slope = min(1.0, max(0.3, (lufs - previous[1]) / (gain - previous[0])))
-        previous = (gain, lufs)
-        gain += (s.target_lufs - lufs) / slope
-        if peak > s.max_true_peak:
-            ceiling -= peak - s.max_true_peak + 0.2
-    loudness = Loudness(compressed_lufs, lufs, peak, passes)
+    samples, rate = read_wav_samples(wav)
+    pieces = cut(samples, rate, boundaries)
+    work = Path(tempfile.mkdtemp(prefix="pieces-", dir=mp3.parent))
+    try:
+        compressed = _compressed_loudness(samples, rate, pieces, cache, analyses or {}, workers)
+        silent = compressed <= SILENT_LUFS
+        gain = 0.0 if silent else s.target_lufs - compressed + EXPECTED_LOSS
+        if previous is not None and not silent:
+            moved = compressed - previous[1]
+            gain = previous[0] if abs(moved) <= SAME_PROGRAMME_LU else previous[0] - moved
+        ceiling = s.max_true_peak - s.headroom
+        lufs = float("-inf")
+        before: tuple[float, float] | None = None  # (gain, lufs) of the pass before
+        passes = encoded = 0
+        made: list[tuple[Path, int]] = []
+        keys: list[str] = []
+        used = EncodeSettings(round(gain, 2), round(ceiling, 2), s.bitrate_kbps, s.sample_rate)
+        for passes in range(1, s.max_passes + 1):
+            used = EncodeSettings(round(gain, 2), round(ceiling, 2), s.bitrate_kbps, s.sample_rate)
+            made, blocks, fresh, keys = _encode_pieces(
+                samples, rate, pieces, used, cache, work, workers
+            )
+            encoded += fresh
+            lufs = integrated(blocks)
+            _LOGGER.debug(
+                "pass %d: gain %.2f dB, %d of %d pieces encoded → %.2f LUFS",
+                passes, gain, fresh, len(pieces), lufs,
+            )  # fmt: skip
+            if lufs <= SILENT_LUFS or abs(lufs - s.target_lufs) <= s.tolerance:
+                break
+            # Under limiting, a dB more gain gives less than a dB more loudness: step by the
+            # slope the last two passes showed (secant), never less than 0.3 LU per dB.
+            slope = 1.0
+            if before is not None and abs(gain - before[0]) > 0.05:
+                slope = min(1.0, max(0.3, (lufs - before[1]) / (gain - before[0])))
+            before = (gain, lufs)
+            gain += (s.target_lufs - lufs) / slope
+        join(made, s.sample_rate, mp3)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    loudness = Loudness(
+        compressed,
+        lufs,
+        used.gain,
+        used.ceiling,
+        passes,
+        len(pieces),
+        encoded,
+        tuple(keys) + tuple(f"a-{p.digest}" for p in pieces),
+    )
     _LOGGER.info("loudness %s", loudness)
     return loudness
+
+
+def _compressed_loudness(
+    samples: np.ndarray,
+    rate: int,
+    pieces: list[Piece],
+    cache: PieceCache | None,
+    analyses: Mapping[str, list[float]],
+    workers: int,
+) -> float:
+    """Integrated loudness of the compressed programme, from every piece's blocks."""
+    found: dict[str, list[float]] = dict(analyses)
+    missing = []
+    for piece in pieces:
+        if piece.digest in found:
+            continue
+        cached = cache.analysis(piece.digest) if cache else None
+        if cached is not None:
+            found[piece.digest] = cached
+        else:
+            missing.append(piece)
+
+    def job(piece: Piece) -> Callable[[], None]:
+        def run() -> None:
+            found[piece.digest] = analyse(_bytes(samples, piece), rate)
+            if cache is not None:
+                try:
+                    cache.put_analysis(piece.digest, found[piece.digest])
+                except OSError as error:  # a full disk costs the cache entry, not the episode
+                    _LOGGER.warning("cannot keep loudness blocks: %s", error)
+
+        return run
+
+    run_parallel([job(p) for p in missing], workers)
+    return integrated(b for piece in pieces for b in found[piece.digest])
+
+
+def _bytes(samples: np.ndarray, piece: Piece) -> bytes:
+    return samples[piece.start : piece.end].astype("<i2").tobytes()
+
+
+def _encode_pieces(
+    samples: np.ndarray,
+    rate: int,
+    pieces: list[Piece],
+    s: EncodeSettings,
+    cache: PieceCache | None,
+    work: Path,
+    workers: int,
+) -> tuple[list[tuple[Path, int]], list[float], int, list[str]]:
+    """Every piece encoded with ``s`` (from the cache when kept): paths, blocks, how many encoded, keys."""
+    out: list[tuple[Path, list[float]] | None] = [None] * len(pieces)
+    spans = [(p.end - p.start) * s.sample_rate // rate for p in pieces]
+    todo = []
+    keys = []
+    for index, piece in enumerate(pieces):
+        feed = spans[index] if piece.last else spans[index] - FRAME
+        key = s.key(piece, feed)
+        keys.append(key)
+        kept = cache.encoded(key) if cache else None
+        if kept is not None:
+            out[index] = kept
+        else:
+            todo.append((index, piece, feed, key))
+
+    def job(index: int, piece: Piece, feed: int, key: str) -> Callable[[], None]:
+        def run() -> None:
+            path = work / f"{index:05d}.mp3"
+            blocks = encode(_bytes(samples, piece), rate, feed, s, path)
+            if cache is not None:
+                try:
+                    path = cache.put_encoded(key, path, blocks)
+                except OSError as error:
+                    _LOGGER.warning("cannot keep an encoded piece: %s", error)
+            out[index] = (path, blocks)
+
+        return run
+
+    run_parallel([job(*t) for t in todo], workers)
+    made = [(entry[0], spans[i]) for i, entry in enumerate(out) if entry is not None]
+    blocks = [b for entry in out if entry is not None for b in entry[1]]
+    return made, blocks, len(todo), keys

@@ -280,7 +280,9 @@ def _run_here(
                 synths[the_plan.voice.name] = make_synthesizer(settings, the_plan.voice, threads)
             synth = synths[the_plan.voice.name]
             rendered = render(the_plan, settings, artwork, synth,
-                              published_default=existing.published if existing else None)  # fmt: skip
+                              published_default=existing.published if existing else None,
+                              previous=existing,
+                              workers=threads or default_jobs())  # fmt: skip
         except _ERRORS as error:
             finish(the_plan, None, error, started)
             continue
@@ -342,7 +344,8 @@ def _run_pool(
                 existing = store.get(the_plan.article.key)
                 synth = main_synths[the_plan.voice.name]
                 rendering[renderers.submit(render, the_plan, settings, artwork, synth,
-                                           published_default=existing.published if existing else None)] = index  # fmt: skip
+                                           published_default=existing.published if existing else None,
+                                           previous=existing)] = index  # fmt: skip
 
         launch_ready()
         while waiting or rendering:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -83,6 +84,7 @@ class Rendered:
     sentence_keys: tuple[str, ...]
     """Sentence-cache keys of every sentence (what prune keeps)."""
     loudness: Loudness
+    """What mastering measured, with the piece-cache keys of the MP3."""
     published: datetime
     synthesized: int
     """Sentences piper said; the rest came from the cache."""
@@ -216,19 +218,45 @@ def is_current(plan_: Plan, store: Store, settings: Settings) -> Episode | None:
     return None
 
 
+#: Longest stretch, in seconds, before a cut is made at the next pause whatever the text.
+MAX_PIECE_SECONDS = 120.0
+
+
+def cut_here(spoken: str, kind: str, ends_paragraph: bool, following_kind: str | None) -> bool:
+    """Whether the MP3 may be cut after this sentence, decided by its text alone.
+
+    Cuts after the intro, and after about one paragraph in three (one sentence in
+    twelve inside long paragraphs), chosen by a checksum of the sentence, so an
+    edit moves no cut but its own and the pieces after it stay the same.
+    """
+    if kind == "intro":
+        return following_kind not in (None, "intro")
+    draw = int.from_bytes(hashlib.sha256(spoken.encode()).digest()[:4], "big")
+    return draw % 3 == 0 if ends_paragraph else draw % 12 == 0
+
+
 def _parts(script: Script, synth: Synthesizer, progress: Progress | None) -> Iterator[Part]:
     from audio.assemble import Part
 
-    total = sum(len(p.sentences) for p in script.paragraphs)
-    done = 0
-    for paragraph in script.paragraphs:
-        for index, sentence in enumerate(paragraph.sentences):
-            samples = synth.synthesize(sentence.spoken)
-            fault_point("synthesis")
-            done += 1
-            if progress is not None:
-                progress(done, total)
-            yield Part(samples, paragraph.kind, index == len(paragraph.sentences) - 1)
+    flat = [
+        (paragraph.kind, index == len(paragraph.sentences) - 1, sentence.spoken)
+        for paragraph in script.paragraphs
+        for index, sentence in enumerate(paragraph.sentences)
+    ]
+    since_cut = 0
+    for done, (kind, ends, spoken) in enumerate(flat, start=1):
+        samples = synth.synthesize(spoken)
+        fault_point("synthesis")
+        if progress is not None:
+            progress(done, len(flat))
+        following = flat[done][0] if done < len(flat) else None
+        since_cut += len(samples)
+        cut = cut_here(spoken, kind, ends, following) or (
+            since_cut > MAX_PIECE_SECONDS * synth.sample_rate
+        )
+        if cut:
+            since_cut = 0
+        yield Part(samples, kind, ends, cut_after=cut)
 
 
 def _summary(article: Article) -> str:
@@ -236,6 +264,17 @@ def _summary(article: Article) -> str:
         return truncate_bytes(article.summary)
     first = next((b.text for b in article.blocks if b.kind == "paragraph"), "")
     return truncate_bytes(first)
+
+
+def _mastering_of(episode: Episode | None) -> tuple[float, float] | None:
+    if episode is None or episode.gain is None or episode.input_lufs is None:
+        return None
+    return episode.gain, episode.input_lufs
+
+
+def pieces_folder(settings: Settings) -> Path:
+    """Where encoded MP3 pieces and their loudness are kept between builds."""
+    return settings.state / "pieces"
 
 
 def work_root(settings: Settings) -> Path:
@@ -252,11 +291,19 @@ def render(
     synth: Synthesizer,
     *,
     published_default: datetime | None = None,
+    previous: Episode | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> Rendered:
-    """Make the episode's files in a new work folder (the caller commits or discards it)."""
+    """Make the episode's files in a new work folder (the caller commits or discards it).
+
+    ``previous`` is the article's last build, whose mastering gain is where this
+    one starts (so its unchanged MP3 pieces can be reused); ``workers`` pieces
+    of the MP3 are encoded at once.
+    """
     from audio.assemble import assemble
-    from audio.master import Analyzer, master
+    from audio.master import master
+    from audio.pieces import PieceAnalyzer, PieceCache, frame_align
     from audio.tags import Chapter, EpisodeTags, write_tags
 
     started = time.monotonic()
@@ -265,7 +312,10 @@ def render(
     work = Path(tempfile.mkdtemp(prefix="build-", dir=work_root(settings)))
     try:
         wav = work / "episode.wav"
-        analyzer = Analyzer(synth.sample_rate)  # measures loudness on the other core meanwhile
+        pieces = PieceCache(pieces_folder(settings))
+        mastering = master_from(settings)
+        # measures each piece's loudness on the other core while the next is being said
+        analyzer = PieceAnalyzer(synth.sample_rate, pieces)
         try:
             timeline = assemble(
                 _parts(script, synth, progress),
@@ -274,12 +324,23 @@ def render(
                 pauses_from(settings),
                 music_from(settings),
                 listener=analyzer.feed,
+                frame_align=frame_align(synth.sample_rate, mastering.sample_rate),
+                on_cut=analyzer.cut,
             )
-            compressed = analyzer.result()
+            analyses = analyzer.results()
         finally:
             analyzer.close()
         mp3 = work / "episode.mp3"
-        loudness = master(wav, mp3, master_from(settings), compressed_lufs=compressed)
+        loudness = master(
+            wav,
+            mp3,
+            mastering,
+            boundaries=timeline.boundaries,
+            cache=pieces,
+            analyses=analyses,
+            previous=_mastering_of(previous),
+            workers=workers,
+        )
         fault_point("encoding")
         wav.unlink()
         marks = chapter_marks(script, timeline, article.title)
@@ -379,6 +440,9 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
                 cues=rendered.cues,
                 marks=rendered.marks,
                 sentence_keys=rendered.sentence_keys,
+                piece_keys=rendered.loudness.cache_keys,
+                gain=rendered.loudness.gain,
+                input_lufs=rendered.loudness.input_lufs,
             )
         )
     finally:
@@ -452,7 +516,9 @@ class Builder:
             self.artwork,
             self.synthesizer(the_plan.voice),
             published_default=existing.published if existing else None,
+            previous=existing,
             progress=progress,
+            workers=self.threads or os.cpu_count() or 1,
         )
         episode = commit(rendered, self.store, self.settings)
         if publish_now:

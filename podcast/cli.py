@@ -114,7 +114,8 @@ def _describe(result: Any) -> str:
     return (
         f"Built: {title} — {result.episode.duration:.1f} s of audio, "
         f"{result.sentences} sentences ({result.synthesized} synthesised), "
-        f"{loud.output_lufs:.1f} LUFS, {loud.output_true_peak:.1f} dBTP, "
+        f"{loud.output_lufs:.1f} LUFS (limited to {loud.ceiling:.1f} dBTP), "
+        f"{loud.encoded} of {loud.pieces} MP3 piece(s) encoded, "
         f"{result.episode.audio_bytes / 1024:.0f} KiB in {result.seconds:.1f} s"
     )
 

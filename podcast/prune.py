@@ -24,7 +24,7 @@ class Pruned:
     episodes: tuple[str, ...]
     """Titles of the episodes removed."""
     cache_entries: int
-    """Sentence-cache entries no remaining episode uses."""
+    """Sentence-cache and MP3-piece entries no remaining episode uses."""
 
 
 def parse_age(text: str) -> timedelta:
@@ -45,16 +45,23 @@ def prune(
     dry_run: bool = False,
 ) -> Pruned:
     """Remove episodes published before ``now - older_than``, republish, and sweep the cache."""
+    from audio.pieces import PieceCache
+
+    from .build import pieces_folder
+
     cutoff = (now or datetime.now(UTC)) - older_than
     old = [e for e in store.episodes(transcripts=False) if e.published < cutoff]
     cache = SentenceCache(settings.cache_folder)
-    if dry_run:
-        keep = {k for e in store.episodes() if e.published >= cutoff for k in e.sentence_keys}
-        return Pruned(tuple(e.title for e in old), len(cache.keys() - keep))
-    store.delete([e.key for e in old])
-    publish(store, settings, artwork)  # the feeds stop naming them, then their files go
-    keep = {k for e in store.episodes() for k in e.sentence_keys}
-    unused = cache.keys() - keep
-    for key in unused:
-        cache.remove(key)
-    return Pruned(tuple(e.title for e in old), len(unused))
+    pieces = PieceCache(pieces_folder(settings))
+    if not dry_run:
+        store.delete([e.key for e in old])
+        publish(store, settings, artwork)  # the feeds stop naming them, then their files go
+    kept = [e for e in store.episodes() if e.published >= cutoff]
+    unused = cache.keys() - {k for e in kept for k in e.sentence_keys}
+    unused_pieces = pieces.keys() - {k for e in kept for k in e.piece_keys}
+    if not dry_run:
+        for key in unused:
+            cache.remove(key)
+        for key in unused_pieces:
+            pieces.remove(key)
+    return Pruned(tuple(e.title for e in old), len(unused) + len(unused_pieces))

@@ -60,6 +60,12 @@ class Episode:
     """Chapters: (start, title)."""
     sentence_keys: tuple[str, ...] = field(default_factory=tuple)
     """Sentence-cache keys of its sentences; cache entries no episode names can be pruned."""
+    piece_keys: tuple[str, ...] = field(default_factory=tuple)
+    """Piece-cache keys of its MP3's pieces and their loudness blocks (pruned the same way)."""
+    gain: float | None = None
+    """Mastering gain of its MP3 in dB, where the next build's gain starts."""
+    input_lufs: float | None = None
+    """Loudness of its compressed programme before the gain (with ``gain``, for the next build)."""
     created: datetime | None = None
     updated: datetime | None = None
 
@@ -75,6 +81,7 @@ class Episode:
         row["cues"] = json.dumps([asdict(c) for c in self.cues], ensure_ascii=False)
         row["marks"] = json.dumps([list(m) for m in self.marks], ensure_ascii=False)
         row["sentence_keys"] = json.dumps(list(self.sentence_keys))
+        row["piece_keys"] = json.dumps(list(self.piece_keys))
         for name in ("published", "created", "updated"):
             value = row[name]
             row[name] = value.astimezone(UTC).isoformat() if value else None
@@ -88,8 +95,9 @@ class Episode:
         data["categories"] = tuple(json.loads(data["categories"] or "[]"))
         if "cues" in data:
             data["cues"] = tuple(TranscriptCue(**c) for c in json.loads(data["cues"] or "[]"))
-        if "sentence_keys" in data:
-            data["sentence_keys"] = tuple(json.loads(data["sentence_keys"] or "[]"))
+        for name in ("sentence_keys", "piece_keys"):
+            if name in data:
+                data[name] = tuple(json.loads(data[name] or "[]"))
         if "marks" in data:
             data["marks"] = tuple((float(a), str(t)) for a, t in json.loads(data["marks"] or "[]"))
         for name in ("published", "created", "updated"):
@@ -142,6 +150,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         "0003_sentence_keys",
         """
         ALTER TABLE episodes ADD COLUMN sentence_keys TEXT NOT NULL DEFAULT '[]'
+        """,
+    ),
+    (
+        "0004_mp3_pieces",
+        """
+        ALTER TABLE episodes ADD COLUMN piece_keys TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE episodes ADD COLUMN gain REAL;
+        ALTER TABLE episodes ADD COLUMN input_lufs REAL
         """,
     ),
 ]
@@ -208,7 +224,9 @@ class Store:
         columns = "*"
         if not transcripts:
             names = [
-                f.name for f in fields(Episode) if f.name not in ("cues", "marks", "sentence_keys")
+                f.name
+                for f in fields(Episode)
+                if f.name not in ("cues", "marks", "sentence_keys", "piece_keys")
             ]
             columns = ", ".join(names)
         sql = f"SELECT {columns} FROM episodes ORDER BY published DESC, key"

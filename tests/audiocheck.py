@@ -56,3 +56,29 @@ def rms_db(samples: np.ndarray) -> float:
         return float("-inf")
     value = float(np.sqrt(np.mean(samples**2)))
     return 20 * math.log10(value) if value > 0 else float("-inf")
+
+
+_MPEG1_L3_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+_MPEG1_RATES = (44100, 48000, 32000)
+
+
+def frame_bitrates(path: Path) -> tuple[set[int], int]:
+    """Walk an MP3's frames (MPEG-1 Layer III) from their headers: the bitrates (kbit/s) and frames seen."""
+    data = path.read_bytes()
+    offset = 0
+    if data[:3] == b"ID3":
+        size = data[6:10]
+        offset = 10 + (size[0] << 21 | size[1] << 14 | size[2] << 7 | size[3])
+    rates: set[int] = set()
+    frames = 0
+    while offset + 4 <= len(data):
+        header = int.from_bytes(data[offset : offset + 4], "big")
+        if header >> 21 != 0x7FF or (header >> 17) & 0xF != 0b1101:  # sync, MPEG-1, Layer III
+            raise AssertionError(f"no MP3 frame header at byte {offset}")
+        kbps = _MPEG1_L3_KBPS[(header >> 12) & 0xF]
+        rate = _MPEG1_RATES[(header >> 10) & 0x3]
+        padding = (header >> 9) & 1
+        rates.add(kbps)
+        frames += 1
+        offset += 144 * kbps * 1000 // rate + padding
+    return rates, frames

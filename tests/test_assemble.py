@@ -107,3 +107,34 @@ def test_missing_music_file_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(MusicError, match="intro music not found"):
         assemble(iter(PARTS), tmp_path / "x.wav", RATE, music=Music(path=tmp_path / "none.mp3"))
+
+
+def test_cuts_sit_in_silence_on_mp3_frames(tmp_path: Path) -> None:
+    parts = [
+        Part(tone(0.5), "intro", True, cut_after=True),
+        Part(tone(0.7), "body", False, cut_after=True),
+        Part(tone(0.3), "body", True),
+        Part(tone(0.2), "outro", True, cut_after=True),  # the last part: nothing to cut
+    ]
+    told: list[int] = []
+    timeline = assemble(
+        parts, tmp_path / "e.wav", RATE, Pauses(), frame_align=576, on_cut=told.append
+    )
+    samples = read_wav(tmp_path / "e.wav")
+    assert timeline.boundaries == tuple(told) and len(told) == 2
+    for boundary, (before, after), pause in zip(
+        told, zip(timeline.cues[:2], timeline.cues[1:3], strict=True), (0.9, 0.35), strict=True
+    ):
+        assert boundary % 576 == 0
+        assert before.end * RATE < boundary - 576 and boundary + 576 < after.start * RATE
+        assert not np.any(samples[int(before.end * RATE) : int(after.start * RATE)])
+        # the pause grows by less than one MP3 frame (576 samples here) to put the cut on one
+        assert pause <= after.start - before.end < pause + 576 / RATE
+
+
+def test_no_cuts_without_frame_alignment_or_room(tmp_path: Path) -> None:
+    parts = [Part(tone(0.5), "intro", True, cut_after=True), Part(tone(0.2), "outro", True)]
+    assert assemble(parts, tmp_path / "a.wav", RATE).boundaries == ()
+    tight = Pauses(intro=40)  # shorter than the frame's worth of silence each side needs
+    timeline = assemble(parts, tmp_path / "b.wav", RATE, tight, frame_align=576)
+    assert timeline.boundaries == ()

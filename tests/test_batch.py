@@ -18,6 +18,7 @@ import feedparser
 import pytest
 
 from podcast.sources import SourceError, expand, fetch
+from podcast.store import Store
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.e2e
@@ -273,11 +274,17 @@ def test_prune_removes_old_episodes_their_files_and_unused_cache(tmp_path: Path)
     mp3s_before = set((tmp_path / "site" / "episodes").glob("*.mp3"))
     cache = tmp_path / ".audio-edition" / "cache"
     entries_before = len(list(cache.rglob("*.pcm")))
+    with Store(tmp_path / ".audio-edition" / "episodes.db") as store:
+        pieces = {e.title: set(e.piece_keys) for e in store.episodes()}
+    pieces_folder = tmp_path / ".audio-edition" / "pieces"
+    assert {p.stem for p in pieces_folder.glob("*.json")} == set().union(*pieces.values())
+    old_pieces = (pieces["Story 0"] | pieces["Story 1"]) - pieces["Story 2"]
     dry = run_cli("prune", "--older-than", "90d", "--dry-run", cwd=tmp_path)
     # Each old story had two sentences of its own (title, body); the disclosure and outro stay.
+    # Its MP3 pieces and their loudness go too.
+    assert dry.returncode == 0
     assert (
-        dry.returncode == 0
-        and "Would remove 2 episode(s) and 4 unused cache entries." in dry.stdout
+        f"Would remove 2 episode(s) and {4 + len(old_pieces)} unused cache entries." in dry.stdout
     )
     assert set((tmp_path / "site" / "episodes").glob("*.mp3")) == mp3s_before
     result = run_cli("prune", "--older-than", "90d", cwd=tmp_path)
@@ -287,6 +294,8 @@ def test_prune_removes_old_episodes_their_files_and_unused_cache(tmp_path: Path)
     assert [e.title for e in parsed.entries] == ["Story 2"]
     assert len(list((tmp_path / "site" / "episodes").glob("*.mp3"))) == 1
     assert len(list(cache.rglob("*.pcm"))) == entries_before - 4
+    assert {p.stem for p in pieces_folder.glob("*.json")} == pieces["Story 2"]
+    assert {p.stem for p in pieces_folder.glob("*.mp3")} < pieces["Story 2"]
     assert run_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
     bad = run_cli("prune", cwd=tmp_path)
     assert bad.returncode == 1 and "say how old" in bad.stderr

@@ -10,7 +10,7 @@ import pytest
 from mutagen.mp3 import MP3
 
 from audio.master import MasterSettings, master
-from tests.audiocheck import decode, integrated_lufs, true_peak_dbtp
+from tests.audiocheck import decode, frame_bitrates, integrated_lufs, true_peak_dbtp
 
 RATE = 22050
 
@@ -68,3 +68,82 @@ def test_silence_does_not_crash(tmp_path: Path) -> None:
     assert report.output_lufs <= -69.0
     assert report.passes == 1
     assert (tmp_path / "out.mp3").stat().st_size > 0
+
+
+def paragraphs(
+    count: int, seconds: float = 6.0, pause: float = 0.5
+) -> tuple[np.ndarray, list[int]]:
+    """Speech-like paragraphs with silent pauses, and a cut on an MP3 frame (576 samples) in each pause."""
+    pieces, cuts, length = [], [], 0
+    for index in range(count):
+        speech = speechlike(0.5, seconds, seed=index + 1)
+        pieces += [speech, np.zeros(int(pause * RATE), dtype=np.int16)]
+        length += len(speech) + int(pause * RATE)
+        if index < count - 1:
+            middle = length - int(pause * RATE) // 2
+            cuts.append(middle - middle % 576)
+    return np.concatenate(pieces), cuts
+
+
+def test_pieces_join_without_a_seam(tmp_path: Path) -> None:
+    samples, cuts = paragraphs(4)
+    wav = write_wav(tmp_path / "in.wav", samples)
+    whole, joined = tmp_path / "whole.mp3", tmp_path / "joined.mp3"
+    master(wav, whole)
+    report = master(wav, joined, boundaries=cuts, workers=2)
+    assert report.pieces == 4 and report.encoded == 4 * report.passes
+    a, rate = decode(whole)
+    b, _ = decode(joined)
+    # exactly as long as the input, and every stretch of speech on the same sample
+    assert len(a) == len(b) == len(samples) * 2
+    for second in (1, 8, 14, 21):  # inside each paragraph's speech
+        window = slice(second * rate, second * rate + 4410)
+        lags = range(-20, 21)
+        best = max(lags, key=lambda d: float(np.dot(a[window], np.roll(b, -d)[window])))
+        assert best == 0
+        assert np.corrcoef(a[window], b[window])[0, 1] > 0.98
+    assert integrated_lufs(b, rate) == pytest.approx(-16.0, abs=1.0)
+    assert true_peak_dbtp(b, rate) <= -1.0
+    assert report.output_lufs == pytest.approx(integrated_lufs(b, rate), abs=0.3)
+    assert frame_bitrates(joined)[0] == {64}
+    # players see the same length as for one encode (mutagen counts frames: +1152 + delay)
+    assert MP3(joined).info.length == MP3(whole).info.length
+    assert MP3(joined).info.length == pytest.approx(len(samples) / RATE, abs=0.06)
+
+
+def test_unchanged_pieces_come_from_the_cache(tmp_path: Path) -> None:
+    from audio.pieces import PieceCache
+
+    cache = PieceCache(tmp_path / "pieces")
+    samples, cuts = paragraphs(3)
+    wav = write_wav(tmp_path / "in.wav", samples)
+    first = master(wav, tmp_path / "1.mp3", boundaries=cuts, cache=cache)
+    assert first.encoded == 3 * first.passes
+    again = master(wav, tmp_path / "2.mp3", boundaries=cuts, cache=cache)
+    assert again.encoded == 0 and again.gain == first.gain
+    assert (tmp_path / "1.mp3").read_bytes() == (tmp_path / "2.mp3").read_bytes()
+    # an edit inside the second paragraph: only its piece is encoded again
+    edited = samples.copy()
+    edited[cuts[0] + RATE : cuts[0] + 2 * RATE] //= 2
+    write_wav(wav, edited)
+    after = master(
+        wav,
+        tmp_path / "3.mp3",
+        boundaries=cuts,
+        cache=cache,
+        previous=(first.gain, first.input_lufs),
+    )
+    assert after.encoded == 1 and after.gain == first.gain
+    decoded, rate = decode(tmp_path / "3.mp3")
+    assert integrated_lufs(decoded, rate) == pytest.approx(-16.0, abs=1.0)
+    assert set(after.cache_keys) <= cache.keys()
+
+
+def test_integrated_loudness_from_blocks_matches_ebur128(tmp_path: Path) -> None:
+    from audio.ffmpeg import run_ffmpeg
+    from audio.pieces import blocks_of, integrated
+
+    wav = write_wav(tmp_path / "in.wav", paragraphs(2)[0])
+    stderr = run_ffmpeg(["-nostats", "-i", str(wav), "-af", "ebur128", "-f", "null", "-"]).stderr
+    summary = float(stderr.decode().rsplit("I:", 1)[1].split("LUFS")[0])
+    assert integrated(blocks_of(stderr)) == pytest.approx(summary, abs=0.1)

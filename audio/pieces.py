@@ -1,0 +1,337 @@
+"""An episode's MP3 made of pieces cut at pauses, each encoded on its own and kept.
+
+Why: encoding the whole episode in one process leaves a core idle after the
+last sentence, and an edit to one sentence would re-encode everything. Cut at
+pauses, the pieces encode in parallel, and a piece whose samples and gain are
+unchanged is taken from the cache instead of being encoded again.
+
+How pieces join without a seam (MPEG-1 Layer III, 1152 samples per frame):
+
+* A cut sits in a pause, at a multiple of 1152 output samples from the start
+  (the assembler pads that pause by under one frame to put it there).
+* LAME, given ``K`` samples, writes ``K / 1152 + 1`` frames when ``K`` is a
+  multiple of 1152, and puts its 1105 samples of start-up delay in front.
+  So a piece that spans ``L`` output samples is encoded from its first
+  ``L - 1152`` samples and fills exactly ``L / 1152`` frames; the frame's
+  worth it drops is the end of a pause, silent either way.
+* The frames are joined as they are (ffmpeg's concat demuxer, stream copy);
+  the file's Xing/LAME header takes the start delay from the first piece and
+  the end padding from the last, so players trim exactly as for one encode.
+  Every sentence lands at the same sample as in a single encode.
+
+Loudness is measured on what ships: each piece's MP3 is decoded in the same
+ffmpeg process (a loopback decoder) and BS.1770 gating blocks (400 ms, every
+100 ms: ebur128's momentary loudness) are kept per piece, so the whole
+episode's integrated loudness is computed from the blocks of all pieces,
+cached ones included, without measuring anything twice. The compressed
+programme before the gain is measured the same way, piece by piece, while
+the episode is still being assembled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import FFmpegFailed
+from .ffmpeg import ffmpeg_exe, run_ffmpeg
+
+_LOGGER = logging.getLogger(__name__)
+
+#: Samples per MPEG-1 Layer III frame.
+FRAME = 1152
+#: Version of the encoding chain, part of every cache key: bump it when the chain changes.
+CHAIN_VERSION = "1"
+#: The gentle compressor in front of the gain (speech from piper peaks about 20 dB over
+#: its loudness, which one gain cannot fit under the ceiling).
+COMPRESSOR = "acompressor=threshold=-24dB:ratio=2.5:attack=5:release=150:knee=4"
+#: BS.1770's absolute gate: at or below this, a programme counts as silent.
+SILENT_LUFS = -69.0
+
+_MOMENTARY = re.compile(rb"M:\s*(-?[\d.]+|-inf)")
+
+
+def frame_align(rate_in: int, rate_out: int) -> int:
+    """Input samples per MP3 frame, or 0 when a frame is not a whole number of them."""
+    samples, remainder = divmod(FRAME * rate_in, rate_out)
+    return 0 if remainder else samples
+
+
+def blocks_of(stderr: bytes) -> list[float]:
+    """The momentary loudness (LUFS) of every 100 ms step, from ebur128's frame log."""
+    return [float(m) for m in _MOMENTARY.findall(stderr)]
+
+
+def integrated(blocks: Iterable[float]) -> float:
+    """BS.1770 integrated loudness from gating-block loudnesses (absolute and relative gates)."""
+    loud = np.array([b for b in blocks if b > -70.0], dtype=np.float64)
+    if loud.size == 0:
+        return -70.0
+    energy = 10 ** ((loud + 0.691) / 10)
+    relative = -0.691 + 10 * math.log10(float(energy.mean())) - 10.0
+    kept = energy[loud > relative]
+    return -0.691 + 10 * math.log10(float(kept.mean()))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of the assembled episode, between two cuts."""
+
+    start: int
+    end: int
+    """Input samples, end exclusive."""
+    digest: str
+    """Checksum of its samples and sample rate."""
+    last: bool
+
+
+def cut(samples: np.ndarray, rate: int, boundaries: Sequence[int]) -> list[Piece]:
+    """The pieces of ``samples`` (int16) between ``boundaries`` (sample indices)."""
+    edges = [0, *(b for b in boundaries if 0 < b < len(samples)), len(samples)]
+    pieces = []
+    for index, (start, end) in enumerate(zip(edges, edges[1:], strict=False)):
+        digest = hashlib.sha256(f"{rate}:".encode() + samples[start:end].tobytes()).hexdigest()
+        pieces.append(Piece(start, end, digest, index == len(edges) - 2))
+    return pieces
+
+
+class PieceCache:
+    """Encoded pieces and loudness blocks in a folder, named by content.
+
+    ``<key>.mp3`` + ``<key>.json`` for an encoded piece, ``a-<digest>.json``
+    for the loudness blocks of a piece before its gain. Entries are written to
+    a temporary file and renamed, so a crash never leaves half of one.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _write(self, path: Path, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _blocks(self, path: Path) -> list[float] | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, list):
+            return None
+        return [float(x) for x in data]
+
+    def analysis(self, digest: str) -> list[float] | None:
+        """Blocks of the compressed piece before its gain, if measured before."""
+        return self._blocks(self.folder / f"a-{digest}.json")
+
+    def put_analysis(self, digest: str, blocks: list[float]) -> None:
+        """Keep the blocks of a compressed piece."""
+        self._write(self.folder / f"a-{digest}.json", json.dumps(blocks).encode())
+
+    def encoded(self, key: str) -> tuple[Path, list[float]] | None:
+        """The MP3 of an encoded piece and its loudness blocks, if kept."""
+        mp3 = self.folder / f"{key}.mp3"
+        blocks = self._blocks(self.folder / f"{key}.json")
+        if blocks is None or not mp3.is_file():
+            return None
+        return mp3, blocks
+
+    def put_encoded(self, key: str, mp3: Path, blocks: list[float]) -> Path:
+        """Keep an encoded piece (``mp3`` is moved into the cache)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{key}.mp3"
+        os.replace(mp3, target)
+        self._write(self.folder / f"{key}.json", json.dumps(blocks).encode())
+        return target
+
+    def keys(self) -> set[str]:
+        """Every entry's key (analysis entries as ``a-<digest>``)."""
+        if not self.folder.is_dir():
+            return set()
+        return {p.stem for p in self.folder.glob("*.json")}
+
+    def remove(self, key: str) -> None:
+        """Drop one entry."""
+        for suffix in (".json", ".mp3"):
+            (self.folder / f"{key}{suffix}").unlink(missing_ok=True)
+
+
+def _ffmpeg(args: list[str], data: bytes) -> bytes:
+    """Run ffmpeg on ``data`` (stdin) and return its stderr."""
+    result = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", *args],
+        input=data, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        tail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        raise FFmpegFailed(f"ffmpeg failed: {' '.join(tail) or 'no message'}")
+    return result.stderr
+
+
+def analyse(samples: bytes, rate: int) -> list[float]:
+    """Loudness blocks of 16-bit mono ``samples`` after the compressor."""
+    stderr = _ffmpeg(
+        ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+         "-af", f"{COMPRESSOR},ebur128=framelog=info", "-f", "null", "-"],
+        samples,
+    )  # fmt: skip
+    return blocks_of(stderr)
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    """What an encoded piece depends on besides its samples."""
+
+    gain: float
+    ceiling: float
+    bitrate_kbps: int
+    sample_rate: int
+
+    def key(self, piece: Piece, out_samples: int) -> str:
+        """The cache key of ``piece`` encoded with these settings."""
+        text = (
+            f"{CHAIN_VERSION}|{piece.digest}|{self.gain:.2f}|{self.ceiling:.2f}|"
+            f"{self.bitrate_kbps}|{self.sample_rate}|{out_samples}|{piece.last}"
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _out_samples(piece: Piece, rate: int, out_rate: int) -> int:
+    """Output samples to feed LAME: the whole piece, or one frame short of it when cut."""
+    span = (piece.end - piece.start) * out_rate // rate
+    return span if piece.last else span - FRAME
+
+
+def encode(
+    samples: bytes, rate: int, out_samples: int, s: EncodeSettings, mp3: Path
+) -> list[float]:
+    """Encode one piece to ``mp3`` and return the loudness blocks of the MP3 itself."""
+    limit = 10 ** (s.ceiling / 20)
+    # Speech from piper has nothing above 11 kHz, so 88.2 kHz is ample for the limiter to
+    # catch the peaks between samples.
+    chain = (
+        f"{COMPRESSOR},volume={s.gain:.2f}dB,aresample=88200,"
+        f"alimiter=limit={limit:.4f}:attack=1:release=50:level=disabled,"
+        f"aresample={s.sample_rate},apad=whole_len={out_samples},atrim=end_sample={out_samples}"
+    )
+    stderr = _ffmpeg(
+        ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-af", chain,
+         "-ac", "1", "-c:a", "libmp3lame", "-b:a", f"{s.bitrate_kbps}k", "-compression_level", "7",
+         "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(mp3),
+         # decode what was just encoded, in the same process, and measure that
+         "-dec", "0:0", "-filter_complex", "[dec:0]ebur128=framelog=info[m]", "-map", "[m]",
+         "-f", "null", "-"],
+        samples,
+    )  # fmt: skip
+    return blocks_of(stderr)
+
+
+def join(parts: Sequence[tuple[Path, int]], out_rate: int, mp3: Path) -> None:
+    """Join encoded pieces (path, output samples spanned) into ``mp3`` frame by frame."""
+    if len(parts) == 1:
+        shutil.copyfile(parts[0][0], mp3)
+        return
+    listing = mp3.with_suffix(".pieces.txt")
+    lines = []
+    for path, span in parts:
+        quoted = str(path.resolve()).replace("'", "'\\''")
+        lines.append(f"file '{quoted}'")
+        lines.append(f"duration {span / out_rate:.9f}")
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        run_ffmpeg(
+            ["-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy",
+             "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", str(mp3)]
+        )  # fmt: skip
+    finally:
+        listing.unlink(missing_ok=True)
+
+
+class PieceAnalyzer:
+    """Measures each piece's compressed loudness as soon as the assembler has written it.
+
+    Use :meth:`feed` as the assembler's listener and :meth:`cut` as its
+    boundary callback; measuring runs in ffmpeg on another core meanwhile.
+    """
+
+    def __init__(self, rate: int, cache: PieceCache | None = None) -> None:
+        self.rate = rate
+        self.cache = cache
+        self._held: list[bytes] = []
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyse")
+        self._futures: dict[str, Future[list[float]]] = {}
+        self._lock = threading.Lock()
+
+    def feed(self, samples: np.ndarray) -> None:
+        """Add assembled samples."""
+        self._held.append(samples.astype("<i2").tobytes())
+
+    def cut(self, _position: int) -> None:
+        """The assembler cut here: measure the piece that just ended."""
+        data = b"".join(self._held)
+        self._held = []
+        digest = hashlib.sha256(f"{self.rate}:".encode() + data).hexdigest()
+        if digest in self._futures or (self.cache and self.cache.analysis(digest) is not None):
+            return
+        self._futures[digest] = self._pool.submit(analyse, data, self.rate)
+
+    def results(self) -> dict[str, list[float]]:
+        """Blocks of every piece measured (the last one too), by digest."""
+        if self._held:
+            self.cut(-1)
+        out = {}
+        for digest, future in self._futures.items():
+            out[digest] = future.result()
+            if self.cache is not None:
+                try:
+                    self.cache.put_analysis(digest, out[digest])
+                except OSError as error:  # a full disk costs the cache entry, not the episode
+                    _LOGGER.warning("cannot keep loudness blocks: %s", error)
+        return out
+
+    def close(self) -> None:
+        """Stop measuring (the episode was abandoned, or results were taken)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def read_wav_samples(wav: Path) -> tuple[np.ndarray, int]:
+    """The int16 samples of a mono WAV as a memory map (no copy), and its rate."""
+    import wave
+
+    with wave.open(str(wav)) as handle:
+        rate, frames = handle.getframerate(), handle.getnframes()
+    offset = wav.stat().st_size - frames * 2
+    if frames == 0:
+        return np.zeros(0, dtype="<i2"), rate
+    return np.memmap(wav, dtype="<i2", mode="r", offset=offset, shape=(frames,)), rate
+
+
+def run_parallel(jobs: Sequence[Callable[[], None]], workers: int) -> None:
+    """Run ``jobs`` on ``workers`` threads (each job mostly waits on ffmpeg)."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            job()
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="encode") as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
