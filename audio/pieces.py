@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -112,9 +113,10 @@ def cut(samples: np.ndarray, rate: int, boundaries: Sequence[int]) -> list[Piece
 class PieceCache:
     """Encoded pieces and loudness blocks in a folder, named by content.
 
-    ``<key>.mp3`` + ``<key>.json`` for an encoded piece, ``a-<digest>.json``
-    for the loudness blocks of a piece before its gain. Entries are written to
-    a temporary file and renamed, so a crash never leaves half of one.
+    ``<key>.mp3`` + ``<key>.json`` for an encoded piece (its loudness blocks
+    and the MP3's checksum, checked on every read), ``a-<digest>.json`` for the
+    loudness blocks of a piece before its gain. Entries are written to a
+    temporary file and renamed, so a crash never leaves half of one.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -131,37 +133,48 @@ class PieceCache:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def _blocks(self, path: Path) -> list[float] | None:
+    def _read(self, path: Path) -> dict[str, Any] | None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(data, list):
+        if not isinstance(data, dict) or not isinstance(data.get("blocks"), list):
             return None
-        return [float(x) for x in data]
+        return data
 
     def analysis(self, digest: str) -> list[float] | None:
         """Blocks of the compressed piece before its gain, if measured before."""
-        return self._blocks(self.folder / f"a-{digest}.json")
+        data = self._read(self.folder / f"a-{digest}.json")
+        return None if data is None else [float(x) for x in data["blocks"]]
 
     def put_analysis(self, digest: str, blocks: list[float]) -> None:
         """Keep the blocks of a compressed piece."""
-        self._write(self.folder / f"a-{digest}.json", json.dumps(blocks).encode())
+        self._write(self.folder / f"a-{digest}.json", json.dumps({"blocks": blocks}).encode())
 
     def encoded(self, key: str) -> tuple[Path, list[float]] | None:
-        """The MP3 of an encoded piece and its loudness blocks, if kept."""
+        """The MP3 of an encoded piece and its loudness blocks, if kept and intact."""
         mp3 = self.folder / f"{key}.mp3"
-        blocks = self._blocks(self.folder / f"{key}.json")
-        if blocks is None or not mp3.is_file():
+        data = self._read(self.folder / f"{key}.json")
+        if data is None:
             return None
-        return mp3, blocks
+        try:
+            intact = hashlib.sha256(mp3.read_bytes()).hexdigest() == data.get("sha256")
+        except OSError:
+            intact = False
+        if not intact:
+            _LOGGER.warning("discarding damaged MP3 piece %s", mp3)
+            self.remove(key)
+            return None
+        return mp3, [float(x) for x in data["blocks"]]
 
     def put_encoded(self, key: str, mp3: Path, blocks: list[float]) -> Path:
         """Keep an encoded piece (``mp3`` is moved into the cache)."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(mp3.read_bytes()).hexdigest()
         target = self.folder / f"{key}.mp3"
         os.replace(mp3, target)
-        self._write(self.folder / f"{key}.json", json.dumps(blocks).encode())
+        entry = {"blocks": blocks, "sha256": digest}
+        self._write(self.folder / f"{key}.json", json.dumps(entry).encode())
         return target
 
     def keys(self) -> set[str]:
@@ -214,12 +227,6 @@ class EncodeSettings:
             f"{self.bitrate_kbps}|{self.sample_rate}|{out_samples}|{piece.last}"
         )
         return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _out_samples(piece: Piece, rate: int, out_rate: int) -> int:
-    """Output samples to feed LAME: the whole piece, or one frame short of it when cut."""
-    span = (piece.end - piece.start) * out_rate // rate
-    return span if piece.last else span - FRAME
 
 
 def encode(
@@ -288,6 +295,9 @@ class PieceAnalyzer:
 
     def cut(self, _position: int) -> None:
         """The assembler cut here: measure the piece that just ended."""
+        self._submit()
+
+    def _submit(self) -> None:
         data = b"".join(self._held)
         self._held = []
         digest = hashlib.sha256(f"{self.rate}:".encode() + data).hexdigest()
@@ -298,7 +308,7 @@ class PieceAnalyzer:
     def results(self) -> dict[str, list[float]]:
         """Blocks of every piece measured (the last one too), by digest."""
         if self._held:
-            self.cut(-1)
+            self._submit()
         out = {}
         for digest, future in self._futures.items():
             out[digest] = future.result()

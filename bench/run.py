@@ -142,6 +142,20 @@ def build(article_path: Path, work: Path, name: str) -> Run:
     return Run(name, wall, mp3_seconds(work), rss)
 
 
+#: Loudness (LUFS) and true peak (dBTP) of every MP3 the benchmark made, measured afterwards
+#: (outside the timings) with ffmpeg's ebur128 on the file itself.
+MEASURED: list[tuple[str, float, float]] = []
+
+
+def measure_mp3s(folder: Path, label: str) -> None:
+    sys.path.insert(0, str(HERE.parent))
+    from audio.master import measure
+
+    for path in sorted((folder / "site" / "episodes").glob("*.mp3")):
+        lufs, peak = measure(path)
+        MEASURED.append((f"{label}: {path.name}", lufs, peak))
+
+
 def summarise(runs: list[Run], baseline: list[Run]) -> dict:
     base_wall = statistics.median(r.wall for r in baseline)
     base_speed = statistics.median(r.speed for r in baseline)
@@ -187,6 +201,7 @@ def single_article(args: argparse.Namespace, root: Path) -> dict[str, list[Run]]
         results.setdefault("d build after a one-sentence edit", []).append(
             build(work / "article.txt", work, "d build after a one-sentence edit")
         )
+        measure_mp3s(work, f"round {round_ + 1}")
         shutil.rmtree(work)
     return results
 
@@ -224,6 +239,7 @@ def batch_runs(args: argparse.Namespace, root: Path) -> dict[str, list[Run]]:
             results["e3 batch again, unchanged"] = [
                 Run("e3 batch again, unchanged", wall, 0.0, rss)
             ]
+            measure_mp3s(work, "batch")
         shutil.rmtree(work)
     return results
 
@@ -291,9 +307,15 @@ def main() -> None:
         print(
             f"(e3) batch unchanged / cold batch: {named['e3 batch again, unchanged']['wall_s'][1] / named[e2]['wall_s'][1]:.3f}"
         )
+    if MEASURED:
+        lufs = [m[1] for m in MEASURED]
+        peaks = [m[2] for m in MEASURED]
+        print(f"MP3s measured: {len(MEASURED)}, loudness {min(lufs):.1f} to {max(lufs):.1f} LUFS, "
+              f"true peak {min(peaks):.1f} to {max(peaks):.1f} dBTP")  # fmt: skip
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (out / f"results-{stamp}.json").write_text(json.dumps({"args": vars(args), "rows": table,
-        "raw": {k: [asdict(r) for r in v] for k, v in results.items()}}, indent=2))  # fmt: skip
+        "raw": {k: [asdict(r) for r in v] for k, v in results.items()},
+        "mp3s": MEASURED}, indent=2))  # fmt: skip
     print(f"\nwritten: bench/out/results-{stamp}.json")
 
 

@@ -119,7 +119,9 @@ def test_unchanged_pieces_come_from_the_cache(tmp_path: Path) -> None:
     wav = write_wav(tmp_path / "in.wav", samples)
     first = master(wav, tmp_path / "1.mp3", boundaries=cuts, cache=cache)
     assert first.encoded == 3 * first.passes
-    again = master(wav, tmp_path / "2.mp3", boundaries=cuts, cache=cache)
+    # a rebuild starts from the last build's gain (the store keeps it): nothing to encode
+    last = (first.gain, first.input_lufs)
+    again = master(wav, tmp_path / "2.mp3", boundaries=cuts, cache=cache, previous=last)
     assert again.encoded == 0 and again.gain == first.gain
     assert (tmp_path / "1.mp3").read_bytes() == (tmp_path / "2.mp3").read_bytes()
     # an edit inside the second paragraph: only its piece is encoded again
@@ -137,6 +139,20 @@ def test_unchanged_pieces_come_from_the_cache(tmp_path: Path) -> None:
     decoded, rate = decode(tmp_path / "3.mp3")
     assert integrated_lufs(decoded, rate) == pytest.approx(-16.0, abs=1.0)
     assert set(after.cache_keys) <= cache.keys()
+    # the pieces of passes that missed the target are not kept
+    assert cache.keys() == set(first.cache_keys) | set(after.cache_keys)
+    # a damaged piece on disk is noticed by its checksum and made again
+    damaged = cache.folder / f"{after.cache_keys[0]}.mp3"
+    damaged.write_bytes(damaged.read_bytes()[:500])
+    mended = master(
+        wav,
+        tmp_path / "4.mp3",
+        boundaries=cuts,
+        cache=cache,
+        previous=(after.gain, after.input_lufs),
+    )
+    assert mended.encoded == 1
+    assert (tmp_path / "4.mp3").read_bytes() == (tmp_path / "3.mp3").read_bytes()
 
 
 def test_integrated_loudness_from_blocks_matches_ebur128(tmp_path: Path) -> None:
