@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import wave
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,19 +194,15 @@ def assemble(
     rate: int,
     pauses: Pauses | None = None,
     music: Music | None = None,
-    listener: Callable[[np.ndarray], None] | None = None,
     *,
     frame_align: int = 0,
-    on_cut: Callable[[int], None] | None = None,
 ) -> Timeline:
     """Write the episode to ``out_wav`` (16-bit mono at ``rate``) and say where each part is.
 
-    ``listener`` is handed every block of samples as it is written (a loudness
-    :class:`~audio.pieces.PieceAnalyzer`, say). With ``frame_align`` (samples
-    per MP3 frame), the pause after each part marked ``cut_after`` gets a cut
-    in its middle, on a multiple of ``frame_align``: that pause grows by less
-    than one frame (26 ms at 44.1 kHz) to put it there. ``on_cut`` is told each
-    cut's sample index as it is made.
+    With ``frame_align`` (samples per MP3 frame), the pause after
+    each part marked ``cut_after`` gets a cut in its middle, on a multiple of
+    ``frame_align``: that pause grows by less than one frame (26 ms at
+    44.1 kHz) to put it there. The cuts are in :attr:`Timeline.boundaries`.
     """
     pauses = pauses or Pauses()
     cues: list[Cue] = []
@@ -226,8 +222,6 @@ def assemble(
             nonlocal written
             wav.writeframes(samples.astype("<i2").tobytes())
             written += len(samples)
-            if listener is not None:
-                listener(samples)
 
         write(_silence(pauses.lead, rate))
         if music_samples is not None and bed is None:
@@ -262,8 +256,6 @@ def assemble(
                 head = half + (-(written + half)) % frame_align
                 write(np.zeros(head, dtype=np.int16))
                 boundaries.append(written)
-                if on_cut is not None:
-                    on_cut(written)
                 write(gap[half:])
             else:
                 write(gap)

@@ -8,7 +8,7 @@ The chain is a gentle compressor, one gain, and a limiter running at
 The episode is encoded in pieces cut at pauses (:mod:`audio.pieces`): in
 parallel, and a piece already encoded with the same samples and gain is
 reused. The gain comes from the compressed programme's integrated loudness,
-measured piece by piece while the episode is still being assembled, plus the
+measured piece by piece (in parallel, and kept), plus the
 loudness the limiter and the encoder are known to take away. The MP3's own
 loudness (each piece decoded as it is encoded) decides whether that gain
 landed; only if it missed is the gain corrected and the pieces made again.
@@ -23,7 +23,7 @@ import logging
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,16 +135,14 @@ def master(
     *,
     boundaries: Sequence[int] = (),
     cache: PieceCache | None = None,
-    analyses: Mapping[str, list[float]] | None = None,
     previous: tuple[float, float] | None = None,
     workers: int = 1,
 ) -> Loudness:
     """Normalise ``wav`` (16-bit mono) to the loudness target and encode it to ``mp3`` (CBR).
 
     ``boundaries`` are the sample indices where the assembler cut the episode
-    at pauses aligned to MP3 frames (none: one piece). ``analyses`` holds the
-    loudness blocks measured during assembly, by piece digest; ``cache`` keeps
-    pieces between builds. ``previous`` is (gain, input loudness) of this
+    at pauses aligned to MP3 frames (none: one piece). ``cache`` keeps pieces
+    and their loudness between builds. ``previous`` is (gain, input loudness) of this
     episode's last build: the gain that landed then, moved by however much the
     compressed programme's loudness moved, is a better start than the
     prediction; unmoved, it is used as it was, so unchanged pieces are reused.
@@ -155,7 +153,7 @@ def master(
     pieces = cut(samples, rate, boundaries)
     work = Path(tempfile.mkdtemp(prefix="pieces-", dir=mp3.parent))
     try:
-        compressed = _compressed_loudness(samples, rate, pieces, cache, analyses or {}, workers)
+        compressed = _compressed_loudness(samples, rate, pieces, cache, workers)
         silent = compressed <= SILENT_LUFS
         gain = 0.0 if silent else s.target_lufs - compressed + EXPECTED_LOSS
         if previous is not None and not silent:
@@ -216,11 +214,10 @@ def _compressed_loudness(
     rate: int,
     pieces: list[Piece],
     cache: PieceCache | None,
-    analyses: Mapping[str, list[float]],
     workers: int,
 ) -> float:
     """Integrated loudness of the compressed programme, from every piece's blocks."""
-    found: dict[str, list[float]] = dict(analyses)
+    found: dict[str, list[float]] = {}
     missing = []
     for piece in pieces:
         if piece.digest in found:

@@ -24,8 +24,9 @@ ffmpeg process (a loopback decoder) and BS.1770 gating blocks (400 ms, every
 100 ms: ebur128's momentary loudness) are kept per piece, so the whole
 episode's integrated loudness is computed from the blocks of all pieces,
 cached ones included, without measuring anything twice. The compressed
-programme before the gain is measured the same way, piece by piece, while
-the episode is still being assembled.
+programme before the gain is measured the same way, piece by piece, in
+parallel once the episode is assembled (measuring during synthesis only took
+CPU from piper: bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -39,9 +40,8 @@ import re
 import shutil
 import subprocess
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,56 +272,6 @@ def join(parts: Sequence[tuple[Path, int]], out_rate: int, mp3: Path) -> None:
         )  # fmt: skip
     finally:
         listing.unlink(missing_ok=True)
-
-
-class PieceAnalyzer:
-    """Measures each piece's compressed loudness as soon as the assembler has written it.
-
-    Use :meth:`feed` as the assembler's listener and :meth:`cut` as its
-    boundary callback; measuring runs in ffmpeg on another core meanwhile.
-    """
-
-    def __init__(self, rate: int, cache: PieceCache | None = None) -> None:
-        self.rate = rate
-        self.cache = cache
-        self._held: list[bytes] = []
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyse")
-        self._futures: dict[str, Future[list[float]]] = {}
-        self._lock = threading.Lock()
-
-    def feed(self, samples: np.ndarray) -> None:
-        """Add assembled samples."""
-        self._held.append(samples.astype("<i2").tobytes())
-
-    def cut(self, _position: int) -> None:
-        """The assembler cut here: measure the piece that just ended."""
-        self._submit()
-
-    def _submit(self) -> None:
-        data = b"".join(self._held)
-        self._held = []
-        digest = hashlib.sha256(f"{self.rate}:".encode() + data).hexdigest()
-        if digest in self._futures or (self.cache and self.cache.analysis(digest) is not None):
-            return
-        self._futures[digest] = self._pool.submit(analyse, data, self.rate)
-
-    def results(self) -> dict[str, list[float]]:
-        """Blocks of every piece measured (the last one too), by digest."""
-        if self._held:
-            self._submit()
-        out = {}
-        for digest, future in self._futures.items():
-            out[digest] = future.result()
-            if self.cache is not None:
-                try:
-                    self.cache.put_analysis(digest, out[digest])
-                except OSError as error:  # a full disk costs the cache entry, not the episode
-                    _LOGGER.warning("cannot keep loudness blocks: %s", error)
-        return out
-
-    def close(self) -> None:
-        """Stop measuring (the episode was abandoned, or results were taken)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def read_wav_samples(wav: Path) -> tuple[np.ndarray, int]:

@@ -303,7 +303,7 @@ def render(
     """
     from audio.assemble import assemble
     from audio.master import master
-    from audio.pieces import PieceAnalyzer, PieceCache, frame_align
+    from audio.pieces import PieceCache, frame_align
     from audio.tags import Chapter, EpisodeTags, write_tags
 
     started = time.monotonic()
@@ -312,32 +312,22 @@ def render(
     work = Path(tempfile.mkdtemp(prefix="build-", dir=work_root(settings)))
     try:
         wav = work / "episode.wav"
-        pieces = PieceCache(pieces_folder(settings))
         mastering = master_from(settings)
-        # measures each piece's loudness on the other core while the next is being said
-        analyzer = PieceAnalyzer(synth.sample_rate, pieces)
-        try:
-            timeline = assemble(
-                _parts(script, synth, progress),
-                wav,
-                synth.sample_rate,
-                pauses_from(settings),
-                music_from(settings),
-                listener=analyzer.feed,
-                frame_align=frame_align(synth.sample_rate, mastering.sample_rate),
-                on_cut=analyzer.cut,
-            )
-            analyses = analyzer.results()
-        finally:
-            analyzer.close()
+        timeline = assemble(
+            _parts(script, synth, progress),
+            wav,
+            synth.sample_rate,
+            pauses_from(settings),
+            music_from(settings),
+            frame_align=frame_align(synth.sample_rate, mastering.sample_rate),
+        )
         mp3 = work / "episode.mp3"
         loudness = master(
             wav,
             mp3,
             mastering,
             boundaries=timeline.boundaries,
-            cache=pieces,
-            analyses=analyses,
+            cache=PieceCache(pieces_folder(settings)),
             previous=_mastering_of(previous),
             workers=workers,
         )
