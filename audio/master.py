@@ -27,8 +27,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from .errors import FFmpegFailed
 from .ffmpeg import run_ffmpeg
 from .pieces import (
@@ -38,12 +36,12 @@ from .pieces import (
     EncodeSettings,
     Piece,
     PieceCache,
+    WavReader,
     analyse,
     cut,
     encode,
     integrated,
     join,
-    read_wav_samples,
     run_parallel,
 )
 
@@ -149,11 +147,11 @@ def master(
     ``workers`` pieces are encoded at once.
     """
     s = settings or MasterSettings()
-    samples, rate = read_wav_samples(wav)
-    pieces = cut(samples, rate, boundaries)
+    reader = WavReader(wav)
+    pieces = cut(reader, boundaries)
     work = Path(tempfile.mkdtemp(prefix="pieces-", dir=mp3.parent))
     try:
-        compressed = _compressed_loudness(samples, rate, pieces, cache, workers)
+        compressed = _compressed_loudness(reader, pieces, cache, workers)
         silent = compressed <= SILENT_LUFS
         gain = 0.0 if silent else s.target_lufs - compressed + EXPECTED_LOSS
         if previous is not None and not silent:
@@ -171,9 +169,7 @@ def master(
         for passes in range(1, s.max_passes + 1):
             missed += [k for k in keys if k in fresh]
             used = EncodeSettings(round(gain, 2), round(ceiling, 2), s.bitrate_kbps, s.sample_rate)
-            made, blocks, fresh, keys = _encode_pieces(
-                samples, rate, pieces, used, cache, work, workers
-            )
+            made, blocks, fresh, keys = _encode_pieces(reader, pieces, used, cache, work, workers)
             encoded += len(fresh)
             lufs = integrated(blocks)
             _LOGGER.debug(
@@ -210,8 +206,7 @@ def master(
 
 
 def _compressed_loudness(
-    samples: np.ndarray,
-    rate: int,
+    reader: WavReader,
     pieces: list[Piece],
     cache: PieceCache | None,
     workers: int,
@@ -230,7 +225,7 @@ def _compressed_loudness(
 
     def job(piece: Piece) -> Callable[[], None]:
         def run() -> None:
-            found[piece.digest] = analyse(_bytes(samples, piece), rate)
+            found[piece.digest] = analyse(reader.read(piece.start, piece.end), reader.rate)
             if cache is not None:
                 try:
                     cache.put_analysis(piece.digest, found[piece.digest])
@@ -243,13 +238,8 @@ def _compressed_loudness(
     return integrated(b for piece in pieces for b in found[piece.digest])
 
 
-def _bytes(samples: np.ndarray, piece: Piece) -> bytes:
-    return samples[piece.start : piece.end].astype("<i2").tobytes()
-
-
 def _encode_pieces(
-    samples: np.ndarray,
-    rate: int,
+    reader: WavReader,
     pieces: list[Piece],
     s: EncodeSettings,
     cache: PieceCache | None,
@@ -262,7 +252,7 @@ def _encode_pieces(
     the pieces encoded now and the keys of all.
     """
     out: list[tuple[Path, list[float]] | None] = [None] * len(pieces)
-    spans = [(p.end - p.start) * s.sample_rate // rate for p in pieces]
+    spans = [(p.end - p.start) * s.sample_rate // reader.rate for p in pieces]
     todo = []
     keys = []
     for index, piece in enumerate(pieces):
@@ -278,7 +268,7 @@ def _encode_pieces(
     def job(index: int, piece: Piece, feed: int, key: str) -> Callable[[], None]:
         def run() -> None:
             path = work / f"{index:05d}.mp3"
-            blocks = encode(_bytes(samples, piece), rate, feed, s, path)
+            blocks = encode(reader.read(piece.start, piece.end), reader.rate, feed, s, path)
             if cache is not None:
                 try:
                     path = cache.put_encoded(key, path, blocks)

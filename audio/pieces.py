@@ -100,12 +100,33 @@ class Piece:
     last: bool
 
 
-def cut(samples: np.ndarray, rate: int, boundaries: Sequence[int]) -> list[Piece]:
-    """The pieces of ``samples`` (int16) between ``boundaries`` (sample indices)."""
-    edges = [0, *(b for b in boundaries if 0 < b < len(samples)), len(samples)]
+class WavReader:
+    """Stretches of a 16-bit mono WAV, read when needed: the episode is never all in memory."""
+
+    def __init__(self, wav: Path) -> None:
+        import wave
+
+        with wave.open(str(wav)) as handle:
+            if handle.getnchannels() != 1 or handle.getsampwidth() != 2:
+                raise FFmpegFailed(f"{wav} is not 16-bit mono")
+            self.rate = handle.getframerate()
+            self.frames = handle.getnframes()
+        self.path = wav
+        self._offset = wav.stat().st_size - self.frames * 2  # the data chunk ends the file
+
+    def read(self, start: int, end: int) -> bytes:
+        """Samples ``start`` to ``end`` (exclusive) as little-endian int16 bytes."""
+        with self.path.open("rb") as handle:
+            handle.seek(self._offset + start * 2)
+            return handle.read((end - start) * 2)
+
+
+def cut(wav: WavReader, boundaries: Sequence[int]) -> list[Piece]:
+    """The pieces of ``wav`` between ``boundaries`` (sample indices)."""
+    edges = [0, *(b for b in boundaries if 0 < b < wav.frames), wav.frames]
     pieces = []
     for index, (start, end) in enumerate(zip(edges, edges[1:], strict=False)):
-        digest = hashlib.sha256(f"{rate}:".encode() + samples[start:end].tobytes()).hexdigest()
+        digest = hashlib.sha256(f"{wav.rate}:".encode() + wav.read(start, end)).hexdigest()
         pieces.append(Piece(start, end, digest, index == len(edges) - 2))
     return pieces
 
@@ -272,18 +293,6 @@ def join(parts: Sequence[tuple[Path, int]], out_rate: int, mp3: Path) -> None:
         )  # fmt: skip
     finally:
         listing.unlink(missing_ok=True)
-
-
-def read_wav_samples(wav: Path) -> tuple[np.ndarray, int]:
-    """The int16 samples of a mono WAV as a memory map (no copy), and its rate."""
-    import wave
-
-    with wave.open(str(wav)) as handle:
-        rate, frames = handle.getframerate(), handle.getnframes()
-    offset = wav.stat().st_size - frames * 2
-    if frames == 0:
-        return np.zeros(0, dtype="<i2"), rate
-    return np.memmap(wav, dtype="<i2", mode="r", offset=offset, shape=(frames,)), rate
 
 
 def run_parallel(jobs: Sequence[Callable[[], None]], workers: int) -> None:
