@@ -31,7 +31,16 @@ from voices.catalogue import VoiceInfo
 from voices.errors import VoiceError
 
 from .artwork import Artwork
-from .build import Plan, Rendered, commit, is_current, make_synthesizer, plan, render
+from .build import (
+    Plan,
+    Rendered,
+    commit,
+    is_current,
+    make_synthesizer,
+    plan,
+    render,
+    sweep_leftovers,
+)
 from .errors import ExitStatus, PodcastError
 from .fsutil import atomic_write_text
 from .publish import needs_publish, publish
@@ -187,6 +196,7 @@ def run_batch(
     expand_source: Callable[[str], list[SourceItem]] = expand,
 ) -> BatchReport:
     """Build every article of ``sources``; see the module docstring for how."""
+    sweep_leftovers(settings)
     jobs = jobs or default_jobs()
     progress = progress or Progress()
     report = BatchReport(started=datetime.now(UTC), jobs=jobs)

@@ -277,6 +277,27 @@ def pieces_folder(settings: Settings) -> Path:
     return settings.state / "pieces"
 
 
+def sweep_leftovers(settings: Settings) -> int:
+    """Remove what killed runs left in the state folder: work folders and half-written cache files.
+
+    Call it only while holding the working-folder lock (no other run can be
+    writing them then). Returns how many were removed.
+    """
+    removed = 0
+    tmp = settings.state / "tmp"
+    for folder in tmp.glob("build-*") if tmp.is_dir() else ():
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    for pattern in ("??/.tmp-*", ".tmp-*"):
+        for cache in (settings.cache_folder, pieces_folder(settings)):
+            for leftover in cache.glob(pattern) if cache.is_dir() else ():
+                leftover.unlink(missing_ok=True)
+                removed += 1
+    if removed:
+        _LOGGER.info("removed %d files or folders left by an interrupted run", removed)
+    return removed
+
+
 def work_root(settings: Settings) -> Path:
     """Where renders make their files: inside the state folder, never the site."""
     root = settings.state / "tmp"
@@ -472,6 +493,7 @@ class Builder:
         self._synthesizers: dict[str, Synthesizer] = {}
         find_voice(settings.voice.name, settings.voices_folder)  # fail early on an unknown voice
         check_writable(settings)
+        sweep_leftovers(settings)
 
     def synthesizer(self, voice: VoiceInfo) -> Synthesizer:
         """One synthesizer per voice; its model loads on the first uncached sentence."""

@@ -218,6 +218,12 @@ def test_sigkill_at_each_fault_point_loses_nothing(work: Path, point: str) -> No
     before = tree_digest(work / "site")
     killed = run_cli("build", "harbour.html", cwd=work, env={"AUDIO_EDITION_FAULT": point})
     assert killed.returncode == -9, killed.stderr
+    state = work / ".audio-edition"
+    half_written = state / "pieces" / ".tmp-killed"  # as a kill between write and rename leaves
+    half_written.parent.mkdir(exist_ok=True)
+    half_written.write_bytes(b"half")
+    if point in ("synthesis", "encoding"):
+        assert list((state / "tmp").glob("build-*"))  # the killed build's work folder
     after = tree_digest(work / "site")
     if point in ("synthesis", "encoding"):
         assert after == before  # nothing reached the site
@@ -225,6 +231,8 @@ def test_sigkill_at_each_fault_point_loses_nothing(work: Path, point: str) -> No
     assert check.returncode == 0, check.stdout
     rerun = run_cli("build", "harbour.html", cwd=work)
     assert rerun.returncode == 0, rerun.stderr
+    # the next run, holding the folder's lock, clears what the killed one left behind
+    assert not list((state / "tmp").glob("build-*")) and not half_written.exists()
     assert run_cli("check", "--no-audio", cwd=work).returncode == 0
     entries = feedparser.parse((work / "site" / "feed.xml").read_bytes()).entries
     assert len(entries) == 1
