@@ -47,13 +47,14 @@ def prune(
     """Remove episodes published before ``now - older_than``, republish, and sweep the cache."""
     from audio.pieces import PieceCache
 
-    from .build import pieces_folder
+    from .build import pieces_folder, sweep_leftovers
 
     cutoff = (now or datetime.now(UTC)) - older_than
     old = [e for e in store.episodes(transcripts=False) if e.published < cutoff]
     cache = SentenceCache(settings.cache_folder)
     pieces = PieceCache(pieces_folder(settings))
     if not dry_run:
+        sweep_leftovers(settings)
         store.delete([e.key for e in old])
         publish(store, settings, artwork)  # the feeds stop naming them, then their files go
     kept = [e for e in store.episodes() if e.published >= cutoff]
