@@ -26,6 +26,9 @@ def test_edited_article_keeps_guid_and_gets_a_new_enclosure(
     result = run_cli("build", str(article), cwd=work)
     assert result.returncode == 0, result.stderr
     assert "(1 synthesised)" in result.stderr  # only the edited sentence was spoken again
+    # and only the MP3 piece holding it was encoded again; the rest came from the piece cache
+    encoded, pieces = map(int, re.search(r"(\d+) of (\d+) MP3 piece", result.stderr).groups())
+    assert pieces >= 2 and encoded == 1
     after = etree.fromstring((work / "site" / "feed.xml").read_bytes()).find("channel/item")
     assert after.findtext("guid") == before.findtext("guid")
     new_url = after.find("enclosure").get("url")
@@ -35,3 +38,41 @@ def test_edited_article_keeps_guid_and_gets_a_new_enclosure(
     pages = list((work / "site" / "episodes").glob("*.html"))
     assert len(pages) == 1 and re.search(r"-[0-9a-f]{8}\.html$", pages[0].name)
     assert run_cli("check", "--no-audio", cwd=work).returncode == 0
+
+
+def test_cuts_follow_the_text_and_come_at_least_every_two_minutes() -> None:
+    import numpy as np
+
+    from podcast.build import MAX_PIECE_SECONDS, _parts, cut_here
+    from voices.script import Paragraph, Script, Sentence
+
+    class TenSecondVoice:  # a stand-in: every sentence is ten seconds of silence
+        sample_rate = 100
+
+        def synthesize(self, spoken: str) -> np.ndarray:
+            return np.zeros(1000, dtype=np.int16)
+
+    def sentences(texts: list[str]) -> tuple[Sentence, ...]:
+        return tuple(Sentence(text=t, spoken=t) for t in texts)
+
+    body = [f"Sentence number {n} of a long paragraph." for n in range(40)]
+    script = Script(
+        paragraphs=(
+            Paragraph("intro", sentences(["Disclosure.", "Title."])),
+            Paragraph("body", sentences(body)),
+            Paragraph("outro", sentences(["The end."])),
+        )
+    )
+    flags = [p.cut_after for p in _parts(script, TenSecondVoice(), None)]  # type: ignore[arg-type]
+    assert flags[1] and not flags[0]  # after the intro, not inside it
+    since = 0
+    for flag in flags:
+        since = 0 if flag else since + 10
+        assert since <= MAX_PIECE_SECONDS
+    # a cut chosen by the text stays with its sentence wherever the sentence moves
+    shifted = Script(paragraphs=(script.paragraphs[0], Paragraph("body", sentences(body[5:]))))
+    moved = [p.cut_after for p in _parts(shifted, TenSecondVoice(), None)]  # type: ignore[arg-type]
+    chosen = [t for t in body[5:-1] if cut_here(t, "body", False, "body")]
+    assert chosen  # with 34 sentences, about one in twelve
+    for text in chosen:
+        assert flags[2 + body.index(text)] and moved[2 + body.index(text) - 5]
