@@ -91,7 +91,7 @@ class Loudness:
     pieces: int = 1
     """Pieces the MP3 was made of."""
     encoded: int = 1
-    """Pieces encoded in this run (the rest came from the cache)."""
+    """Pieces of the MP3 encoded in this run (the rest came from the cache)."""
     cache_keys: tuple[str, ...] = ()
     """The piece-cache entries the MP3 and its measurement came from."""
 
@@ -170,7 +170,7 @@ def master(
             missed += [k for k in keys if k in fresh]
             used = EncodeSettings(round(gain, 2), round(ceiling, 2), s.bitrate_kbps, s.sample_rate)
             made, blocks, fresh, keys = _encode_pieces(reader, pieces, used, cache, work, workers)
-            encoded += len(fresh)
+            encoded = len(fresh)
             lufs = integrated(blocks)
             _LOGGER.debug(
                 "pass %d: gain %.2f dB, %d of %d pieces encoded → %.2f LUFS",

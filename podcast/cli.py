@@ -111,11 +111,12 @@ def _describe(result: Any) -> str:
     if result.skipped:
         return f"Unchanged: {title} (use --force to rebuild)"
     loud = result.loudness
+    passes = f" ({loud.passes} passes to reach the loudness)" if loud.passes > 1 else ""
     return (
         f"Built: {title} — {result.episode.duration:.1f} s of audio, "
         f"{result.sentences} sentences ({result.synthesized} synthesised), "
         f"{loud.output_lufs:.1f} LUFS (limited to {loud.ceiling:.1f} dBTP), "
-        f"{loud.encoded} of {loud.pieces} MP3 piece(s) encoded, "
+        f"{loud.encoded} of {loud.pieces} MP3 piece(s) encoded{passes}, "
         f"{result.episode.audio_bytes / 1024:.0f} KiB in {result.seconds:.1f} s"
     )
 
