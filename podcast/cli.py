@@ -135,9 +135,13 @@ def _stdin_bytes(source: str) -> bytes | None:
     return click.get_binary_stream("stdin").read() if source == "-" else None
 
 
+#: What the progress bar says once every sentence is spoken and the MP3 is being made.
+MASTERING_LABEL = "Making the MP3"
+
+
 @contextmanager
 def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on a terminal; nothing otherwise."""
+    """A progress bar on a terminal (sentences, then the MP3 being made); nothing otherwise."""
     if not enabled or not sys.stderr.isatty():
         yield None
         return
@@ -149,6 +153,8 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
             if bar is None:
                 bar = click.progressbar(length=total, label=label, file=sys.stderr)
                 bar.__enter__()
+            if done >= total:  # mastering comes next: say so rather than sit at 100 %
+                bar.label = MASTERING_LABEL.ljust(len(label))
             bar.update(done - bar.pos)
 
         yield update

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -262,3 +265,33 @@ def test_category_not_in_apples_list(tmp_path: Path) -> None:
     result = run_cli("voices", cwd=tmp_path)
     assert result.returncode == 1
     assert "show.subcategory 'Gossip' is not under 'News'" in result.stderr
+
+
+def test_progress_bar_on_a_terminal_then_says_the_mp3_is_being_made(
+    built_site: BuiltSite, tmp_path: Path
+) -> None:
+    import pty
+    import shutil
+
+    work = tmp_path / "work"
+    shutil.copytree(built_site.work, work)
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "podcast", "build", "--force", built_site.article.name],
+        cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=terminal,
+    )  # fmt: skip
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal closed: the process is done with it
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=120) == 0
+    os.close(main)
+    text = seen.decode("utf-8", "replace")
+    assert "Reading Harbour" in text and "Making the MP3" in text
+    assert text.index("Reading Harbour") < text.index("Making the MP3") < text.index("Built:")
