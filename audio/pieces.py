@@ -48,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import FFmpegFailed
+from .errors import AudioError, FFmpegFailed
 from .ffmpeg import ffmpeg_exe, run_ffmpeg
 
 _LOGGER = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ class Piece:
     digest: str
     """Checksum of its samples and sample rate."""
     last: bool
+    """The episode's final piece: encoded whole (the others are fed one frame short)."""
 
 
 class WavReader:
@@ -108,7 +109,7 @@ class WavReader:
 
         with wave.open(str(wav)) as handle:
             if handle.getnchannels() != 1 or handle.getsampwidth() != 2:
-                raise FFmpegFailed(f"{wav} is not 16-bit mono")
+                raise AudioError(f"{wav} is not 16-bit mono")
             self.rate = handle.getframerate()
             self.frames = handle.getnframes()
         self.path = wav
