@@ -364,7 +364,8 @@ def prune_command(
 ) -> None:
     """Remove episodes older than an age from the feeds and the disk.
 
-    Also removes sentence-cache entries no remaining episode uses.
+    Also removes sentence-cache entries and kept MP3 pieces no remaining episode uses,
+    and what an interrupted run left in the state folder.
     """
     from .lock import work_lock
     from .prune import parse_age, prune
