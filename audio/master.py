@@ -199,7 +199,7 @@ def master(
         passes,
         len(pieces),
         encoded,
-        tuple(keys) + tuple(f"a-{p.digest}" for p in pieces),
+        tuple(keys) + tuple(PieceCache.analysis_key(p.digest) for p in pieces),
     )
     _LOGGER.info("loudness %s", loudness)
     return loudness
@@ -213,15 +213,15 @@ def _compressed_loudness(
 ) -> float:
     """Integrated loudness of the compressed programme, from every piece's blocks."""
     found: dict[str, list[float]] = {}
-    missing = []
+    missing: dict[str, Piece] = {}  # by digest: a piece that recurs is measured once
     for piece in pieces:
-        if piece.digest in found:
+        if piece.digest in found or piece.digest in missing:
             continue
         cached = cache.analysis(piece.digest) if cache else None
         if cached is not None:
             found[piece.digest] = cached
         else:
-            missing.append(piece)
+            missing[piece.digest] = piece
 
     def job(piece: Piece) -> Callable[[], None]:
         def run() -> None:
@@ -234,7 +234,7 @@ def _compressed_loudness(
 
         return run
 
-    run_parallel([job(p) for p in missing], workers)
+    run_parallel([job(p) for p in missing.values()], workers)
     return integrated(b for piece in pieces for b in found[piece.digest])
 
 

@@ -136,7 +136,7 @@ class PieceCache:
     """Encoded pieces and loudness blocks in a folder, named by content.
 
     ``<key>.mp3`` + ``<key>.json`` for an encoded piece (its loudness blocks
-    and the MP3's checksum, checked on every read), ``a-<digest>.json`` for the
+    and the MP3's checksum, checked on every read), ``a<version>-<digest>.json`` for the
     loudness blocks of a piece before its gain. Entries are written to a
     temporary file and renamed, so a crash never leaves half of one.
     """
@@ -164,14 +164,20 @@ class PieceCache:
             return None
         return data
 
+    @staticmethod
+    def analysis_key(digest: str) -> str:
+        """The entry holding a piece's blocks before its gain (the chain's version is in it)."""
+        return f"a{CHAIN_VERSION}-{digest}"
+
     def analysis(self, digest: str) -> list[float] | None:
         """Blocks of the compressed piece before its gain, if measured before."""
-        data = self._read(self.folder / f"a-{digest}.json")
+        data = self._read(self.folder / f"{self.analysis_key(digest)}.json")
         return None if data is None else [float(x) for x in data["blocks"]]
 
     def put_analysis(self, digest: str, blocks: list[float]) -> None:
         """Keep the blocks of a compressed piece."""
-        self._write(self.folder / f"a-{digest}.json", json.dumps({"blocks": blocks}).encode())
+        path = self.folder / f"{self.analysis_key(digest)}.json"
+        self._write(path, json.dumps({"blocks": blocks}).encode())
 
     def encoded(self, key: str) -> tuple[Path, list[float]] | None:
         """The MP3 of an encoded piece and its loudness blocks, if kept and intact."""
@@ -200,7 +206,7 @@ class PieceCache:
         return target
 
     def keys(self) -> set[str]:
-        """Every entry's key (analysis entries as ``a-<digest>``)."""
+        """Every entry's key (analysis entries as :meth:`analysis_key` names them)."""
         if not self.folder.is_dir():
             return set()
         return {p.stem for p in self.folder.glob("*.json")}

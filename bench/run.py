@@ -36,6 +36,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # the project, for measuring the MP3s it makes
 from corpus import article, write_corpus  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -148,7 +149,6 @@ MEASURED: list[tuple[str, float, float]] = []
 
 
 def measure_mp3s(folder: Path, label: str) -> None:
-    sys.path.insert(0, str(HERE.parent))
     from audio.master import measure
 
     for path in sorted((folder / "site" / "episodes").glob("*.mp3")):
