@@ -11,6 +11,8 @@ build does) three ways, alternating round by round:
                at the same moment
   nice-nospin  the same ffmpeg work at nice 19, with onnxruntime's spinning
                threads switched off so that idle time is really idle
+  nospin       nothing else running, spinning switched off (what that costs)
+  nice-spin    the ffmpeg work at nice 19, spinning on
 
 and prints the synthesis time and the total time for each. If the ffmpeg work
 were free beside synthesis, "beside" would take as long as "alone". This is the
@@ -99,11 +101,13 @@ def load_voice(spin: bool):  # type: ignore[no-untyped-def]
 def one(mode: str, lines: list[str], wav: Path, folder: Path) -> tuple[float, float]:
     from piper import SynthesisConfig
 
-    voice = load_voice(spin=mode != "nice-nospin")
+    voice = load_voice(spin="nospin" not in mode)
     started = time.perf_counter()
     worker = None
-    if mode != "alone":
-        worker = threading.Thread(target=mastering_work, args=(wav, folder, mode == "nice-nospin"))
+    if mode not in ("alone", "nospin"):
+        worker = threading.Thread(
+            target=mastering_work, args=(wav, folder, mode.startswith("nice"))
+        )
         worker.start()
     for line in lines:
         for _ in voice.synthesize(line, SynthesisConfig(normalize_audio=False)):
@@ -122,7 +126,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=800)
     args = parser.parse_args()
     lines = [p for p in article(7, args.words).split("\n") if p.strip()]
-    modes = ("alone", "beside", "nice-nospin")
+    modes = ("alone", "beside", "nice-nospin", "nospin", "nice-spin")
     times: dict[str, list[tuple[float, float]]] = {m: [] for m in modes}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
