@@ -64,6 +64,10 @@ COMPRESSOR = "acompressor=threshold=-24dB:ratio=2.5:attack=5:release=150:knee=4"
 SILENT_LUFS = -69.0
 
 _MOMENTARY = re.compile(rb"M:\s*(-?[\d.]+|-inf)")
+#: Regroups samples into bigger frames before the filters. ffmpeg (7 and later) hands every
+#: frame from thread to thread, so 1024-sample frames cost more in switching than in work;
+#: the samples are the same (the MP3 is byte-identical), the CPU time about 5 % less.
+_BIG_FRAMES = "asetnsamples=n=8192:p=0"
 
 
 def frame_align(rate_in: int, rate_out: int) -> int:
@@ -233,7 +237,7 @@ def analyse(samples: bytes, rate: int) -> list[float]:
     """Loudness blocks of 16-bit mono ``samples`` after the compressor."""
     stderr = _ffmpeg(
         ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-         "-af", f"{COMPRESSOR},ebur128=framelog=info", "-f", "null", "-"],
+         "-af", f"{_BIG_FRAMES},{COMPRESSOR},ebur128=framelog=info", "-f", "null", "-"],
         samples,
     )  # fmt: skip
     return blocks_of(stderr)
@@ -265,7 +269,7 @@ def encode(
     # Speech from piper has nothing above 11 kHz, so 88.2 kHz is ample for the limiter to
     # catch the peaks between samples.
     chain = (
-        f"{COMPRESSOR},volume={s.gain:.2f}dB,aresample=88200,"
+        f"{_BIG_FRAMES},{COMPRESSOR},volume={s.gain:.2f}dB,aresample=88200,"
         f"alimiter=limit={limit:.4f}:attack=1:release=50:level=disabled,"
         f"aresample={s.sample_rate},apad=whole_len={out_samples},atrim=end_sample={out_samples}"
     )
@@ -274,7 +278,7 @@ def encode(
          "-ac", "1", "-c:a", "libmp3lame", "-b:a", f"{s.bitrate_kbps}k", "-compression_level", "7",
          "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(mp3),
          # decode what was just encoded, in the same process, and measure that
-         "-dec", "0:0", "-filter_complex", "[dec:0]ebur128=framelog=info[m]", "-map", "[m]",
+         "-dec", "0:0", "-filter_complex", f"[dec:0]{_BIG_FRAMES},ebur128=framelog=info[m]", "-map", "[m]",
          "-f", "null", "-"],
         samples,
     )  # fmt: skip
