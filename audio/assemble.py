@@ -123,18 +123,24 @@ def gap_after(part: Part, following: Part | None, pauses: Pauses) -> int:
 
 
 def chime(rate: int) -> np.ndarray:
-    """A short, soft three-note chime, generated here (no file needed)."""
-    Segment = pydub_segment()
-    from pydub.generators import Sine
+    """A short, soft three-note chime, generated here (no file needed).
 
-    notes = [(659.25, 0), (830.61, 160), (987.77, 320)]  # E5, G#5, B5: an E major arpeggio
-    bed = Segment.silent(duration=1900, frame_rate=rate)
-    for freq, start in notes:
-        tone = Sine(freq, sample_rate=rate).to_audio_segment(duration=1400, volume=-14.0)
-        tone = tone.fade_in(15).fade_out(1300)
-        bed = bed.overlay(tone, position=start)
-    bed = bed.set_channels(1).set_sample_width(2).set_frame_rate(rate)
-    return np.frombuffer(bed.raw_data, dtype=np.int16).copy()
+    An E major arpeggio (E5, G#5, B5, 160 ms apart), each note a sine at
+    -14 dBFS with a 15 ms fade in and a 1.3 s fade out, in a 1.9 s bed.
+    """
+    notes = [(659.25, 0), (830.61, 160), (987.77, 320)]
+    bed = np.zeros(int(rate * 1.9))
+    length, attack, release = int(rate * 1.4), int(rate * 0.015), int(rate * 1.3)
+    envelope = np.ones(length)
+    envelope[:attack] = np.linspace(0.0, 1.0, attack, endpoint=False)
+    envelope[length - release :] = np.linspace(1.0, 0.0, release)
+    amplitude = 32767 * 10 ** (-14.0 / 20)
+    ticks = np.arange(length) * (2 * np.pi / rate)
+    for freq, start_ms in notes:
+        start = int(rate * start_ms / 1000)
+        bed[start : start + length] += np.sin(ticks * freq) * envelope * amplitude
+    chimed: np.ndarray = np.clip(np.round(bed), -32768, 32767).astype(np.int16)
+    return chimed
 
 
 def load_music(music: Music, rate: int) -> np.ndarray:
