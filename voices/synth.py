@@ -6,6 +6,7 @@ import hashlib
 import logging
 import threading
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -13,6 +14,7 @@ import numpy as np
 from .cache import SentenceCache
 from .catalogue import VoiceInfo
 from .errors import SynthesisError, VoiceLoadError
+from .prepare import forget, prepared_model
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -55,8 +57,12 @@ def voice_identity(voice: VoiceInfo) -> str:
     return f"{voice.name}:{size}:{config_sum}"
 
 
-def _load_piper(voice: VoiceInfo, threads: int) -> PiperVoice:
-    """A piper voice with its onnxruntime session limited to ``threads`` (0: its default)."""
+def _load_piper(voice: VoiceInfo, threads: int, prepared: Path | None = None) -> PiperVoice:
+    """A piper voice with its onnxruntime session limited to ``threads`` (0: its default).
+
+    With ``prepared`` (a folder), the model is the quicker-to-run copy that
+    :mod:`voices.prepare` keeps there (made on first use); without, the file as it is.
+    """
     import json
 
     import onnxruntime
@@ -68,10 +74,31 @@ def _load_piper(voice: VoiceInfo, threads: int) -> PiperVoice:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
     config = PiperConfig.from_dict(json.loads(voice.config.read_text(encoding="utf-8")))
-    session = onnxruntime.InferenceSession(
-        str(voice.model), sess_options=options, providers=["CPUExecutionProvider"]
-    )
-    return PiperVoice(session=session, config=config)
+
+    def session(model: Path | bytes) -> Any:
+        source = str(model) if isinstance(model, Path) else model
+        return onnxruntime.InferenceSession(
+            source, sess_options=options, providers=["CPUExecutionProvider"]
+        )
+
+    model: Path | bytes = voice.model
+    if prepared is not None:
+        try:
+            model = prepared_model(voice.model, prepared)
+        except Exception as error:  # onnx raises its own types; the voice itself may still load
+            _LOGGER.info("cannot prepare voice %s, using it as it is: %s", voice.name, error)
+    try:
+        loaded = session(model)
+    except Exception:
+        if model is voice.model:
+            raise
+        _LOGGER.warning(
+            "the prepared copy of voice %s did not load; using the original", voice.name
+        )
+        if isinstance(model, Path):
+            forget(model)
+        loaded = session(voice.model)
+    return PiperVoice(session=loaded, config=config)
 
 
 class Synthesizer:
@@ -87,12 +114,15 @@ class Synthesizer:
         settings: SynthesisSettings | None = None,
         cache: SentenceCache | None = None,
         threads: int = 0,
+        prepared: Path | None = None,
     ) -> None:
         self.voice = voice
         self.settings = settings or SynthesisSettings()
         self.cache = cache
         self.threads = threads
         """onnxruntime intra-op threads; 0 lets onnxruntime choose (all cores)."""
+        self.prepared = prepared
+        """Folder of prepared (quicker) voice models; None loads the model as it is."""
         self._piper: PiperVoice | None = None
         self._voice_id = voice_identity(voice)
         self._lock = threading.Lock()
@@ -115,7 +145,7 @@ class Synthesizer:
         if self._piper is None:
             _LOGGER.info("loading voice %s from %s", self.voice.name, self.voice.model)
             try:
-                self._piper = _load_piper(self.voice, self.threads)
+                self._piper = _load_piper(self.voice, self.threads, self.prepared)
             except Exception as error:  # onnxruntime raises its own types
                 raise VoiceLoadError(
                     f"cannot load voice {self.voice.name}: {str(error).splitlines()[0]}"
