@@ -163,6 +163,7 @@ def make_synthesizer(
         synthesis_settings(settings),
         SentenceCache(settings.cache_folder),
         threads=threads,
+        prepared=settings.voice_cache,
     )
 
 

@@ -28,6 +28,7 @@ ENV_CONFIG = "AUDIO_EDITION_CONFIG"
 ENV_SITE = "AUDIO_EDITION_SITE"
 ENV_STATE = "AUDIO_EDITION_STATE"
 ENV_VOICE = "AUDIO_EDITION_VOICE"
+ENV_VOICE_CACHE = "AUDIO_EDITION_VOICE_CACHE"
 
 DEFAULT_INTRO = """\
 This audio is created with AI assistance.
@@ -163,6 +164,8 @@ class Settings:
     """Where the published site is written."""
     state: Path = Path(".audio-edition")
     """Working state (episode store, caches); never inside the site."""
+    voice_cache: Path = Path(".audio-edition/voices")
+    """Prepared (quicker to run) copies of voice models, kept between runs and projects."""
     root: Path = Path(".")
     """Folder relative paths in the config are resolved against."""
     config_file: Path | None = None
@@ -187,6 +190,12 @@ class Settings:
     def cache_folder(self) -> Path:
         """The sentence cache."""
         return self.state / "cache"
+
+
+def default_voice_cache(env: Mapping[str, str]) -> Path:
+    """``$XDG_CACHE_HOME/audio-edition/voices``, or ``~/.cache/audio-edition/voices``."""
+    base = env.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+    return Path(base) / "audio-edition" / "voices"
 
 
 _SECTIONS: dict[str, type] = {
@@ -315,8 +324,8 @@ def load_settings(
         name: _section(name, cls, data.get(name, {}), where) for name, cls in _SECTIONS.items()
     }
     paths = data.get("paths", {})
-    if not isinstance(paths, Mapping) or set(paths) - {"site", "state"}:
-        raise ConfigError(f"{where}: [paths] takes only 'site' and 'state'")
+    if not isinstance(paths, Mapping) or set(paths) - {"site", "state", "voice_cache"}:
+        raise ConfigError(f"{where}: [paths] takes only 'site', 'state' and 'voice_cache'")
     root = (config_file.parent if config_file else cwd).resolve()
 
     def pick(flag: Path | None, env_name: str, key: str, default: str) -> Path:
@@ -338,6 +347,7 @@ def load_settings(
         feeds=_feeds(data.get("feeds", []), where),
         site=pick(site, ENV_SITE, "site", "site"),
         state=pick(state, ENV_STATE, "state", ".audio-edition"),
+        voice_cache=pick(None, ENV_VOICE_CACHE, "voice_cache", str(default_voice_cache(env))),
         root=root,
         config_file=config_file,
     )

@@ -12,6 +12,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _voice_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Prepared voices go to a folder of this session, not the user's ~/.cache."""
+    if not os.environ.get("AUDIO_EDITION_VOICE_CACHE"):
+        folder = tmp_path_factory.mktemp("voice-cache")
+        os.environ["AUDIO_EDITION_VOICE_CACHE"] = str(folder)
+
+
 #: A short but complete article: metadata, a heading, money, a number, a date, a quote, an ampersand.
 SHORT_HTML = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

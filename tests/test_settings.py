@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from podcast.errors import ConfigError
-from podcast.settings import AudioSettings, Settings, ShowSettings, load_settings
+from podcast.settings import (
+    AudioSettings,
+    Settings,
+    ShowSettings,
+    default_voice_cache,
+    load_settings,
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -84,7 +90,12 @@ def test_init_template_documents_every_setting_with_its_default() -> None:
     for section in ("show", "voice", "audio", "intro", "batch"):
         expected = dataclasses.asdict(getattr(defaults, section))
         assert data[section] == expected, section
-    assert data["paths"] == {"site": "site", "state": ".audio-edition"}
+    assert data["paths"] == {
+        "site": "site",
+        "state": ".audio-edition",
+        "voice_cache": "~/.cache/audio-edition/voices",
+    }
+    assert Path(data["paths"]["voice_cache"]).expanduser() == default_voice_cache({})
     assert data["feeds"][0]["name"] == "politics"
 
 
@@ -107,3 +118,14 @@ def test_float_settings_accept_integers(tmp_path: Path) -> None:
     write(tmp_path, "[audio]\nloudness = -16\n")
     assert load_settings(environ={}, cwd=tmp_path).audio.loudness == -16.0
     assert AudioSettings().loudness == -16.0
+
+
+def test_voice_cache_is_per_user_unless_moved(tmp_path: Path) -> None:
+    home_cache = load_settings(environ={}, cwd=tmp_path).voice_cache
+    assert home_cache == Path("~/.cache/audio-edition/voices").expanduser()
+    xdg = load_settings(environ={"XDG_CACHE_HOME": "/xdg"}, cwd=tmp_path).voice_cache
+    assert xdg == Path("/xdg/audio-edition/voices")
+    write(tmp_path, '[paths]\nvoice_cache = "prepared"\n')
+    assert load_settings(environ={}, cwd=tmp_path).voice_cache == tmp_path.resolve() / "prepared"
+    env = {"AUDIO_EDITION_VOICE_CACHE": "/from/env"}
+    assert load_settings(environ=env, cwd=tmp_path).voice_cache == Path("/from/env")
