@@ -5,7 +5,10 @@
 Measures, alternating round by round on the same article and voice:
   (a1) plain piper as a command: `python -m piper` on the spoken text
   (a2) plain piper in one process: PiperVoice.load + synthesize_wav
-  (b)  `audio-edition build` cold, in a fresh folder (no cache)
+  (b0) `audio-edition build` cold, in a fresh folder, on a machine where the
+       voice has not been prepared yet (it is, during this build: voices/prepare.py)
+  (b)  `audio-edition build` cold, in a fresh folder (no cache; the prepared
+       voice from the per-user voice cache, as on any machine after its first build)
   (c)  the same build again, unchanged
   (d)  the build after a one-sentence edit
 and then, once each:
@@ -55,11 +58,14 @@ class Run:
         return self.audio / self.wall if self.wall else 0.0
 
 
-def timed(command: list[str], cwd: Path, stdin: bytes | None = None) -> tuple[float, float]:
+def timed(
+    command: list[str], cwd: Path, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of a command, from wait4's rusage."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE if stdin else None,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, **(env or {})})  # fmt: skip
     if stdin:
         process.stdin.write(stdin)
         process.stdin.close()
@@ -138,9 +144,17 @@ def plain_piper_process(text_file: Path, work: Path) -> Run:
     return Run("a2 plain piper (one process)", wall, wav_seconds(out), rss)
 
 
-def build(article_path: Path, work: Path, name: str) -> Run:
-    wall, rss = timed([EXE, "-q", "build", str(article_path)], work)
+def build(article_path: Path, work: Path, name: str, env: dict[str, str] | None = None) -> Run:
+    wall, rss = timed([EXE, "-q", "build", str(article_path)], work, env=env)
     return Run(name, wall, mp3_seconds(work), rss)
+
+
+def prepare_voice() -> None:
+    """Prepare the default voice in the benchmark's voice cache (untimed), as a first build would."""
+    from voices.catalogue import find_voice
+    from voices.prepare import prepared_model
+
+    prepared_model(find_voice(None).model, Path(os.environ["AUDIO_EDITION_VOICE_CACHE"]))
 
 
 #: Loudness (LUFS) and true peak (dBTP) of every MP3 the benchmark made, measured afterwards
@@ -183,11 +197,18 @@ def single_article(args: argparse.Namespace, root: Path) -> dict[str, list[Run]]
     source.write_text(article(7, args.words), encoding="utf-8")
     text_file = root / "spoken.txt"
     text_file.write_text(spoken_text(source, root), encoding="utf-8")
+    prepare_voice()
     for round_ in range(args.runs):
         print(f"round {round_ + 1}/{args.runs}", flush=True)
         for runner in (plain_piper_cli, plain_piper_process):
             run = runner(text_file, root)
             results.setdefault(run.name, []).append(run)
+        first = Path(tempfile.mkdtemp(dir=root))
+        shutil.copy(source, first / "article.txt")
+        name = "b0 build cold, voice not yet prepared"
+        env = {"AUDIO_EDITION_VOICE_CACHE": str(first / "voice-cache")}
+        results.setdefault(name, []).append(build(first / "article.txt", first, name, env))
+        shutil.rmtree(first)
         work = Path(tempfile.mkdtemp(dir=root))
         shutil.copy(source, work / "article.txt")
         for name in ("b build cold", "c build unchanged"):
@@ -277,6 +298,8 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out) as folder:
         root = Path(folder)
+        # every build of the benchmark keeps its prepared voice here, not in ~/.cache
+        os.environ["AUDIO_EDITION_VOICE_CACHE"] = str(root / "voice-cache")
         results = single_article(args, root)
         if args.batch:
             results.update(batch_runs(args, root))
@@ -293,6 +316,9 @@ def main() -> None:
               f"{row['speed_ratio'] if row['speed_ratio'] is not None else '-':>11} {row['rss_mb']:>7.0f}")  # fmt: skip
     named = {row["name"]: row for row in table}
     cold = named["b build cold"]["wall_s"][1]
+    print(f"\n(b) cold / (a1) plain piper: {named['b build cold']['wall_ratio'][1]:.3f}; "
+          f"(b0) not yet prepared / (a1): "
+          f"{named['b0 build cold, voice not yet prepared']['wall_ratio'][1]:.3f}")  # fmt: skip
     print(f"\n(c) unchanged / (b) cold: {named['c build unchanged']['wall_s'][1] / cold:.3f}")
     print(
         f"(d) one-sentence edit / (b) cold: {named['d build after a one-sentence edit']['wall_s'][1] / cold:.3f}"
