@@ -13,7 +13,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from voices import prepare
 from voices.catalogue import find_voice
-from voices.prepare import UNCHANGED, polyphase_upsampling, prepared_model
+from voices.prepare import polyphase_upsampling, prepared_model
 from voices.synth import SynthesisSettings, Synthesizer
 
 RNG = np.random.default_rng(3)
@@ -120,15 +120,31 @@ def test_prepared_copy_is_kept_and_reused(tmp_path: Path, monkeypatch: pytest.Mo
         prepared_model(source, tmp_path / "cache")
 
 
-def test_a_model_with_nothing_to_rewrite_is_used_as_it_is(
+def test_a_model_with_nothing_to_rewrite_is_still_kept_optimised(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = tmp_path / "voice.onnx"
     onnx.save(transposed_conv_model(3, 2, 4, kernel=3), str(source))
-    assert prepared_model(source, tmp_path / "cache") == source
-    assert len(list((tmp_path / "cache").glob(f"*{UNCHANGED}"))) == 1
+    kept = prepared_model(source, tmp_path / "cache")
+    assert isinstance(kept, Path) and kept != source
+    x = RNG.standard_normal((1, 3, 6)).astype(np.float32)
+    np.testing.assert_allclose(run(kept.read_bytes(), x), run(onnx.load(str(source)), x))
     monkeypatch.setattr(prepare, "rewrite_file", lambda model: pytest.fail("parsed again"))
-    assert prepared_model(source, tmp_path / "cache") == source
+    assert prepared_model(source, tmp_path / "cache") == kept
+
+
+def test_copies_unused_for_a_month_are_swept(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    stale = folder / "old-voice-0123456789abcdef.prepared1.onnx"
+    recent = folder / "other-voice-0123456789abcdef.prepared2.onnx"
+    for path in (stale, recent):
+        path.write_bytes(b"x")
+    os.utime(stale, (0, 0))
+    source = tmp_path / "voice.onnx"
+    onnx.save(transposed_conv_model(3, 2, 4), str(source))
+    prepared_model(source, folder)
+    assert not stale.exists() and recent.exists()
 
 
 def test_an_unwritable_folder_prepares_in_memory(tmp_path: Path) -> None:

@@ -14,11 +14,13 @@ with the original model to rounding (SNR above 100 dB with the noise scales
 at 0), and synthesis of an article is about 5 % quicker (bench/RESULTS.md).
 
 Rewriting needs the ``onnx`` package and about half a second, so the
-rewritten model is kept in a folder (one file per model file, named by its
-path, size and modification time) and loaded from there by later runs; the
-folder can be deleted at any time. Any layer that does not have the
+rewritten model is kept in a folder, saved as onnxruntime's portable graph
+optimisations leave it (which also halves the time to load it), one file per
+model file (named by its path, size and modification time, and the
+onnxruntime version), and loaded from there by later runs. The folder can be
+deleted at any time; a copy unused for 30 days is removed when another is made. Any layer that does not have the
 expected shape, or whose rewrite does not check out numerically, is left
-as it is; a model with no such layer is used unchanged.
+as it is.
 """
 
 from __future__ import annotations
@@ -37,48 +39,95 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-#: Version of the rewrite; part of every prepared model's file name.
-REWRITE_VERSION = "1"
+#: Version of the preparation; part of every prepared model's file name.
+REWRITE_VERSION = "2"
 #: Suffix of a prepared model's file name.
 SUFFIX = f".prepared{REWRITE_VERSION}.onnx"
-#: Marker kept beside a model that had nothing to rewrite, so it is not parsed again.
-UNCHANGED = f".unchanged{REWRITE_VERSION}"
+#: A prepared copy not used for this long is removed when another one is made.
+UNUSED_DAYS = 30
 
 
 def prepared_name(model: Path) -> str:
-    """The file name of ``model``'s prepared copy: its stem, then what identifies the file."""
+    """The file name of ``model``'s prepared copy: its stem, then what identifies the file.
+
+    The onnxruntime version is part of it: the saved optimisations are that version's.
+    """
+    import onnxruntime
+
     stat = model.stat()
-    identity = f"{model.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    identity = f"{model.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{onnxruntime.__version__}"
     digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
     return f"{model.stem}-{digest}"
 
 
 def prepared_model(model: Path, folder: Path | None) -> Path | bytes:
-    """What to load for ``model``: its prepared copy (a path, or bytes when
-    ``folder`` cannot keep it), or ``model`` itself when nothing was rewritten.
+    """What to load for ``model``: its prepared copy in ``folder`` (made now if missing).
 
-    ``folder`` keeps prepared copies between runs; None rewrites in memory.
+    With no ``folder``, or one that cannot keep the copy, the rewritten model's
+    bytes (``model`` itself when nothing was rewritten).
     """
     name = prepared_name(model)
     if folder is not None:
         kept = folder / (name + SUFFIX)
         if kept.is_file():
+            try:
+                os.utime(kept)  # in use: not swept as unused
+            except OSError:
+                pass
             return kept
-        if (folder / (name + UNCHANGED)).is_file():
-            return model
     data = rewrite_file(model)
     if folder is None:
         return model if data is None else data
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if data is None:
-            (folder / (name + UNCHANGED)).touch()
-            return model
-        _write_atomically(folder / (name + SUFFIX), data)
-    except OSError as error:  # a read-only or full disk costs the keeping, not the voice
+        _save_optimised(model if data is None else data, folder / (name + SUFFIX))
+        _sweep_unused(folder)
+    except Exception as error:  # a read-only or full disk, or onnxruntime failing to save
         _LOGGER.warning("cannot keep the prepared voice in %s: %s", folder, error)
         return model if data is None else data
     return folder / (name + SUFFIX)
+
+
+def _save_optimised(source: Path | bytes, path: Path) -> None:
+    """Save ``source`` as onnxruntime's extended optimisations leave it.
+
+    Those are the fusions any CPU runs (the layout changes for this CPU are
+    still made at load), so loading the copy skips that work: about 0.15 s
+    instead of 0.33 s for the default voice.
+    """
+    import onnxruntime
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".onnx")
+    os.close(fd)
+    try:
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        options.optimized_model_filepath = tmp
+        onnxruntime.InferenceSession(
+            str(source) if isinstance(source, Path) else source,
+            sess_options=options,
+            providers=["CPUExecutionProvider"],
+        )
+        if Path(tmp).stat().st_size == 0:
+            raise OSError("onnxruntime saved nothing")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _sweep_unused(folder: Path) -> None:
+    """Remove prepared copies nobody loaded for :data:`UNUSED_DAYS` (older voices, old runtimes)."""
+    import time
+
+    now = time.time()
+    for pattern, days in (("*.prepared*.onnx", UNUSED_DAYS), (".tmp-*", 1)):  # and killed saves
+        for path in folder.glob(pattern):
+            try:
+                if path.stat().st_mtime < now - days * 86400:
+                    path.unlink()
+            except OSError:
+                pass
 
 
 def forget(prepared: Path) -> None:
@@ -267,14 +316,3 @@ def _checks_out(
     got = got + bias[:, None]
     scale = float(np.abs(expected).max()) or 1.0
     return got.shape == expected.shape and float(np.abs(got - expected).max()) <= 1e-9 * scale
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
