@@ -13,7 +13,8 @@ Measures, alternating round by round on the same article and voice:
   (d)  the build after a one-sentence edit
 and then, once each:
   (e)  a batch of N articles with --jobs 1 and with the default jobs, against
-       plain piper run once per article; and the batch again, unchanged
+       plain piper run once per article before and after them (the median of
+       the two); and the batch again, unchanged
   (f)  with --long-minutes M: one article of about M minutes, for peak memory
 
 Reports wall time, audio seconds per wall second and peak memory (max RSS of
@@ -239,15 +240,21 @@ def batch_runs(args: argparse.Namespace, root: Path) -> dict[str, list[Run]]:
         text.write_text(spoken_text(path, root), encoding="utf-8")
         texts.append(text)
     print(f"batch of {args.batch} articles of about {args.batch_words} words", flush=True)
-    started = time.perf_counter()
-    audio, rss = 0.0, 0.0
-    for text in texts:
-        run = plain_piper_cli(text, root)
-        audio += run.audio
-        rss = max(rss, run.rss_mb)
-    results["e0 plain piper once per article"] = [
-        Run("e0 plain piper once per article", time.perf_counter() - started, audio, rss)
-    ]
+
+    def plain_piper_batch() -> None:
+        started = time.perf_counter()
+        audio, rss = 0.0, 0.0
+        for text in texts:
+            run = plain_piper_cli(text, root)
+            audio += run.audio
+            rss = max(rss, run.rss_mb)
+        name = "e0 plain piper once per article"
+        results.setdefault(name, []).append(Run(name, time.perf_counter() - started, audio, rss))
+
+    # plain piper before and after the two batches: its median (the mean of the two) is what
+    # the batches are compared with, so a drift of the machine's speed during the ten minutes
+    # of (e) does not favour or handicap either side
+    plain_piper_batch()
     for name, extra in (
         ("e1 batch --jobs 1", ["--jobs", "1"]),
         (f"e2 batch (default jobs: {os.cpu_count()})", []),
@@ -262,6 +269,7 @@ def batch_runs(args: argparse.Namespace, root: Path) -> dict[str, list[Run]]:
             ]
             measure_mp3s(work, "batch")
         shutil.rmtree(work)
+    plain_piper_batch()
     return results
 
 
