@@ -54,13 +54,16 @@ def test_every_setting_is_in_the_readme_table() -> None:
         row = next(line for line in README.splitlines() if line.startswith(f"| `[{section}]`"))
         for field in dataclasses.fields(getattr(Settings(), section)):
             assert f"`{field.name}`" in row, f"{section}.{field.name}"
+    paths = next(line for line in README.splitlines() if line.startswith("| `[paths]`"))
+    for key in ("site", "state", "voice_cache"):
+        assert f"`{key}`" in paths, key
 
 
 def test_environment_variables_are_documented() -> None:
     code = "".join(
         p.read_text(encoding="utf-8") for p in ROOT.glob("*/**/*.py") if ".venv" not in p.parts
     )
-    names = set(re.findall(r'"(AUDIO_EDITION_[A-Z]+)"', code))
+    names = set(re.findall(r'"(AUDIO_EDITION_[A-Z_]+)"', code))
     assert names
     for name in names:
         assert name in README, name
