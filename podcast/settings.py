@@ -149,6 +149,12 @@ class CategoryFeed:
     """Channel description; defaults to the show's."""
 
 
+def default_voice_cache(env: Mapping[str, str]) -> Path:
+    """``$XDG_CACHE_HOME/audio-edition/voices``, or ``~/.cache/audio-edition/voices``."""
+    base = env.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+    return Path(base) / "audio-edition" / "voices"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the application needs, resolved once."""
@@ -164,7 +170,7 @@ class Settings:
     """Where the published site is written."""
     state: Path = Path(".audio-edition")
     """Working state (episode store, caches); never inside the site."""
-    voice_cache: Path = Path(".audio-edition/voices")
+    voice_cache: Path = field(default_factory=lambda: default_voice_cache(os.environ))
     """Prepared (quicker to run) copies of voice models, kept between runs and projects."""
     root: Path = Path(".")
     """Folder relative paths in the config are resolved against."""
@@ -190,12 +196,6 @@ class Settings:
     def cache_folder(self) -> Path:
         """The sentence cache."""
         return self.state / "cache"
-
-
-def default_voice_cache(env: Mapping[str, str]) -> Path:
-    """``$XDG_CACHE_HOME/audio-edition/voices``, or ``~/.cache/audio-edition/voices``."""
-    base = env.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
-    return Path(base) / "audio-edition" / "voices"
 
 
 _SECTIONS: dict[str, type] = {
