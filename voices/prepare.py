@@ -66,9 +66,8 @@ def prepared_model(model: Path, folder: Path | None) -> Path | bytes:
     With no ``folder``, or one that cannot keep the copy, the rewritten model's
     bytes (``model`` itself when nothing was rewritten).
     """
-    name = prepared_name(model)
     if folder is not None:
-        kept = folder / (name + SUFFIX)
+        kept = folder / (prepared_name(model) + SUFFIX)
         if kept.is_file():
             try:
                 os.utime(kept)  # in use: not swept as unused
@@ -76,16 +75,17 @@ def prepared_model(model: Path, folder: Path | None) -> Path | bytes:
                 pass
             return kept
     data = rewrite_file(model)
+    in_memory: Path | bytes = model if data is None else data
     if folder is None:
-        return model if data is None else data
+        return in_memory
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _save_optimised(model if data is None else data, folder / (name + SUFFIX))
+        _save_optimised(in_memory, kept)
         _sweep_unused(folder)
     except Exception as error:  # a read-only or full disk, or onnxruntime failing to save
         _LOGGER.warning("cannot keep the prepared voice in %s: %s", folder, error)
-        return model if data is None else data
-    return folder / (name + SUFFIX)
+        return in_memory
+    return kept
 
 
 def _save_optimised(source: Path | bytes, path: Path) -> None:
