@@ -20,6 +20,7 @@ on the finished MP3.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import shutil
 import tempfile
@@ -38,6 +39,7 @@ from .pieces import (
     PieceCache,
     WavReader,
     analyse,
+    balanced,
     cut,
     encode,
     integrated,
@@ -104,6 +106,8 @@ EXPECTED_LOSS = 1.4
 #: episode's last build, that build's gain is used as it was, so the unchanged pieces
 #: of an edited episode come from the cache.
 SAME_PROGRAMME_LU = 0.2
+#: Most audio one measuring process is given (its compressed samples are held as float32).
+ANALYSIS_SECONDS = 300.0
 
 __all__ = ["COMPRESSOR", "SILENT_LUFS", "Loudness", "MasterSettings", "master", "measure"]
 
@@ -223,18 +227,24 @@ def _compressed_loudness(
         else:
             missing[piece.digest] = piece
 
-    def job(piece: Piece) -> Callable[[], None]:
+    def job(group: list[Piece]) -> Callable[[], None]:
         def run() -> None:
-            found[piece.digest] = analyse(reader.read(piece.start, piece.end), reader.rate)
-            if cache is not None:
-                try:
-                    cache.put_analysis(piece.digest, found[piece.digest])
-                except OSError as error:  # a full disk costs the cache entry, not the episode
-                    _LOGGER.warning("cannot keep loudness blocks: %s", error)
+            measured = analyse([reader.read(p.start, p.end) for p in group], reader.rate)
+            for piece, blocks in zip(group, measured, strict=True):
+                found[piece.digest] = blocks
+                if cache is not None:
+                    try:
+                        cache.put_analysis(piece.digest, blocks)
+                    except OSError as error:  # a full disk costs the cache entry, not the episode
+                        _LOGGER.warning("cannot keep loudness blocks: %s", error)
 
         return run
 
-    run_parallel([job(p) for p in missing.values()], workers)
+    todo = list(missing.values())
+    sizes = [p.end - p.start for p in todo]
+    # one process per worker, but none holding more than ANALYSIS_SECONDS of audio in memory
+    groups = max(workers, math.ceil(sum(sizes) / (ANALYSIS_SECONDS * reader.rate)))
+    run_parallel([job([todo[i] for i in g]) for g in balanced(sizes, groups)], workers)
     return integrated(b for piece in pieces for b in found[piece.digest])
 
 

@@ -155,11 +155,46 @@ def test_unchanged_pieces_come_from_the_cache(tmp_path: Path) -> None:
     assert (tmp_path / "4.mp3").read_bytes() == (tmp_path / "3.mp3").read_bytes()
 
 
-def test_integrated_loudness_from_blocks_matches_ebur128(tmp_path: Path) -> None:
+def test_integrated_loudness_from_blocks_matches_independent_meters(tmp_path: Path) -> None:
     from audio.ffmpeg import run_ffmpeg
     from audio.pieces import blocks_of, integrated
 
     wav = write_wav(tmp_path / "in.wav", paragraphs(2)[0])
+    samples, rate = decode(wav)
+    blocks = blocks_of(samples.astype(np.float32), rate)
+    assert len(blocks) == len(samples) // (rate // 10) - 3  # a 400 ms block every 100 ms
     stderr = run_ffmpeg(["-nostats", "-i", str(wav), "-af", "ebur128", "-f", "null", "-"]).stderr
     summary = float(stderr.decode().rsplit("I:", 1)[1].split("LUFS")[0])
-    assert integrated(blocks_of(stderr)) == pytest.approx(summary, abs=0.1)
+    assert integrated(blocks) == pytest.approx(summary, abs=0.1)  # ffmpeg prints one decimal
+    assert integrated(blocks) == pytest.approx(integrated_lufs(samples, rate), abs=0.1)
+    assert integrated(blocks_of(np.zeros(rate, dtype=np.float32), rate)) == -70.0  # silence
+
+
+def test_pieces_measured_together_as_if_each_were_alone() -> None:
+    from audio.pieces import analyse
+
+    samples, cuts = paragraphs(3)
+    edges = [0, *cuts, len(samples)]
+    pieces = [samples[a:b].tobytes() for a, b in zip(edges, edges[1:], strict=False)]
+    together = analyse(pieces, RATE)
+    alone = [analyse([piece], RATE)[0] for piece in pieces]
+    assert together == alone  # each piece has a compressor of its own
+    assert [len(b) for b in together] == [len(p) // 2 // (RATE // 10) - 3 for p in pieces]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "groups", "totals"),
+    [
+        ([5, 1, 1, 1, 1, 1], 2, [5, 5]),
+        ([3, 3, 2, 2], 2, [5, 5]),
+        ([7, 1, 1], 3, [7, 1, 1]),
+        ([4], 3, [4]),
+        ([], 2, []),
+    ],
+)
+def test_balanced_groups(sizes: list[int], groups: int, totals: list[int]) -> None:
+    from audio.pieces import balanced
+
+    found = balanced(sizes, groups)
+    assert sorted(i for group in found for i in group) == list(range(len(sizes)))
+    assert sorted(sum(sizes[i] for i in group) for group in found) == sorted(totals)
