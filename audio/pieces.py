@@ -14,7 +14,7 @@ How pieces join without a seam (MPEG-1 Layer III, 1152 samples per frame):
   So a piece that spans ``L`` output samples is encoded from its first
   ``L - 1152`` samples and fills exactly ``L / 1152`` frames; the frame's
   worth it drops is the end of a pause, silent either way.
-* The frames are joined as they are (ffmpeg's concat demuxer, stream copy);
+* The frames are joined as they are (:mod:`audio.frames`, as ffmpeg's muxer would);
   the file's Xing/LAME header takes the start delay from the first piece and
   the end padding from the last, so players trim exactly as for one encode.
   Every sentence lands at the same sample as in a single encode.
@@ -334,10 +334,30 @@ def encode(
 
 
 def join(parts: Sequence[tuple[Path, int]], out_rate: int, mp3: Path) -> None:
-    """Join encoded pieces (path, output samples spanned) into ``mp3`` frame by frame."""
+    """Join encoded pieces (path, output samples spanned) into ``mp3`` frame by frame.
+
+    In Python (:mod:`audio.frames`); with ffmpeg's concat demuxer only if a
+    piece is not the MP3 that :func:`encode` writes.
+    """
+    from .frames import NotJoinable
+    from .frames import join as join_frames
+
     if len(parts) == 1:
         shutil.copyfile(parts[0][0], mp3)
         return
+    try:
+        chunks = join_frames([path.read_bytes() for path, _ in parts])
+    except NotJoinable as error:
+        _LOGGER.info("joining the pieces with ffmpeg: %s", error)
+        join_with_ffmpeg(parts, out_rate, mp3)
+        return
+    with mp3.open("wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+
+
+def join_with_ffmpeg(parts: Sequence[tuple[Path, int]], out_rate: int, mp3: Path) -> None:
+    """Join encoded pieces with ffmpeg's concat demuxer and stream copy."""
     listing = mp3.with_suffix(".pieces.txt")
     lines = []
     for path, span in parts:

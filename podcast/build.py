@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audio.ffmpeg import ffmpeg_exe
 from voices.cache import SentenceCache
 from voices.catalogue import VoiceInfo, find_voice, list_voices
 from voices.language import primary
@@ -493,6 +494,7 @@ class Builder:
         self.threads = threads
         self._synthesizers: dict[str, Synthesizer] = {}
         find_voice(settings.voice.name, settings.voices_folder)  # fail early on an unknown voice
+        ffmpeg_exe()  # and on an ffmpeg named but missing, even when every piece is cached
         check_writable(settings)
         sweep_leftovers(settings)
 

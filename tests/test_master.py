@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from mutagen.mp3 import MP3
 
 from audio.master import MasterSettings, master
@@ -198,3 +200,65 @@ def test_balanced_groups(sizes: list[int], groups: int, totals: list[int]) -> No
     found = balanced(sizes, groups)
     assert sorted(i for group in found for i in group) == list(range(len(sizes)))
     assert sorted(sum(sizes[i] for i in group) for group in found) == sorted(totals)
+
+
+def test_pieces_joined_in_python_as_ffmpeg_joins_them(tmp_path: Path) -> None:
+    import audio.master
+    from audio.frames import _LAME, _TAG_CRC, _TAG_CRC_SPAN, crc16, split
+    from audio.pieces import join, join_with_ffmpeg
+
+    samples, cuts = paragraphs(4)
+    wav = write_wav(tmp_path / "in.wav", samples)
+    kept: list[tuple[Path, int]] = []
+
+    def keep(parts: list[tuple[Path, int]], rate: int, mp3: Path) -> None:
+        for index, (path, span) in enumerate(parts):
+            copy = tmp_path / f"piece{index}.mp3"
+            copy.write_bytes(path.read_bytes())
+            kept.append((copy, span))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(audio.master, "join", keep)
+        master(wav, tmp_path / "unused.mp3", boundaries=cuts, workers=2)
+    assert len(kept) == 4
+    join(kept, 44100, tmp_path / "python.mp3")
+    join_with_ffmpeg(kept, 44100, tmp_path / "ffmpeg.mp3")
+    ours, theirs = (tmp_path / "python.mp3").read_bytes(), (tmp_path / "ffmpeg.mp3").read_bytes()
+    mark = split(theirs).mark
+    encoder = slice(mark + _LAME, mark + _LAME + 9)  # "Lavc63.1." (the encoder) or "Lavf"
+    tag_crc = slice(mark + _TAG_CRC, mark + _TAG_CRC + 2)
+    assert len(ours) == len(theirs)
+    differ = [i for i in range(len(ours)) if ours[i] != theirs[i]]
+    assert set(differ) <= set(range(len(ours))[encoder]) | set(range(len(ours))[tag_crc])
+    # frame and byte counts, seek table, delay and padding, music length and CRC: as ffmpeg's
+    for data in (ours, theirs):
+        zeroed = bytearray(data[:_TAG_CRC_SPAN])
+        zeroed[tag_crc] = b"\0\0"
+        assert int.from_bytes(data[tag_crc], "big") == crc16(zeroed)
+    a, _ = decode(tmp_path / "python.mp3")
+    b, _ = decode(tmp_path / "ffmpeg.mp3")
+    assert np.array_equal(a, b)
+    assert MP3(tmp_path / "python.mp3").info.length == MP3(tmp_path / "ffmpeg.mp3").info.length
+
+
+def test_pieces_that_are_not_our_mp3s_are_joined_by_ffmpeg(tmp_path: Path) -> None:
+    import audio.pieces
+    from audio.frames import NotJoinable, split
+
+    with pytest.raises(NotJoinable):
+        split(b"ID3\x04\x00" + bytes(300))
+    calls: list[int] = []
+    parts = [(tmp_path / "a.mp3", 1152), (tmp_path / "b.mp3", 1152)]
+    for path, _ in parts:
+        path.write_bytes(b"not an mp3 at all")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(audio.pieces, "join_with_ffmpeg", lambda p, r, m: calls.append(len(p)))
+        audio.pieces.join(parts, 44100, tmp_path / "out.mp3")
+    assert calls == [2]
+
+
+@given(st.binary(max_size=300), st.binary(max_size=3000))
+def test_crc16_of_two_parts_from_the_crc_of_each(first: bytes, second: bytes) -> None:
+    from audio.frames import crc16, crc16_combine
+
+    assert crc16_combine(crc16(first), crc16(second), len(second)) == crc16(first + second)
