@@ -238,12 +238,21 @@ class PieceCache:
             (self.folder / f"{key}{suffix}").unlink(missing_ok=True)
 
 
-def _ffmpeg(args: list[str], data: bytes) -> bytes:
-    """Run ffmpeg on ``data`` (stdin) and return what it wrote to stdout."""
-    result = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", *args],
-        input=data, capture_output=True, check=False,
-    )  # fmt: skip
+def _ffmpeg(args: list[str], data: bytes, seconds: float) -> bytes:
+    """Run ffmpeg on ``data`` (stdin, ``seconds`` of audio) and return what it wrote to stdout.
+
+    A run that takes longer than a minute plus the audio's own length (about a
+    hundred times the usual) is stopped: a stuck ffmpeg fails the build, it
+    does not hold up a night's batch.
+    """
+    limit = 60.0 + seconds
+    try:
+        result = subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", *args],
+            input=data, capture_output=True, check=False, timeout=limit,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise FFmpegFailed(f"ffmpeg did not finish in {limit:.0f} s; stopped it") from None
     if result.returncode != 0:
         tail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
         raise FFmpegFailed(f"ffmpeg failed: {' '.join(tail) or 'no message'}")
@@ -273,6 +282,7 @@ def analyse(pieces: Sequence[bytes], rate: int) -> list[list[float]]:
         ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
          "-filter_complex", graph, "-map", "[out]", "-f", "f32le", "-"],
         b"".join(pieces),
+        sum(lengths) / rate,
     )  # fmt: skip
     compressed = np.frombuffer(output, dtype="<f4")
     if len(compressed) != sum(lengths):
@@ -329,6 +339,7 @@ def encode(
          "-dec", "0:0", "-filter_complex", f"[dec:0]{_BIG_FRAMES}[m]", "-map", "[m]",
          "-f", "s16le", "-"],
         samples,
+        len(samples) / 2 / rate,
     )  # fmt: skip
     return blocks_of(np.frombuffer(decoded, dtype="<i2"), s.sample_rate)
 

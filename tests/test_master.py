@@ -262,3 +262,17 @@ def test_crc16_of_two_parts_from_the_crc_of_each(first: bytes, second: bytes) ->
     from audio.frames import crc16, crc16_combine
 
     assert crc16_combine(crc16(first), crc16(second), len(second)) == crc16(first + second)
+
+
+def test_a_stuck_ffmpeg_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    import audio.pieces
+    from audio.errors import FFmpegFailed
+
+    def stuck(*args: object, **kwargs: object) -> None:
+        raise subprocess.TimeoutExpired("ffmpeg", float(kwargs["timeout"]))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audio.pieces.subprocess, "run", stuck)
+    with pytest.raises(FFmpegFailed, match=r"ffmpeg did not finish in 70 s; stopped it"):
+        audio.pieces.analyse([bytes(2 * RATE * 10)], RATE)  # 10 s of audio: a minute more
