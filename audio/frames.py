@@ -36,9 +36,7 @@ def frame_length(header: int) -> int:
     layer = (header >> 17) & 3  # 1: Layer III
     bitrate = (header >> 12) & 15
     rate_index = (header >> 10) & 3
-    if header >> 21 != 0x7FF or version == 1 or layer != 1 or bitrate in (0, 15):
-        return 0
-    if rate_index == 3:
+    if header >> 21 != 0x7FF or version == 1 or layer != 1 or bitrate in (0, 15) or rate_index == 3:
         return 0
     rate = (44100, 48000, 32000)[rate_index] >> {3: 0, 2: 1, 0: 2}[version]
     kbps = (_MPEG1_KBPS if version == 3 else _MPEG2_KBPS)[bitrate]

@@ -24,9 +24,10 @@ ffmpeg process (a loopback decoder), and BS.1770 gating blocks (400 ms, every
 100 ms: the momentary loudness) are kept per piece, so the whole
 episode's integrated loudness is computed from the blocks of all pieces,
 cached ones included, without measuring anything twice. The compressed
-programme before the gain is measured the same way, piece by piece, in
-parallel once the episode is assembled (measuring during synthesis only took
-CPU from piper: bench/RESULTS.md). The blocks come from libebur128
+programme before the gain is measured the same way, piece by piece (one
+ffmpeg per worker, with a compressor for each piece), in parallel once the
+episode is assembled (measuring during synthesis only took CPU from piper:
+bench/RESULTS.md). The blocks come from libebur128
 (pyebur128) on the samples ffmpeg hands back: it costs a quarter of ffmpeg's
 own ebur128 filter, and keeps every block unrounded.
 """
