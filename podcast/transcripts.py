@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import textwrap
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from audio.assemble import Timeline
 from voices.script import Script
+
+if TYPE_CHECKING:
+    from audio.assemble import Timeline  # numpy: not for a build with nothing to make
 
 #: Longest line in a WebVTT cue.
 VTT_LINE = 65

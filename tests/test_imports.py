@@ -40,6 +40,18 @@ def test_cli_start_up_loads_no_heavy_library() -> None:
         assert heavy not in loaded, heavy
 
 
+def test_the_build_module_loads_no_numpy_until_there_is_sound_to_make() -> None:
+    # an unchanged rebuild imports podcast.build and makes nothing: numpy and onnx cost it 0.07 s
+    loaded = _modules_after("import podcast.build")
+    for heavy in ("numpy", "onnx", "onnxruntime", "piper"):
+        assert heavy not in loaded, heavy
+
+
+def test_the_launcher_imports_nothing_before_it_restarts() -> None:
+    loaded = _modules_after("import podcast.launch")
+    assert "click" not in loaded and "podcast.cli" not in loaded
+
+
 def test_speech_and_sound_load_without_the_application() -> None:
     loaded = _modules_after(
         "import voices.script, voices.synth, audio.assemble, audio.master, audio.tags"

@@ -9,14 +9,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from .cache import SentenceCache
 from .catalogue import VoiceInfo
 from .errors import SynthesisError, VoiceLoadError
-from .prepare import forget, prepared_model
 
 if TYPE_CHECKING:
+    import numpy as np
     from piper import PiperVoice
 
 _LOGGER = logging.getLogger(__name__)
@@ -68,6 +66,8 @@ def _load_piper(voice: VoiceInfo, threads: int, prepared: Path | None = None) ->
     import onnxruntime
     from piper import PiperVoice
     from piper.config import PiperConfig
+
+    from .prepare import forget, prepared_model  # numpy and onnx: only when a voice loads
 
     options = onnxruntime.SessionOptions()
     if threads > 0:
@@ -177,6 +177,7 @@ class Synthesizer:
         return samples
 
     def _run_piper(self, spoken: str) -> np.ndarray:
+        import numpy as np  # lazily, as piper itself is
         from piper import SynthesisConfig
 
         piper = self._load()
