@@ -5,7 +5,7 @@
 Measures, alternating round by round on the same article and voice:
   (a1) plain piper as a command: `python -m piper` on the spoken text
   (a2) plain piper in one process: PiperVoice.load + synthesize_wav
-  (a3) (a1) with glibc's huge-page tunable set, as `build` sets it for itself
+  (a3) (a1) with the glibc tunables `build` sets for itself (huge pages)
        (podcast/launch.py): what plain piper gains from the same memory setting
   (b0) `audio-edition build` cold, in a fresh folder, on a machine where the
        voice has not been prepared yet (it is, during this build: voices/prepare.py)
@@ -137,9 +137,9 @@ def plain_piper_cli(
 
 
 def plain_piper_huge_pages(text_file: Path, work: Path) -> Run:
-    from podcast.launch import TUNABLE
+    from podcast.launch import TUNABLES
 
-    return plain_piper_cli(text_file, work, {"GLIBC_TUNABLES": TUNABLE}, "a3")
+    return plain_piper_cli(text_file, work, {"GLIBC_TUNABLES": ":".join(TUNABLES)}, "a3")
 
 
 IN_PROCESS = """

@@ -11,11 +11,12 @@ import pytest
 
 from podcast.launch import (
     TUNABLE,
+    TUNABLES,
     command_of,
     glibc_version,
     should_restart,
     thp_mode,
-    with_tunable,
+    with_tunables,
 )
 
 GLIBC = (2, 36)
@@ -62,10 +63,18 @@ def test_no_restart_where_it_cannot_help_or_is_turned_off() -> None:
     assert not should_restart(["build"], {}, "madvise", None)  # musl, macOS
 
 
-def test_the_tunable_is_added_to_those_already_set() -> None:
-    assert with_tunable({})["GLIBC_TUNABLES"] == TUNABLE
-    env = with_tunable({"GLIBC_TUNABLES": "glibc.malloc.arena_max=2", "HOME": "/h"})
-    assert env == {"GLIBC_TUNABLES": f"glibc.malloc.arena_max=2:{TUNABLE}", "HOME": "/h"}
+def test_the_tunables_are_added_to_those_already_set() -> None:
+    assert with_tunables({})["GLIBC_TUNABLES"] == ":".join(TUNABLES)
+    assert with_tunables({})["GLIBC_TUNABLES"].startswith(TUNABLE + ":")
+    env = with_tunables({"GLIBC_TUNABLES": "glibc.malloc.arena_max=2", "HOME": "/h"})
+    assert env == {
+        "GLIBC_TUNABLES": ":".join(("glibc.malloc.arena_max=2", *TUNABLES)),
+        "HOME": "/h",
+    }
+    # a tunable the user set keeps the user's value
+    mine = with_tunables({"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=1"})["GLIBC_TUNABLES"]
+    assert mine.split(":")[0] == "glibc.malloc.trim_threshold=1"
+    assert mine.count("trim_threshold") == 1 and TUNABLE in mine
 
 
 def test_thp_mode_reads_the_bracketed_choice(tmp_path: Path) -> None:
@@ -120,7 +129,7 @@ def _child(*args: str, env: dict[str, str] | None = None) -> list[list[str]]:
 def test_build_restarts_itself_once_and_gets_huge_pages() -> None:
     first, restarted = _child("build", "--help")
     assert first[0] == restarted[0], "the same process (exec), not a child"
-    assert first[1] == "-" and restarted[1] == TUNABLE
+    assert first[1] == "-" and restarted[1] == ":".join(TUNABLES)
     assert int(first[2]) == 0, "without the tunable, malloc'd memory is in small pages"
     assert int(restarted[2]) >= 32 * 1024, "with it, most of the 64 MiB is in huge pages"
 
