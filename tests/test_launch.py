@@ -149,3 +149,8 @@ def test_a_failing_build_still_exits_with_its_one_line_error(tmp_path: Path) -> 
     )
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_the_readme_gives_library_users_the_same_tunables() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"GLIBC_TUNABLES={':'.join(TUNABLES)}" in readme
