@@ -2,8 +2,9 @@
 
 piper's decoder streams tensors of tens of megabytes through memory for every
 sentence. With 2 MiB pages instead of 4 KiB ones (transparent huge pages),
-the same synthesis takes 5 to 13 % less time on the project's machine, with
-the same peak memory (bench/RESULTS.md). glibc only asks the kernel for huge
+synthesis alone took 5 to 13 % less time on the project's machine, and a cold
+build 0 to 13 % (more when the machine is busy), with about the same peak
+memory (bench/RESULTS.md). glibc only asks the kernel for huge
 pages for what ``malloc`` hands out when its ``glibc.malloc.hugetlb=1``
 tunable is set as the process starts, and the kernel only honours that when
 transparent huge pages are in ``madvise`` mode (in ``always`` mode it uses them
@@ -14,7 +15,7 @@ A huge page costs the kernel 2 MiB of zeroing when first touched (on this
 virtual machine, a quarter of a small build's time went there), so two more
 tunables keep malloc from giving its heap back and growing it again on every
 large free: ``trim_threshold`` 256 MiB and ``top_pad`` 64 MiB. With them, a
-one-sentence edit rebuilds as quickly as without huge pages, not 0.4 s slower.
+one-sentence edit rebuilds no slower than without huge pages, not 0.4 s slower.
 
 ``AUDIO_EDITION_HUGE_PAGES=0`` turns this off. Nothing else changes: the same
 process id, arguments, standard streams and exit status. This module imports
