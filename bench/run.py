@@ -5,13 +5,13 @@
 Measures, alternating round by round on the same article and voice:
   (a1) plain piper as a command: `python -m piper` on the spoken text
   (a2) plain piper in one process: PiperVoice.load + synthesize_wav
-  (a3) (a1) with the glibc tunables `build` sets for itself (huge pages)
+  (a3) (a1) with the glibc tunables `build` sets for itself when asked (huge pages)
        (podcast/launch.py): what plain piper gains from the same memory setting
   (b0) `audio-edition build` cold, in a fresh folder, on a machine where the
        voice has not been prepared yet (it is, during this build: voices/prepare.py)
   (b)  `audio-edition build` cold, in a fresh folder (no cache; the prepared
        voice from the per-user voice cache, as on any machine after its first build)
-  (b1) (b) with AUDIO_EDITION_HUGE_PAGES=0: without the huge-page restart
+  (b1) (b) with AUDIO_EDITION_HUGE_PAGES=1: huge pages (podcast/launch.py)
   (c)  the same build again, unchanged
   (d)  the build after a one-sentence edit
 and then, once each:
@@ -231,8 +231,8 @@ def single_article(args: argparse.Namespace, root: Path) -> dict[str, list[Run]]
             results.setdefault(name, []).append(build(work / "article.txt", work, name))
         plain = Path(tempfile.mkdtemp(dir=root))
         shutil.copy(source, plain / "article.txt")
-        name = "b1 build cold, no huge pages"
-        env = {"AUDIO_EDITION_HUGE_PAGES": "0"}
+        name = "b1 build cold, huge pages"
+        env = {"AUDIO_EDITION_HUGE_PAGES": "1"}
         results.setdefault(name, []).append(build(plain / "article.txt", plain, name, env))
         shutil.rmtree(plain)
         text = (work / "article.txt").read_text(encoding="utf-8")
@@ -348,9 +348,9 @@ def main() -> None:
     print(f"\n(b) cold / (a1) plain piper: {named['b build cold']['wall_ratio'][1]:.3f}; "
           f"(b0) not yet prepared / (a1): "
           f"{named['b0 build cold, voice not yet prepared']['wall_ratio'][1]:.3f}; "
-          f"(b1) no huge pages / (a1): {named['b1 build cold, no huge pages']['wall_ratio'][1]:.3f}; "
-          f"(b) / (a3) plain piper with huge pages: "
-          f"{cold / named['a3 plain piper (command), huge pages']['wall_s'][1]:.3f}")  # fmt: skip
+          f"(b1) huge pages / (a1): {named['b1 build cold, huge pages']['wall_ratio'][1]:.3f}; "
+          f"(b1) / (a3) plain piper with huge pages: "
+          f"{named['b1 build cold, huge pages']['wall_s'][1] / named['a3 plain piper (command), huge pages']['wall_s'][1]:.3f}")  # fmt: skip
     print(f"\n(c) unchanged / (b) cold: {named['c build unchanged']['wall_s'][1] / cold:.3f}")
     print(
         f"(d) one-sentence edit / (b) cold: {named['d build after a one-sentence edit']['wall_s'][1] / cold:.3f}"

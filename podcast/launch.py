@@ -1,25 +1,30 @@
-"""The command's first step: on Linux, commands that synthesise run with huge pages.
+"""The command's first step: on Linux, ``build`` and ``batch`` can run with huge pages.
 
-piper's decoder streams tensors of tens of megabytes through memory for every
-sentence. With 2 MiB pages instead of 4 KiB ones (transparent huge pages),
-synthesis alone took 5 to 13 % less time on the project's machine, and a cold
-build 0 to 13 % (more when the machine is busy), with about the same peak
-memory (bench/RESULTS.md). glibc only asks the kernel for huge
-pages for what ``malloc`` hands out when its ``glibc.malloc.hugetlb=1``
-tunable is set as the process starts, and the kernel only honours that when
-transparent huge pages are in ``madvise`` mode (in ``always`` mode it uses them
-anyway). So ``build`` and ``batch`` start the command once more, at once and
-before anything is imported, with that tunable added to ``GLIBC_TUNABLES``.
+Off unless ``AUDIO_EDITION_HUGE_PAGES=1``: on the project's virtual machine it
+was a gamble. piper's decoder streams tensors of tens of megabytes through
+memory for every sentence, and with 2 MiB pages instead of 4 KiB ones
+(transparent huge pages) synthesis alone took 5 to 13 % less time and a cold
+build up to 13 % less in some benchmark runs. But the kernel zeroes each huge
+page when it is first touched, and on that machine this cost from under 1 ms
+to about 25 ms a page depending on the host's state: later the same day, cold
+builds took 1.7 to 2.3 s *longer* with huge pages (bench/RESULTS.md). On a
+machine where fresh huge pages are cheap, it is worth turning on.
 
-A huge page costs the kernel 2 MiB of zeroing when first touched (on this
-virtual machine, a quarter of a small build's time went there), so two more
-tunables keep malloc from giving its heap back and growing it again on every
-large free: ``trim_threshold`` 256 MiB and ``top_pad`` 64 MiB. With them, a
-one-sentence edit rebuilds no slower than without huge pages, not 0.4 s slower.
+glibc only asks the kernel for huge pages for what ``malloc`` hands out when
+its ``glibc.malloc.hugetlb=1`` tunable is set as the process starts, and the
+kernel only honours that when transparent huge pages are in ``madvise`` mode
+(in ``always`` mode it uses them anyway). So, when asked, ``build`` and
+``batch`` start the command once more, at once and before anything is
+imported, with that tunable added to ``GLIBC_TUNABLES``, plus two that keep
+malloc from giving its heap back and growing it again on every large free
+(``trim_threshold`` 256 MiB, ``top_pad`` 64 MiB: each regrowth faulted fresh
+huge pages). The huge pages are held back across the restart until the
+synthesizer has said a few sentences (:mod:`voices.memory`), so a
+one-sentence edit never pays for them.
 
-``AUDIO_EDITION_HUGE_PAGES=0`` turns this off. Nothing else changes: the same
-process id, arguments, standard streams and exit status. This module imports
-nothing heavy, so the restart costs one interpreter start (tens of milliseconds).
+Nothing else changes: the same process id, arguments, standard streams and
+exit status. This module imports nothing heavy, so the restart costs one
+interpreter start (tens of milliseconds).
 """
 
 from __future__ import annotations
@@ -89,7 +94,7 @@ def should_restart(
     """Whether starting again with :data:`TUNABLES` would give this command huge pages."""
     return (
         command_of(args) in SYNTHESISING
-        and environ.get("AUDIO_EDITION_HUGE_PAGES", "1") != "0"
+        and environ.get("AUDIO_EDITION_HUGE_PAGES", "0") == "1"
         and "glibc.malloc.hugetlb" not in environ.get("GLIBC_TUNABLES", "")
         and mode == "madvise"
         and glibc is not None
@@ -109,16 +114,21 @@ def with_tunables(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 def main() -> None:
-    """Console-script entry point: restart with huge pages when it helps, then run the CLI."""
+    """Console-script entry point: restart with huge pages when asked to, then run the CLI."""
     if (
         sys.platform == "linux"
         and sys.executable
         and should_restart(sys.argv[1:], os.environ, thp_mode(), glibc_version())
     ):
+        from voices.memory import hold_back_huge_pages
+
+        # held back across the exec until the synthesizer has enough to say (voices.memory)
+        held = hold_back_huge_pages()
         try:
             os.execve(sys.executable, sys.orig_argv, with_tunables(os.environ))
         except OSError:
-            pass  # run as we are: slower, not wrong
+            if held:  # run as we are: slower, not wrong
+                hold_back_huge_pages(False)
     from .cli import main as cli_main
 
     cli_main()

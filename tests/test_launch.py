@@ -1,4 +1,4 @@
-"""The command restarts itself with huge pages for the commands that synthesise, and only then."""
+"""Asked to, the command restarts itself with huge pages for the commands that synthesise."""
 
 from __future__ import annotations
 
@@ -40,27 +40,30 @@ def test_the_command_is_found_past_the_group_options(args: list[str], command: s
     assert command_of(args) == command
 
 
+ON = {"AUDIO_EDITION_HUGE_PAGES": "1"}
+
+
 def test_only_synthesising_commands_restart_and_only_once() -> None:
-    assert should_restart(["build", "a.html"], {}, "madvise", GLIBC)
-    assert should_restart(["batch", "dir"], {}, "madvise", GLIBC)
+    assert should_restart(["build", "a.html"], ON, "madvise", GLIBC)
+    assert should_restart(["batch", "dir"], ON, "madvise", GLIBC)
     for command in ("script", "serve", "check", "prune", "voices", "init", "lexicon"):
-        assert not should_restart([command], {}, "madvise", GLIBC), command
-    assert not should_restart(["--help"], {}, "madvise", GLIBC)
+        assert not should_restart([command], ON, "madvise", GLIBC), command
+    assert not should_restart(["--help"], ON, "madvise", GLIBC)
     # already restarted, or the user set the tunable themselves
-    assert not should_restart(["build"], {"GLIBC_TUNABLES": TUNABLE}, "madvise", GLIBC)
+    assert not should_restart(["build"], {**ON, "GLIBC_TUNABLES": TUNABLE}, "madvise", GLIBC)
     assert not should_restart(
-        ["build"], {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"}, "madvise", GLIBC
+        ["build"], {**ON, "GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"}, "madvise", GLIBC
     )
 
 
-def test_no_restart_where_it_cannot_help_or_is_turned_off() -> None:
+def test_off_unless_asked_and_never_where_it_cannot_help() -> None:
+    assert not should_restart(["build"], {}, "madvise", GLIBC)  # the default
     assert not should_restart(["build"], {"AUDIO_EDITION_HUGE_PAGES": "0"}, "madvise", GLIBC)
-    assert should_restart(["build"], {"AUDIO_EDITION_HUGE_PAGES": "1"}, "madvise", GLIBC)
-    assert not should_restart(["build"], {}, "always", GLIBC)  # the kernel does it anyway
-    assert not should_restart(["build"], {}, "never", GLIBC)
-    assert not should_restart(["build"], {}, None, GLIBC)
-    assert not should_restart(["build"], {}, "madvise", (2, 34))  # no such tunable yet
-    assert not should_restart(["build"], {}, "madvise", None)  # musl, macOS
+    assert not should_restart(["build"], ON, "always", GLIBC)  # the kernel does it anyway
+    assert not should_restart(["build"], ON, "never", GLIBC)
+    assert not should_restart(["build"], ON, None, GLIBC)
+    assert not should_restart(["build"], ON, "madvise", (2, 34))  # no such tunable yet
+    assert not should_restart(["build"], ON, "madvise", None)  # musl, macOS
 
 
 def test_the_tunables_are_added_to_those_already_set() -> None:
@@ -86,23 +89,27 @@ def test_thp_mode_reads_the_bracketed_choice(tmp_path: Path) -> None:
     assert thp_mode(str(tmp_path / "missing")) is None
 
 
-# Run in a child: before the launcher, say whether the tunable is set; once restarted with it,
+# Run in a child: before the launcher, say whether the tunables are set; in each process,
 # allocate and touch 64 MiB with plain malloc (as onnxruntime does; numpy would advise huge
-# pages itself) and report how much of the process's memory the kernel backs with huge pages.
+# pages itself) and report how much of the process's memory the kernel backs with huge pages;
+# once restarted, do it again after the synthesizer's call that lets huge pages through.
 CHILD = """
 import ctypes, os, sys
-tunables = os.environ.get("GLIBC_TUNABLES", "")
 libc = ctypes.CDLL(None)
 libc.malloc.restype = ctypes.c_void_p
-block = libc.malloc(64 << 20)
-ctypes.memset(block, 1, 64 << 20)
-huge = 0
-with open("/proc/self/smaps_rollup") as f:
-    for line in f:
-        if line.startswith("AnonHugePages:"):
-            huge = int(line.split()[1])
-print(os.getpid(), tunables or "-", huge, flush=True)
+
+def huge_after_touching_64_mib():
+    block = libc.malloc(64 << 20)
+    ctypes.memset(block, 1, 64 << 20)
+    with open("/proc/self/smaps_rollup") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("AnonHugePages:"))
+
+tunables = os.environ.get("GLIBC_TUNABLES", "")
+print(os.getpid(), tunables or "-", huge_after_touching_64_mib(), flush=True)
 if tunables:
+    from voices.memory import allow_huge_pages
+    allow_huge_pages()
+    print(os.getpid(), "allowed", huge_after_touching_64_mib(), flush=True)
     sys.exit(0)
 sys.argv = ["audio-edition", *sys.argv[1:]]
 from podcast.launch import main
@@ -126,16 +133,18 @@ def _child(*args: str, env: dict[str, str] | None = None) -> list[list[str]]:
     thp_mode() != "madvise" or (glibc_version() or (0, 0)) < (2, 35),
     reason="needs glibc >= 2.35 and transparent huge pages in madvise mode",
 )
-def test_build_restarts_itself_once_and_gets_huge_pages() -> None:
-    first, restarted = _child("build", "--help")
-    assert first[0] == restarted[0], "the same process (exec), not a child"
+def test_build_restarts_itself_once_and_gets_huge_pages_when_synthesis_lets_them() -> None:
+    first, restarted, allowed = _child("build", "--help", env=ON)
+    assert first[0] == restarted[0] == allowed[0], "the same process (exec), not a child"
     assert first[1] == "-" and restarted[1] == ":".join(TUNABLES)
     assert int(first[2]) == 0, "without the tunable, malloc'd memory is in small pages"
-    assert int(restarted[2]) >= 32 * 1024, "with it, most of the 64 MiB is in huge pages"
+    assert int(restarted[2]) == 0, "restarted, huge pages are held back until synthesis"
+    assert int(allowed[2]) >= 32 * 1024, "let through, most of the next 64 MiB is huge pages"
 
 
-def test_other_commands_and_the_opt_out_do_not_restart() -> None:
-    assert len(_child("script", "--help")) == 1
+def test_other_commands_and_the_default_do_not_restart() -> None:
+    assert len(_child("script", "--help", env=ON)) == 1
+    assert len(_child("build", "--help")) == 1
     assert len(_child("build", "--help", env={"AUDIO_EDITION_HUGE_PAGES": "0"})) == 1
 
 
@@ -143,6 +152,7 @@ def test_a_failing_build_still_exits_with_its_one_line_error(tmp_path: Path) -> 
     result = subprocess.run(
         [sys.executable, "-m", "podcast", "build", str(tmp_path / "missing.html")],
         cwd=tmp_path,
+        env={**os.environ, **ON},
         capture_output=True,
         text=True,
         check=False,
@@ -154,3 +164,26 @@ def test_a_failing_build_still_exits_with_its_one_line_error(tmp_path: Path) -> 
 def test_the_readme_gives_library_users_the_same_tunables() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"GLIBC_TUNABLES={':'.join(TUNABLES)}" in readme
+
+
+def test_the_synthesizer_lets_huge_pages_through_after_its_third_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from voices import synth
+    from voices.catalogue import find_voice
+
+    calls: list[int] = []
+    synthesizer = synth.Synthesizer(find_voice(None))
+    monkeypatch.setattr(synth, "allow_huge_pages", lambda: calls.append(synthesizer._said))
+    for word in ("One.", "Two.", "Three.", "Four."):
+        synthesizer.synthesize(word)
+        assert calls == ([] if synthesizer._said < synth.HUGE_PAGES_AFTER else [3])
+
+
+def test_allow_huge_pages_does_nothing_unless_they_were_asked_for_and_held_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from voices import memory
+
+    monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    assert not memory.huge_pages_held_back()  # no tunable: a user's own prctl is left alone

@@ -12,12 +12,17 @@ from typing import TYPE_CHECKING, Any
 from .cache import SentenceCache
 from .catalogue import VoiceInfo
 from .errors import SynthesisError, VoiceLoadError
+from .memory import allow_huge_pages
 
 if TYPE_CHECKING:
     import numpy as np
     from piper import PiperVoice
 
 _LOGGER = logging.getLogger(__name__)
+
+#: Huge pages held back by the command (voices.memory) are let through once piper has said this
+#: many sentences: a one-sentence edit never pays for them, a whole article gains from them.
+HUGE_PAGES_AFTER = 3
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ class Synthesizer:
         self._piper: PiperVoice | None = None
         self._voice_id = voice_identity(voice)
         self._lock = threading.Lock()
+        self._said = 0  # sentences piper said in this synthesizer
 
     @property
     def sample_rate(self) -> int:
@@ -198,4 +204,7 @@ class Synthesizer:
             return np.zeros(0, dtype=np.int16)
         audio = np.concatenate(chunks)
         samples: np.ndarray = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
+        self._said += 1
+        if self._said == HUGE_PAGES_AFTER:
+            allow_huge_pages()
         return samples
