@@ -137,9 +137,11 @@ def plain_piper_cli(
 
 
 def plain_piper_huge_pages(text_file: Path, work: Path) -> Run:
-    from podcast.launch import TUNABLES
+    from podcast.launch import with_tunables
 
-    return plain_piper_cli(text_file, work, {"GLIBC_TUNABLES": ":".join(TUNABLES)}, "a3")
+    return plain_piper_cli(
+        text_file, work, {"GLIBC_TUNABLES": with_tunables({})["GLIBC_TUNABLES"]}, "a3"
+    )
 
 
 IN_PROCESS = """

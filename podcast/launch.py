@@ -33,14 +33,10 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-#: The glibc tunable that makes malloc advise the kernel to use huge pages.
-TUNABLE = "glibc.malloc.hugetlb=1"
-#: Every tunable the restart adds (a name the user already set is left as they set it).
-TUNABLES = (
-    TUNABLE,
-    "glibc.malloc.trim_threshold=268435456",
-    "glibc.malloc.top_pad=67108864",
-)
+from voices.memory import TUNABLE, TUNABLES, hold_back_huge_pages
+
+__all__ = ["TUNABLE", "TUNABLES", "main", "should_restart", "with_tunables"]
+
 #: Where the kernel says how it uses transparent huge pages.
 THP_MODE_FILE = "/sys/kernel/mm/transparent_hugepage/enabled"
 #: Commands that synthesise speech, and so gain from huge pages.
@@ -85,6 +81,20 @@ def thp_mode(path: str = THP_MODE_FILE) -> str | None:
     return text[start + 1 : end] if 0 <= start < end else None
 
 
+def asked(args: Sequence[str], environ: Mapping[str, str]) -> bool:
+    """Whether this command asks for huge pages and does not have the tunable yet (cheap)."""
+    return (
+        command_of(args) in SYNTHESISING
+        and environ.get("AUDIO_EDITION_HUGE_PAGES", "0") == "1"
+        and "glibc.malloc.hugetlb" not in environ.get("GLIBC_TUNABLES", "")
+    )
+
+
+def supported(mode: str | None, glibc: tuple[int, int] | None) -> bool:
+    """Whether the kernel and glibc would give huge pages for the tunable."""
+    return mode == "madvise" and glibc is not None and glibc >= (2, 35)  # the tunable's first
+
+
 def should_restart(
     args: Sequence[str],
     environ: Mapping[str, str],
@@ -92,14 +102,7 @@ def should_restart(
     glibc: tuple[int, int] | None,
 ) -> bool:
     """Whether starting again with :data:`TUNABLES` would give this command huge pages."""
-    return (
-        command_of(args) in SYNTHESISING
-        and environ.get("AUDIO_EDITION_HUGE_PAGES", "0") == "1"
-        and "glibc.malloc.hugetlb" not in environ.get("GLIBC_TUNABLES", "")
-        and mode == "madvise"
-        and glibc is not None
-        and glibc >= (2, 35)  # the first glibc with the tunable
-    )
+    return asked(args, environ) and supported(mode, glibc)
 
 
 def with_tunables(environ: Mapping[str, str]) -> dict[str, str]:
@@ -115,13 +118,13 @@ def with_tunables(environ: Mapping[str, str]) -> dict[str, str]:
 
 def main() -> None:
     """Console-script entry point: restart with huge pages when asked to, then run the CLI."""
+    # the machine is only looked at (a file read, a confstr) when the user asked
     if (
         sys.platform == "linux"
         and sys.executable
-        and should_restart(sys.argv[1:], os.environ, thp_mode(), glibc_version())
+        and asked(sys.argv[1:], os.environ)
+        and supported(thp_mode(), glibc_version())
     ):
-        from voices.memory import hold_back_huge_pages
-
         # held back across the exec until the synthesizer has enough to say (voices.memory)
         held = hold_back_huge_pages()
         try:

@@ -13,18 +13,29 @@ process keeps across ``exec``), and the synthesizer lets them through
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import sys
 
 _LOGGER = logging.getLogger(__name__)
 
+#: The glibc tunable that makes malloc advise the kernel to use huge pages.
+TUNABLE = "glibc.malloc.hugetlb=1"
+#: Every tunable the command adds for synthesis: with these two, malloc keeps its heap instead of
+#: giving it back and growing it again on every large free (each regrowth faulted fresh huge pages).
+TUNABLES = (
+    TUNABLE,
+    "glibc.malloc.trim_threshold=268435456",
+    "glibc.malloc.top_pad=67108864",
+)
+
 PR_SET_THP_DISABLE = 41
 PR_GET_THP_DISABLE = 42
 
 
 def _prctl(option: int, value: int) -> int:
+    import ctypes  # lazily: the command's launcher imports this module before anything else
+
     libc = ctypes.CDLL(None, use_errno=True)
     result: int = libc.prctl(option, value, 0, 0, 0)
     return result
@@ -34,7 +45,7 @@ def huge_pages_held_back() -> bool:
     """Whether this process asked for huge pages (the glibc tunable) and they are held back."""
     if sys.platform != "linux":
         return False
-    if "glibc.malloc.hugetlb=1" not in os.environ.get("GLIBC_TUNABLES", ""):
+    if TUNABLE not in os.environ.get("GLIBC_TUNABLES", "").split(":"):
         return False
     try:
         return _prctl(PR_GET_THP_DISABLE, 0) == 1
