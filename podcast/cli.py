@@ -62,7 +62,11 @@ def friendly_errors(function: F) -> F:
 
 EXIT_CODES = """\b
 Exit status: 0 done; 1 error (one line on stderr, nothing published was
-changed); 2 usage error; 3 some articles of a batch failed."""
+changed); 2 usage error; 3 some articles of a batch failed.
+
+\b
+AUDIO_EDITION_HUGE_PAGES=1 runs build and batch with huge memory pages
+(Linux; quicker or slower depending on the machine: README, Speed)."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)

@@ -187,3 +187,11 @@ def test_allow_huge_pages_does_nothing_unless_they_were_asked_for_and_held_back(
 
     monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
     assert not memory.huge_pages_held_back()  # no tunable: a user's own prctl is left alone
+
+
+def test_the_opt_in_is_in_the_commands_help() -> None:
+    from click.testing import CliRunner
+
+    from podcast.cli import cli
+
+    assert "AUDIO_EDITION_HUGE_PAGES=1" in CliRunner().invoke(cli, ["--help"]).output
