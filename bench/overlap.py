@@ -13,6 +13,9 @@ build does) three ways, alternating round by round:
                threads switched off so that idle time is really idle
   nospin       nothing else running, spinning switched off (what that costs)
   nice-spin    the ffmpeg work at nice 19, spinning on
+  idle-spin    the ffmpeg work as SCHED_IDLE (runs only when a core has
+               nothing else to run), spinning on
+  idle-nospin  the same, spinning off
 
 and prints the synthesis time and the total time for each. If the ffmpeg work
 were free beside synthesis, "beside" would take as long as "alone". This is the
@@ -62,10 +65,13 @@ def episode_wav(folder: Path) -> Path:
     return path
 
 
-def mastering_work(wav: Path, folder: Path, nice: bool) -> None:
+PRIORITY = {"nice": ["nice", "-n", "19"], "idle": ["chrt", "--idle", "0"]}
+
+
+def mastering_work(wav: Path, folder: Path, priority: str = "") -> None:
     from audio.ffmpeg import ffmpeg_exe
 
-    prefix = ["nice", "-n", "19"] if nice else []
+    prefix = PRIORITY.get(priority, [])
     mp3 = folder / "episode.mp3"
     subprocess.run(
         [*prefix, ffmpeg_exe(), "-v", "error", "-y", "-i", str(wav), "-af", CHAIN, "-ac", "1",
@@ -105,9 +111,7 @@ def one(mode: str, lines: list[str], wav: Path, folder: Path) -> tuple[float, fl
     started = time.perf_counter()
     worker = None
     if mode not in ("alone", "nospin"):
-        worker = threading.Thread(
-            target=mastering_work, args=(wav, folder, mode.startswith("nice"))
-        )
+        worker = threading.Thread(target=mastering_work, args=(wav, folder, mode.split("-")[0]))
         worker.start()
     for line in lines:
         for _ in voice.synthesize(line, SynthesisConfig(normalize_audio=False)):
@@ -126,13 +130,13 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=800)
     args = parser.parse_args()
     lines = [p for p in article(7, args.words).split("\n") if p.strip()]
-    modes = ("alone", "beside", "nice-nospin", "nospin", "nice-spin")
+    modes = ("alone", "beside", "nice-nospin", "nospin", "nice-spin", "idle-spin", "idle-nospin")
     times: dict[str, list[tuple[float, float]]] = {m: [] for m in modes}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         wav = episode_wav(folder)
         started = time.perf_counter()
-        mastering_work(wav, folder, nice=False)
+        mastering_work(wav, folder)
         print(f"the mastering work alone: {time.perf_counter() - started:.2f} s", flush=True)
         for round_ in range(args.rounds):
             for mode in modes:
