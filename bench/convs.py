@@ -90,10 +90,11 @@ def main() -> None:
         samples += session.run(None, feed)[0].size
     events = json.loads(Path(session.end_profiling()).read_text())
 
-    weights = {i.name: list(i.dims) for i in onnx.load(str(model)).graph.initializer}
+    graph = onnx.load(str(model)).graph
+    weights = {i.name: list(i.dims) for i in graph.initializer}
     shapes = {
         node.name: weights[node.input[1]]
-        for node in onnx.load(str(model)).graph.node
+        for node in graph.node
         if node.op_type in ("Conv", "FusedConv") and node.input[1] in weights
     }
     spent: collections.Counter[str] = collections.Counter()
@@ -112,8 +113,8 @@ def main() -> None:
             group = f"{in_channels:>3} channels in, kernel {width}"
             spent[group] += event["dur"] / 1e6
             work[group] += out_channels * in_channels * width * length
-    rate = samples / 22050
-    print(f"{len(sentences)} sentences, {rate:.1f} s of audio; onnxruntime ran "
+    seconds = samples / voice.sample_rate
+    print(f"{len(sentences)} sentences, {seconds:.1f} s of audio; onnxruntime ran "
           f"{model_time:.2f} s (kernels {kernels:.2f} s)")  # fmt: skip
     print(f"float32 matrix product on 2 threads: {peak / 1e9:.0f} G multiply-adds/s\n")
     print(f"{'decoder convolutions':28} {'s':>6} {'G MAC':>7} {'G MAC/s':>8} {'of peak':>8}")
