@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from voices.memory import TUNABLE, TUNABLES, hold_back_huge_pages
 
@@ -98,11 +98,15 @@ def supported(mode: str | None, glibc: tuple[int, int] | None) -> bool:
 def should_restart(
     args: Sequence[str],
     environ: Mapping[str, str],
-    mode: str | None,
-    glibc: tuple[int, int] | None,
+    mode: Callable[[], str | None] = thp_mode,
+    glibc: Callable[[], tuple[int, int] | None] = glibc_version,
 ) -> bool:
-    """Whether starting again with :data:`TUNABLES` would give this command huge pages."""
-    return asked(args, environ) and supported(mode, glibc)
+    """Whether starting again with :data:`TUNABLES` would give this command huge pages.
+
+    The machine (``mode``, ``glibc``: a file read and a ``confstr``) is only
+    looked at when the command line and environment ask for huge pages.
+    """
+    return asked(args, environ) and supported(mode(), glibc())
 
 
 def with_tunables(environ: Mapping[str, str]) -> dict[str, str]:
@@ -118,13 +122,7 @@ def with_tunables(environ: Mapping[str, str]) -> dict[str, str]:
 
 def main() -> None:
     """Console-script entry point: restart with huge pages when asked to, then run the CLI."""
-    # the machine is only looked at (a file read, a confstr) when the user asked
-    if (
-        sys.platform == "linux"
-        and sys.executable
-        and asked(sys.argv[1:], os.environ)
-        and supported(thp_mode(), glibc_version())
-    ):
+    if sys.platform == "linux" and sys.executable and should_restart(sys.argv[1:], os.environ):
         # held back across the exec until the synthesizer has enough to say (voices.memory)
         held = hold_back_huge_pages()
         try:

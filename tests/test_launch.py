@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from podcast import launch
 from podcast.launch import (
     TUNABLE,
     TUNABLES,
     command_of,
     glibc_version,
-    should_restart,
     thp_mode,
     with_tunables,
 )
@@ -41,6 +41,24 @@ def test_the_command_is_found_past_the_group_options(args: list[str], command: s
 
 
 ON = {"AUDIO_EDITION_HUGE_PAGES": "1"}
+
+
+def should_restart(
+    args: list[str],
+    environ: dict[str, str],
+    mode: str | None,
+    glibc: tuple[int, int] | None,
+) -> bool:
+    """The launcher's decision on a machine with this THP ``mode`` and ``glibc``."""
+    return launch.should_restart(args, environ, lambda: mode, lambda: glibc)
+
+
+def test_the_machine_is_only_looked_at_when_asked() -> None:
+    def unexpected() -> None:
+        raise AssertionError("looked at the machine without being asked")
+
+    assert not launch.should_restart(["build"], {}, unexpected, unexpected)
+    assert not launch.should_restart(["script"], ON, unexpected, unexpected)
 
 
 def test_only_synthesising_commands_restart_and_only_once() -> None:
