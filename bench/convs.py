@@ -57,17 +57,17 @@ def main() -> None:
     import numpy as np
     import onnx
     import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
 
     from podcast.settings import default_voice_cache
     from voices.catalogue import bundled_voices
     from voices.prepare import prepared_model
-    from voices.synth import _load_piper
 
     voice = bundled_voices()[0]
     model = prepared_model(voice.model, default_voice_cache(os.environ))
     if not isinstance(model, Path):
         raise SystemExit("the voice could not be prepared in the voice cache")
-    piper = _load_piper(voice, 0)  # only for its phonemizer and config
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 2
     options.inter_op_num_threads = 1
@@ -77,6 +77,8 @@ def main() -> None:
     session = onnxruntime.InferenceSession(
         str(model), sess_options=options, providers=["CPUExecutionProvider"]
     )
+    config = PiperConfig.from_dict(json.loads(voice.config.read_text(encoding="utf-8")))
+    piper = PiperVoice(session=session, config=config)  # for its phonemizer
     text = article(7, 800).replace("\n", " ")
     sentences = [piper.phonemes_to_ids(s) for s in piper.phonemize(text)][: args.sentences]
     scales = np.array([0.667, 1.0, 0.8], dtype=np.float32)
