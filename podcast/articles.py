@@ -19,6 +19,7 @@ from voices.clean import clean_blocks, clean_page_text, split_byline
 from voices.script import Block
 
 from .errors import ArticleError
+from .urls import safe_url
 
 #: Formats by file suffix.
 SUFFIXES = {
@@ -120,7 +121,10 @@ def parse_datetime(value: Any, where: str = "published") -> datetime | None:
         raise ArticleError(f"{where} is not an ISO 8601 date: {value!r}") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 at +14:00 is before the first day a datetime holds
+        raise ArticleError(f"{where} is out of range: {value!r}") from None
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -159,12 +163,6 @@ def _decode(data: bytes, name: str) -> str:
 def clean_text(text: str) -> str:
     """Drop control characters (keeping line breaks and tabs)."""
     return _CONTROL.sub("", text)
-
-
-def safe_url(url: str) -> str:
-    """``url`` if it is an http(s) address, else empty: no ``javascript:`` or ``file:`` links."""
-    url = url.strip()
-    return url if re.match(r"https?://[^\s]+$", url, re.I) else ""
 
 
 def finish_article(article: Article) -> Article:
@@ -260,10 +258,11 @@ def read_markdown(text: str, source: str = "") -> Article:
         heading = re.match(r"(#{1,6})\s+(.*?)\s*#*$", line)
         if heading:
             flush()
-            if len(heading.group(1)) == 1 and not title:
-                title = _md_inline(heading.group(2))
+            text_of = _md_inline(heading.group(2))
+            if len(heading.group(1)) == 1 and (not title or text_of == title):
+                title = title or text_of  # the front matter's title, said once
             else:
-                blocks.append(Block("heading", _md_inline(heading.group(2))))
+                blocks.append(Block("heading", text_of))
         elif not line:
             flush()
         elif re.match(r"([-*+]|\d+[.)])\s+", line):
@@ -347,6 +346,19 @@ def _link_only(element: Any) -> bool:
     text = " ".join("".join(element.itertext()).split())
     links = " ".join(" ".join("".join(ref.itertext()).split()) for ref in element.iter("ref"))
     return bool(text) and links.strip(" :") == text.strip(" :") and len(text.split()) <= 25
+
+
+def html_text(html: str) -> str:
+    """The text of an HTML snippet on one line; empty when it holds none (only a comment, say)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if not html.strip():
+        return ""
+    try:
+        return " ".join(lxml_html.fromstring(html).text_content().split())
+    except (etree.ParserError, ValueError):
+        return ""
 
 
 _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
@@ -501,6 +513,8 @@ def read_json(text: str, source: str = "") -> Article:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ArticleError(f"{name} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ArticleError(f"{name} is not an article: its JSON is nested too deeply") from None
     return article_from_dict(data, name)
 
 

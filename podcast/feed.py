@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from .settings import CategoryFeed, Settings
 from .store import Episode
+from .urls import safe_url
 
 #: Podcasting 2.0 namespace for ``podcast:guid`` (UUIDv5 over the feed URL).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -125,8 +126,8 @@ def item(episode: Episode, settings: Settings) -> dict[str, Any]:
         "pub_date": rfc2822(episode.published),
         "published_iso": episode.published.astimezone(UTC).isoformat(),
         "published_human": episode.published.astimezone(UTC).strftime("%-d %B %Y"),
-        "link": episode.url or site_url(settings, episode.page),
-        "article_url": episode.url,
+        "link": safe_url(episode.url) or site_url(settings, episode.page),
+        "article_url": safe_url(episode.url),
         "page_url": site_url(settings, episode.page),
         "page_file": episode.page,
         "author": episode.author,

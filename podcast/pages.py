@@ -12,6 +12,7 @@ from typing import Any
 from .feed import FeedSpec, environment, item, site_url
 from .settings import Settings
 from .store import Episode
+from .urls import safe_url
 
 INDEX_FILE = "index.html"
 #: Static files written beside the pages.
@@ -52,8 +53,8 @@ def _episode_schema(episode: Episode, settings: Settings, artwork_file: str) -> 
     }
     if episode.author:
         schema["author"] = {"@type": "Person", "name": episode.author}
-    if episode.url:
-        schema["isBasedOn"] = episode.url
+    if safe_url(episode.url):
+        schema["isBasedOn"] = safe_url(episode.url)
     return schema
 
 

@@ -7,7 +7,10 @@ read at all raises :class:`SourceError`.
 
 from __future__ import annotations
 
+import functools
+import http.client
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +25,7 @@ from .articles import (
     Article,
     article_from_dict,
     finish_article,
+    html_text,
     read_article,
     read_html_fragment,
     tidy_author,
@@ -49,24 +53,71 @@ class SourceItem:
     load: Callable[[], Article]
 
 
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to http(s): never to ``ftp:`` or ``file:``."""
+
+    def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        target = headers.get("location") or headers.get("uri") or ""
+        newurl = urllib.parse.urljoin(req.full_url, target)
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise SourceError(f"{req.full_url}: redirected to a non-http(s) address: {newurl}")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def _limit_wait(response: Any, seconds: float) -> None:
+    """Let the next read of ``response`` wait at most ``seconds``, however slowly the server sends.
+
+    (The timeout given to ``urlopen`` applies to each read, so a server sending a byte at a
+    time would otherwise never trip it.)
+    """
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(max(seconds, 0.01))
+
+
 def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, limit: int = MAX_SOURCE_BYTES) -> bytes:
-    """GET an http(s) URL with a timeout and a size limit."""
+    """GET an http(s) URL within ``timeout`` seconds in all (not per read) and ``limit`` bytes.
+
+    Redirects are followed only to http(s) addresses.
+    """
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         raise SourceError(f"{url}: only http and https sources are fetched")
     request = urllib.request.Request(url, headers={"User-Agent": "audio-edition"})
+    opener = urllib.request.build_opener(_HttpOnlyRedirects)
+    deadline = time.monotonic() + timeout
+    late = SourceError(f"{url}: cannot fetch: took longer than {timeout:g} s")
+    chunks: list[bytes] = []
+    size = 0
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked
+        with opener.open(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise SourceError(f"{url}: larger than {limit // (1024 * 1024)} MB")
-            data = response.read(limit + 1)
-    except (urllib.error.URLError, OSError, ValueError) as error:
+            while size <= limit:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise late
+                _limit_wait(response, left)
+                chunk = response.read1(min(64 * 1024, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+    except SourceError:
+        raise
+    except TimeoutError:
+        raise late from None
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
         reason = getattr(error, "reason", error)
+        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+            raise late from None
         raise SourceError(f"{url}: cannot fetch: {reason}") from None
-    if len(data) > limit:
+    if size > limit:
         raise SourceError(f"{url}: larger than {limit // (1024 * 1024)} MB")
-    return data
+    return b"".join(chunks)
 
 
 def _read_limited(path: Path) -> bytes:
@@ -93,6 +144,8 @@ def manifest_items(data: bytes, name: str) -> list[SourceItem]:
                 raise SourceError(
                     f"{label}: not valid JSON: {error.msg} (column {error.colno})"
                 ) from None
+            except RecursionError:
+                raise SourceError(f"{label}: not an article: nested too deeply") from None
             return finish_article(article_from_dict(value, label))
 
         items.append(SourceItem(label, load))
@@ -109,14 +162,13 @@ def _entry_article(entry: Any, label: str) -> Article:
     published = None
     for key in ("published_parsed", "updated_parsed"):
         if entry.get(key):
-            published = datetime(*entry[key][:6], tzinfo=UTC)
+            try:
+                published = datetime(*entry[key][:6], tzinfo=UTC)
+            except (TypeError, ValueError, OverflowError):
+                continue
             break
     summary = entry.get("summary", "") if entry.get("content") else ""
-    from lxml import html as lxml_html
-
-    summary_text = (
-        " ".join(lxml_html.fromstring(summary).text_content().split()) if summary.strip() else ""
-    )
+    summary_text = html_text(summary)
     return Article(
         title=" ".join(entry.get("title", "").split()),
         blocks=blocks,
@@ -157,10 +209,34 @@ def feed_items(data: bytes, name: str) -> list[SourceItem]:
                 raise SourceError(
                     f"{label}: entry has no article text (the feed carries no full content)"
                 )
-            return article
+            return finish_article(article)
 
         items.append(SourceItem(label, load))
     return items
+
+
+def folder_items(folder: Path) -> list[SourceItem]:
+    """One item per article file under ``folder`` (hidden ones left out).
+
+    A file whose real path lies outside the folder (a symbolic link to ``/etc/shadow``, or
+    into a linked folder) is never read: its item fails with the reason, so the report says so.
+    """
+    root = folder.resolve()
+    items = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.suffix.lower() not in SUFFIXES or any(p.startswith(".") for p in relative.parts):
+            continue
+        real = path.resolve()
+        if not real.is_relative_to(root):
+            items.append(SourceItem(str(path), functools.partial(_outside, path, real)))
+        elif path.is_file():
+            items.append(SourceItem(str(path), functools.partial(read_article, path)))
+    return items
+
+
+def _outside(path: Path, real: Path) -> Article:
+    raise SourceError(f"{path} is a link to {real}, outside the source folder: not read")
 
 
 def _looks_like_feed(data: bytes) -> bool:
@@ -180,11 +256,7 @@ def expand(source: str) -> list[SourceItem]:
     if not path.exists():
         raise SourceError(f"source not found: {source}")
     if path.is_dir():
-        files = sorted(
-            p for p in path.rglob("*")
-            if p.is_file() and p.suffix.lower() in SUFFIXES and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )  # fmt: skip
-        return [SourceItem(str(p), lambda p=p: read_article(p)) for p in files]
+        return folder_items(path)
     suffix = path.suffix.lower()
     if suffix in MANIFEST_SUFFIXES:
         return manifest_items(_read_limited(path), source)
