@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from voices.cache import SentenceCache
 
 from .artwork import Artwork
-from .errors import ConfigError
+from .ownership import check_site_is_ours
 from .publish import publish
 from .settings import Settings
 from .store import Store
-
-_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 
 @dataclass(frozen=True)
@@ -25,14 +22,6 @@ class Pruned:
     """Titles of the episodes removed."""
     cache_entries: int
     """Sentence-cache and MP3-piece entries no remaining episode uses."""
-
-
-def parse_age(text: str) -> timedelta:
-    """``36h``, ``90d`` or ``12w`` as a duration."""
-    match = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", text)
-    if match is None:
-        raise ConfigError(f"age {text!r} must look like 36h, 90d or 12w")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 def prune(
@@ -49,6 +38,7 @@ def prune(
 
     from .build import pieces_folder, sweep_leftovers
 
+    check_site_is_ours(store, settings)  # never unlist what this store does not know
     cutoff = (now or datetime.now(UTC)) - older_than
     old = [e for e in store.episodes(transcripts=False) if e.published < cutoff]
     cache = SentenceCache(settings.cache_folder)

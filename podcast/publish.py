@@ -95,6 +95,7 @@ def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
                 written[episode.page] = render_episode_page(
                     full, settings, artwork_file, page_template
                 )
+        store.record_files(written)
         # Pages first, the main feed last: an app never sees a feed naming files not yet there.
         for name in sorted(written, key=lambda n: n == FEED_FILE):
             if name == FEED_FILE:
@@ -138,22 +139,20 @@ def _read_manifest(path: Path) -> dict[str, str]:
 
 
 def remove_stale(store: Store, settings: Settings, written: set[str]) -> list[str]:
-    """Delete episode files and old feed pages nothing points to any more."""
+    """Delete the files a run put into the site that nothing points to any more.
+
+    Only files the store recorded when they were published are candidates: a file the
+    tool has no record of (another tool's, or one a lost store knew) is never deleted.
+    """
     keep = store.referenced_files() | written
-    removed = []
     # Temporary files a killed process left half-written (only one process publishes at a time).
     for folder in (settings.site, settings.site / EPISODES_DIR, settings.site / "feeds"):
         for leftover in folder.glob(".*.tmp"):
             leftover.unlink(missing_ok=True)
-    candidates = list((settings.site / EPISODES_DIR).glob("*")) + list(
-        settings.site.glob("feed-*.xml")
-    )
-    candidates += list((settings.site / "feeds").glob("*.xml"))
-    for path in candidates:
-        relative = path.relative_to(settings.site).as_posix()
-        if path.is_file() and relative not in keep and not path.name.startswith("."):
-            path.unlink()
-            removed.append(relative)
+    removed = sorted(store.recorded_files() - keep)
+    for relative in removed:
+        (settings.site / relative).unlink(missing_ok=True)
+    store.forget_files(removed)
     if removed:
         _LOGGER.info("removed %d stale files", len(removed))
     return removed

@@ -6,9 +6,12 @@ table, so an interrupted upgrade leaves the store as it was.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sqlite3
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,7 +163,51 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE episodes ADD COLUMN input_lufs REAL
         """,
     ),
+    (
+        # Every file a run put into the site: only these are ever removed as stale, so a
+        # file the tool has no record of (another tool's, or a lost store's) is never deleted.
+        "0005_site_files",
+        """
+        CREATE TABLE IF NOT EXISTS site_files (path TEXT PRIMARY KEY);
+        INSERT OR IGNORE INTO site_files SELECT audio FROM episodes;
+        INSERT OR IGNORE INTO site_files SELECT transcript FROM episodes;
+        INSERT OR IGNORE INTO site_files SELECT chapters FROM episodes;
+        INSERT OR IGNORE INTO site_files SELECT srt FROM episodes WHERE srt != ''
+        """,
+    ),
 ]
+
+#: The copy of the store kept after each run that ended well, beside it.
+BACKUP_SUFFIX = ".bak"
+
+
+def damaged(path: Path, error: Exception) -> StoreError:
+    """The one-line error for a store SQLite cannot read, with what to do."""
+    backup = path.with_name(path.name + BACKUP_SUFFIX)
+    if backup.is_file():
+        advice = (
+            f"the copy kept after the last run that ended well is {backup}: put it in its "
+            f"place (mv {backup} {path}) and run again; episodes published since are taken "
+            "back with `audio-edition adopt`"
+        )
+    else:
+        advice = "move it aside and run `audio-edition adopt` to rebuild it from the published site"
+    return StoreError(f"the episode store {path} is damaged ({error}): {advice}")
+
+
+def _readable(method: Any) -> Any:
+    """Turn SQLite's 'malformed' and 'not a database' errors into :func:`damaged`."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            if type(error) is not sqlite3.DatabaseError:  # locked, constraint, misuse: not damage
+                raise
+            raise damaged(self.path, error) from None
+
+    return wrapper
 
 
 class Store:
@@ -174,7 +221,15 @@ class Store:
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            # Every page is read once: a store damaged anywhere is found here, before any work.
+            problems = [r[0] for r in self.db.execute("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise sqlite3.DatabaseError("; ".join(problems))
             self.migrate()
+        except sqlite3.DatabaseError as error:
+            if type(error) is not sqlite3.DatabaseError:
+                raise StoreError(f"cannot open episode store {path}: {error}") from None
+            raise damaged(path, error) from None
         except (sqlite3.Error, OSError) as error:
             raise StoreError(f"cannot open episode store {path}: {error}") from None
 
@@ -214,11 +269,13 @@ class Store:
                 self.db.execute("ROLLBACK")
                 raise
 
+    @_readable
     def get(self, key: str) -> Episode | None:
         """The episode for the article ``key``, if any."""
         row = self.db.execute("SELECT * FROM episodes WHERE key = ?", (key,)).fetchone()
         return Episode.from_row(row) if row else None
 
+    @_readable
     def episodes(self, limit: int | None = None, *, transcripts: bool = True) -> list[Episode]:
         """Episodes, newest first; without ``transcripts`` their cues and chapter marks are left out (faster)."""
         columns = "*"
@@ -266,6 +323,43 @@ class Store:
         except sqlite3.Error as error:
             raise StoreError(f"cannot delete episodes: {error}") from None
 
+    @_readable
+    def guids(self) -> set[str]:
+        """The guid of every episode in the store."""
+        return {r[0] for r in self.db.execute("SELECT guid FROM episodes")}
+
+    @_readable
+    def record_files(self, paths: Iterable[str]) -> None:
+        """Note site-relative files a run is about to put into the site (see :meth:`forget_files`)."""
+        self.db.executemany("INSERT OR IGNORE INTO site_files (path) VALUES (?)", [(p,) for p in paths])
+
+    @_readable
+    def recorded_files(self) -> set[str]:
+        """Every site file a run recorded and has not yet removed."""
+        return {r[0] for r in self.db.execute("SELECT path FROM site_files")}
+
+    @_readable
+    def forget_files(self, paths: Iterable[str]) -> None:
+        """Drop the records of files removed from the site."""
+        self.db.executemany("DELETE FROM site_files WHERE path = ?", [(p,) for p in paths])
+
+    def backup(self) -> Path:
+        """Copy the store beside itself (``episodes.db.bak``), atomically; returns the copy's path."""
+        target = self.path.with_name(self.path.name + BACKUP_SUFFIX)
+        partial = target.with_name(target.name + ".tmp")
+        try:
+            copy = sqlite3.connect(str(partial))
+            try:
+                self.db.backup(copy)
+            finally:
+                copy.close()
+            os.replace(partial, target)
+        except (sqlite3.Error, OSError) as error:
+            partial.unlink(missing_ok=True)
+            raise StoreError(f"cannot keep a copy of the episode store at {target}: {error}") from None
+        return target
+
+    @_readable
     def referenced_files(self) -> set[str]:
         """Every site-relative file an episode points to."""
         files: set[str] = set()

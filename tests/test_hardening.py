@@ -271,6 +271,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "0002_transcripts_in_store",
             "0003_sentence_keys",
             "0004_mp3_pieces",
+            "0005_site_files",
         ]
         assert db.execute("SELECT count(*) FROM episodes").fetchone() == (1,)
     assert run_cli("check", "--no-audio", cwd=work).returncode == 0

@@ -92,13 +92,20 @@ def test_any_title_gives_a_feed_both_parsers_accept(tmp_path: Path, title: str) 
 
 
 def test_orphaned_files_are_removed_after_the_feed_moves_on(tmp_path: Path) -> None:
+    """A file a run published (recorded in the store) goes once nothing points to it; a
+    file the tool has no record of (another tool's) is never deleted (issue 15)."""
     settings = make_site(tmp_path, "T")
     orphan = settings.site / "episodes" / "old-1.mp3"
+    stranger = settings.site / "episodes" / "from-the-old-cms.mp3"
     orphan.parent.mkdir(parents=True, exist_ok=True)
     orphan.write_bytes(b"x")
+    stranger.write_bytes(b"y")
     with Store(settings.store_path) as store:
+        store.record_files(["episodes/old-1.mp3"])
         publish(store, settings, ART)
+        assert "episodes/old-1.mp3" not in store.recorded_files()
     assert not orphan.exists()
+    assert stranger.read_bytes() == b"y"
 
 
 def test_pubdate_is_rfc2822_gmt(tmp_path: Path) -> None:
