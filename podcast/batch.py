@@ -15,10 +15,14 @@ are skipped and synthesised sentences come from the cache.
 from __future__ import annotations
 
 import concurrent.futures as futures
+import functools
 import json
 import logging
 import multiprocessing
 import os
+import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -29,6 +33,7 @@ from typing import Any
 from audio.errors import AudioError
 from voices.catalogue import VoiceInfo
 from voices.errors import VoiceError
+from voices.synth import Synthesizer
 
 from .artwork import Artwork
 from .build import (
@@ -38,11 +43,12 @@ from .build import (
     is_current,
     make_synthesizer,
     plan,
+    prepare_run,
     render,
-    sweep_leftovers,
 )
 from .errors import ExitStatus, PodcastError
 from .fsutil import atomic_write_text
+from .ownership import check_site_is_ours
 from .publish import needs_publish, publish
 from .settings import Settings
 from .sources import SourceError, SourceItem, expand
@@ -52,7 +58,26 @@ _LOGGER = logging.getLogger(__name__)
 
 #: Sentences handed to a worker process at a time.
 CHUNK = 6
-_ERRORS = (PodcastError, VoiceError, AudioError, OSError)
+#: What an article can end as, in the order the report lists them.
+STATUSES = ("built", "skipped", "failed", "planned")
+#: Longest reason kept for one article's failure.
+MAX_REASON = 400
+
+
+def reason(error: BaseException) -> str:
+    """One line saying why an article failed, whatever was raised while reading or building it."""
+    if isinstance(error, PodcastError | VoiceError | AudioError):
+        text = str(error)
+    elif isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        text = f"{error.strerror or error}{where}"
+    elif isinstance(error, RecursionError):
+        text = "nested too deeply to read"
+    else:  # a bug of ours or of a library: still this article's failure alone
+        text = f"unexpected {type(error).__name__}: {error}"
+        _LOGGER.debug("unexpected error", exc_info=error)
+    text = " ".join(text.split()) or type(error).__name__
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
 
 
 @dataclass
@@ -61,7 +86,7 @@ class Outcome:
 
     label: str
     status: str
-    """``built``, ``skipped`` or ``failed``."""
+    """``built``, ``skipped``, ``failed``, or ``planned`` in a dry run."""
     title: str = ""
     guid: str = ""
     reason: str = ""
@@ -80,6 +105,17 @@ class BatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     finished: datetime | None = None
     source_errors: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    """Stopped by Ctrl-C or SIGTERM: what was built before it is published, the rest is not."""
+    dry_run: bool = False
+    """Articles were read and planned; no audio was made and nothing published."""
+    stopped_by: KeyboardInterrupt | None = field(default=None, repr=False, compare=False)
+    """What interrupted the run (Ctrl-C, or SIGTERM raised as its subclass)."""
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """The statuses its articles can have (``planned`` only in a dry run)."""
+        return STATUSES if self.dry_run else STATUSES[:3]
 
     def count(self, status: str) -> int:
         """How many articles ended with ``status``."""
@@ -89,7 +125,7 @@ class BatchReport:
     def exit_status(self) -> ExitStatus:
         """0 when all went well, 3 when some failed, 1 when nothing could be done."""
         failed = self.count("failed") + len(self.source_errors)
-        done = self.count("built") + self.count("skipped")
+        done = self.count("built") + self.count("skipped") + self.count("planned")
         if failed and not done:
             return ExitStatus.ERROR
         return ExitStatus.PARTIAL if failed else ExitStatus.OK
@@ -103,11 +139,11 @@ class BatchReport:
             "seconds": round((finished - self.started).total_seconds(), 3),
             "jobs": self.jobs,
             "exit_status": int(self.exit_status),
-            "counts": {s: self.count(s) for s in ("built", "skipped", "failed")},
+            "interrupted": self.interrupted,
+            "dry_run": self.dry_run,
+            "counts": {s: self.count(s) for s in self.statuses},
             "source_errors": self.source_errors,
-            "built": [asdict(o) for o in self.outcomes if o.status == "built"],
-            "skipped": [asdict(o) for o in self.outcomes if o.status == "skipped"],
-            "failed": [asdict(o) for o in self.outcomes if o.status == "failed"],
+            **{s: [asdict(o) for o in self.outcomes if o.status == s] for s in self.statuses},
         }
 
 
@@ -120,7 +156,7 @@ class Progress:
     def update(self, outcome: Outcome, report: BatchReport, total: int) -> None:
         """One article ended."""
 
-    def finish(self, report: BatchReport, synthesized: int | None = None) -> None:
+    def finish(self, report: BatchReport) -> None:
         """The batch ended."""
 
 
@@ -137,9 +173,39 @@ def threads_per_job(jobs: int) -> int:
 # -- worker processes ----------------------------------------------------------------------------
 
 _WORKER: dict[str, Any] = {}
+#: How often a worker looks whether the batch that started it is still there.
+PARENT_POLL = 0.5
 
 
-def _init_worker(settings: Settings, threads: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """In a worker: exit at once when the batch process dies, however it dies.
+
+    Linux's ``PR_SET_PDEATHSIG`` sends SIGKILL when the parent goes; a thread that
+    watches ``getppid`` covers other systems and the moment before the call.
+    """
+    import ctypes
+    import threading
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def _init_worker(settings: Settings, threads: int, parent: int) -> None:
+    # Ctrl-C on a terminal reaches the whole process group: the batch decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
     _WORKER["settings"] = settings
     _WORKER["threads"] = threads
     _WORKER["synths"] = {}
@@ -160,6 +226,12 @@ def _synthesize(voice: VoiceInfo, spoken: Sequence[str]) -> int:
 # -- the batch -----------------------------------------------------------------------------------
 
 
+def _fail(
+    label: str, error: BaseException, started: float, title: str = ""
+) -> Outcome:
+    return Outcome(label, "failed", title, reason=reason(error), seconds=time.monotonic() - started)
+
+
 def _load(
     items: Sequence[SourceItem],
     settings: Settings,
@@ -174,13 +246,26 @@ def _load(
         try:
             article = item.load()
             plans.append(plan(article, settings, artwork))
-        except _ERRORS as error:
-            outcome = Outcome(
-                item.label, "failed", reason=str(error), seconds=time.monotonic() - started
-            )
+        except Exception as error:  # noqa: BLE001 - whatever one article raises is its own failure
+            outcome = _fail(item.label, error, started)
             report.outcomes.append(outcome)
             progress.update(outcome, report, total)
     return plans
+
+
+def _expand(
+    sources: Sequence[str], expand_source: Callable[[str], list[SourceItem]], report: BatchReport
+) -> list[SourceItem]:
+    items: list[SourceItem] = []
+    for source in sources:
+        try:
+            items += expand_source(source)
+        except Exception as error:  # noqa: BLE001 - one bad source never stops the others
+            report.source_errors.append(
+                str(error) if isinstance(error, SourceError) else f"{source}: {reason(error)}"
+            )
+            _LOGGER.error("%s", report.source_errors[-1])
+    return items
 
 
 def run_batch(
@@ -194,22 +279,61 @@ def run_batch(
     progress: Progress | None = None,
     publish_every: int = 10,
     expand_source: Callable[[str], list[SourceItem]] = expand,
+    dry_run: bool = False,
 ) -> BatchReport:
-    """Build every article of ``sources``; see the module docstring for how."""
-    sweep_leftovers(settings)
+    """Build every article of ``sources``; see the module docstring for how.
+
+    Whatever one article raises while it is read or built is that article's failure. Ctrl-C
+    (KeyboardInterrupt) stops the run: queued work is cancelled, running work dropped, and
+    what was built before is published; the report says ``interrupted``. With ``dry_run``
+    every article is read and planned, and nothing is made or published.
+    """
     jobs = jobs or default_jobs()
     progress = progress or Progress()
-    report = BatchReport(started=datetime.now(UTC), jobs=jobs)
-    items: list[SourceItem] = []
-    for source in sources:
-        try:
-            items += expand_source(source)
-        except (SourceError, OSError) as error:
-            report.source_errors.append(str(error))
-            _LOGGER.error("%s", error)
+    report = BatchReport(started=datetime.now(UTC), jobs=jobs, dry_run=dry_run)
+    if dry_run:
+        check_site_is_ours(store, settings)
+    else:
+        prepare_run(store, settings)
+    items = _expand(sources, expand_source, report)
     total = len(items)
     progress.start(total)
-    plans = _load(items, settings, artwork, report, progress, total)
+    run = _Run(settings, store, artwork, report, progress, total, publish_every)
+    try:
+        plans = _load(items, settings, artwork, report, progress, total)
+        todo = _todo(plans, store, settings, report, progress, total, force)
+        if dry_run:
+            for the_plan in todo:
+                run.record(Outcome(the_plan.article.source, "planned", the_plan.article.title))
+        elif todo and jobs <= 1:
+            _run_here(todo, run)
+        elif todo:
+            _run_pool(todo, run, jobs)
+    except KeyboardInterrupt as stop:
+        report.interrupted = True
+        report.stopped_by = stop
+        _LOGGER.info("interrupted: %d episode(s) built before it", run.committed)
+    finally:
+        if not dry_run and (run.committed or needs_publish(store, settings)):
+            publish(store, settings, artwork)
+        report.finished = datetime.now(UTC)
+        progress.finish(report)
+        write_report(report, settings)
+    if not dry_run and not report.interrupted:
+        store.backup()
+    return report
+
+
+def _todo(
+    plans: list[Plan],
+    store: Store,
+    settings: Settings,
+    report: BatchReport,
+    progress: Progress,
+    total: int,
+    force: bool,
+) -> list[Plan]:
+    """The plans to build: unchanged articles are skipped, an article given twice fails."""
     todo: list[Plan] = []
     seen: set[str] = set()
     for the_plan in plans:
@@ -228,153 +352,168 @@ def run_batch(
         seen.add(key)
         report.outcomes.append(outcome)
         progress.update(outcome, report, total)
+    return todo
 
-    committed = 0
+
+@dataclass
+class _Run:
+    """What one batch shares between its articles: where outcomes go, and what was committed."""
+
+    settings: Settings
+    store: Store
+    artwork: Artwork
+    report: BatchReport
+    progress: Progress
+    total: int
+    publish_every: int
+    committed: int = 0
+    synths: dict[str, Synthesizer] = field(default_factory=dict)
+
+    def synthesizer(self, voice: VoiceInfo, threads: int = 0) -> Synthesizer:
+        """One synthesizer per voice in this process; its model loads on the first uncached sentence."""
+        if voice.name not in self.synths:
+            self.synths[voice.name] = make_synthesizer(self.settings, voice, threads)
+        return self.synths[voice.name]
+
+    def record(self, outcome: Outcome) -> None:
+        self.report.outcomes.append(outcome)
+        self.progress.update(outcome, self.report, self.total)
+
+    def render(
+        self, the_plan: Plan, *, threads: int = 0, cancel: threading.Event | None = None
+    ) -> Callable[[], Rendered]:
+        """The article's render, ready to run on any thread (the store is read here, on this one)."""
+        existing = self.store.get(the_plan.article.key)
+        return functools.partial(
+            render, the_plan, self.settings, self.artwork, self.synthesizer(the_plan.voice, threads),
+            published_default=existing.published if existing else None, previous=existing,
+            workers=threads or default_jobs(), cancel=cancel,
+        )  # fmt: skip
 
     def finish(
+        self,
         the_plan: Plan,
         rendered: Rendered | None,
         error: BaseException | None,
         started: float,
         synthesized: int | None = None,
     ) -> None:
-        nonlocal committed
+        """Commit a finished render (or record its failure); publish every few episodes."""
         article = the_plan.article
         if error is None and rendered is not None:
             try:
-                episode = commit(rendered, store, settings)
-                outcome = Outcome(
-                    article.source, "built", article.title, episode.guid, seconds=time.monotonic() - started,
-                    audio_seconds=episode.duration, sentences=len(rendered.cues),
-                    synthesized=rendered.synthesized if synthesized is None else synthesized,
-                )  # fmt: skip
-                committed += 1
-                if publish_every and committed % publish_every == 0:
-                    publish(store, settings, artwork)
-            except _ERRORS as commit_error:
+                episode = commit(rendered, self.store, self.settings)
+            except Exception as commit_error:  # noqa: BLE001 - this article's failure alone
                 error = commit_error
-        if error is not None:
-            outcome = Outcome(article.source, "failed", article.title, reason=str(error),
-                              seconds=time.monotonic() - started)  # fmt: skip
-        report.outcomes.append(outcome)
-        progress.update(outcome, report, total)
-
-    try:
-        if todo and jobs <= 1:
-            _run_here(todo, settings, store, artwork, finish, threads=0)
-        elif todo:
-            _run_pool(todo, settings, store, artwork, finish, jobs)
-    finally:
-        if committed or needs_publish(store, settings):
-            publish(store, settings, artwork)
-        report.finished = datetime.now(UTC)
-        progress.finish(report)
-        write_report(report, settings)
-    return report
+            else:
+                self.committed += 1
+                self.record(Outcome(
+                    article.source, "built", article.title, episode.guid,
+                    seconds=time.monotonic() - started, audio_seconds=episode.duration,
+                    sentences=len(rendered.cues),
+                    synthesized=rendered.synthesized if synthesized is None else synthesized,
+                ))  # fmt: skip
+                if self.publish_every and self.committed % self.publish_every == 0:
+                    publish(self.store, self.settings, self.artwork)
+                return
+        assert error is not None
+        self.record(_fail(article.source, error, started, article.title))
 
 
-def _run_here(
-    todo: list[Plan],
-    settings: Settings,
-    store: Store,
-    artwork: Artwork,
-    finish: Callable[..., None],
-    threads: int,
-) -> None:
-    synths: dict[str, Any] = {}
+def _run_here(todo: list[Plan], run: _Run) -> None:
     for the_plan in todo:
         started = time.monotonic()
-        existing = store.get(the_plan.article.key)
         try:
-            if the_plan.voice.name not in synths:
-                synths[the_plan.voice.name] = make_synthesizer(settings, the_plan.voice, threads)
-            synth = synths[the_plan.voice.name]
-            rendered = render(the_plan, settings, artwork, synth,
-                              published_default=existing.published if existing else None,
-                              previous=existing,
-                              workers=threads or default_jobs())  # fmt: skip
-        except _ERRORS as error:
-            finish(the_plan, None, error, started)
+            rendered = run.render(the_plan)()
+        except Exception as error:  # noqa: BLE001 - this article's failure alone
+            run.finish(the_plan, None, error, started)
             continue
-        finish(the_plan, rendered, None, started)
+        run.finish(the_plan, rendered, None, started)
 
 
-def _run_pool(
-    todo: list[Plan],
-    settings: Settings,
-    store: Store,
-    artwork: Artwork,
-    finish: Callable[..., None],
-    jobs: int,
-) -> None:
+def _run_pool(todo: list[Plan], run: _Run, jobs: int) -> None:
     workers = min(jobs, default_jobs())
     threads = threads_per_job(workers)
     _LOGGER.info("%d worker processes, %d onnxruntime threads each", workers, threads)
-    main_synths: dict[str, Any] = {}
     context = multiprocessing.get_context("spawn")
-    with futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                     initargs=(settings, threads)) as pool, \
-            futures.ThreadPoolExecutor(workers) as renderers:  # fmt: skip
-        inflight: dict[str, futures.Future[int]] = {}
-        waiting: dict[int, set[futures.Future[int]]] = {}
-        started: dict[int, float] = {}
-        own: dict[int, int] = {}  # sentences each article sent to the workers
-        for index, the_plan in enumerate(todo):
-            if the_plan.voice.name not in main_synths:
-                main_synths[the_plan.voice.name] = make_synthesizer(settings, the_plan.voice)
-            synth = main_synths[the_plan.voice.name]
-            started[index] = time.monotonic()
-            needed: list[str] = []
-            deps: set[futures.Future[int]] = set()
-            for _, sentence in the_plan.script.sentences():
-                key = synth.cache_key(sentence.spoken)
-                if key in inflight:
-                    deps.add(inflight[key])
-                elif not synth.cache.has(key) and sentence.spoken not in needed:
-                    needed.append(sentence.spoken)
-                    inflight[key] = None  # type: ignore[assignment]
-            for start in range(0, len(needed), CHUNK):
-                chunk = needed[start : start + CHUNK]
-                future = pool.submit(_synthesize, the_plan.voice, chunk)
-                for spoken in chunk:
-                    inflight[synth.cache_key(spoken)] = future
-                deps.add(future)
-            waiting[index] = deps
-            own[index] = len(needed)
-        rendering: dict[futures.Future[Rendered], int] = {}
+    pool = futures.ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker,
+        initargs=(run.settings, threads, os.getpid()),
+    )  # fmt: skip
+    renderers = futures.ThreadPoolExecutor(workers)
+    cancel = threading.Event()
+    rendering: dict[futures.Future[Rendered], int] = {}
+    try:
+        _schedule(todo, run, pool, renderers, rendering, cancel)
+    finally:
+        cancel.set()
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        # Queued sentences are cancelled; what the workers are saying now is dropped with them.
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        renderers.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True)
+        for future in rendering:  # renders finished but not committed: dropped
+            if future.done() and not future.cancelled() and future.exception() is None:
+                shutil.rmtree(future.result().work, ignore_errors=True)
 
-        def launch_ready() -> None:
-            for index in [i for i, deps in waiting.items() if all(d.done() for d in deps)]:
-                deps = waiting.pop(index)
-                failed = next((d.exception() for d in deps if d.exception() is not None), None)
-                the_plan = todo[index]
-                if failed is not None:
-                    finish(the_plan, None, failed, started[index])
-                    continue
-                existing = store.get(the_plan.article.key)
-                synth = main_synths[the_plan.voice.name]
-                rendering[renderers.submit(render, the_plan, settings, artwork, synth,
-                                           published_default=existing.published if existing else None,
-                                           previous=existing)] = index  # fmt: skip
 
+def _schedule(
+    todo: list[Plan],
+    run: _Run,
+    pool: futures.ProcessPoolExecutor,
+    renderers: futures.ThreadPoolExecutor,
+    rendering: dict[futures.Future[Rendered], int],
+    cancel: threading.Event,
+) -> None:
+    """Send every uncached sentence to the workers once; render each article when its are cached."""
+    inflight: dict[str, futures.Future[int]] = {}
+    waiting: dict[int, set[futures.Future[int]]] = {}
+    started: dict[int, float] = {}
+    own: dict[int, int] = {}  # sentences each article sent to the workers
+    for index, the_plan in enumerate(todo):
+        synth = run.synthesizer(the_plan.voice)
+        started[index] = time.monotonic()
+        needed: dict[str, str] = {}
+        deps: set[futures.Future[int]] = set()
+        for _, sentence in the_plan.script.sentences():
+            key = synth.cache_key(sentence.spoken)
+            if key in inflight:
+                deps.add(inflight[key])
+            elif key not in needed and not synth.cache.has(key):
+                needed[key] = sentence.spoken
+        chunks = list(needed.items())
+        for start in range(0, len(chunks), CHUNK):
+            chunk = chunks[start : start + CHUNK]
+            future = pool.submit(_synthesize, the_plan.voice, [spoken for _, spoken in chunk])
+            for key, _ in chunk:
+                inflight[key] = future
+            deps.add(future)
+        waiting[index] = deps
+        own[index] = len(needed)
+
+    def launch_ready() -> None:
+        for index in [i for i, deps in waiting.items() if all(d.done() for d in deps)]:
+            deps = waiting.pop(index)
+            failed = next((d.exception() for d in deps if d.exception() is not None), None)
+            if failed is not None:
+                run.finish(todo[index], None, failed, started[index])
+                continue
+            rendering[renderers.submit(run.render(todo[index], cancel=cancel))] = index
+
+    launch_ready()
+    while waiting or rendering:
+        pending = {d for deps in waiting.values() for d in deps if not d.done()} | set(rendering)
+        done, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+        for future in done:
+            if future in rendering:
+                index = rendering.pop(future)
+                error = future.exception()
+                run.finish(todo[index], None if error else future.result(), error,
+                           started[index], own[index])  # fmt: skip
         launch_ready()
-        while waiting or rendering:
-            pending = {d for deps in waiting.values() for d in deps if not d.done()} | set(
-                rendering
-            )
-            done, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
-            for future in done:
-                if future in rendering:
-                    index = rendering.pop(future)
-                    error = future.exception()
-                    finish(
-                        todo[index],
-                        None if error else future.result(),
-                        error,
-                        started[index],
-                        own[index],
-                    )
-            launch_ready()
 
 
 def write_report(report: BatchReport, settings: Settings, path: Path | None = None) -> Path:

@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -32,10 +33,11 @@ from voices.synth import SynthesisSettings, Synthesizer, voice_identity
 
 from .articles import Article
 from .artwork import Artwork
-from .errors import ArticleError, PublishError
+from .errors import ArticleError, PodcastError, PublishError
 from .faults import fault_point
 from .feed import truncate_bytes
 from .fsutil import publish_file
+from .ownership import check_site_is_ours
 from .publish import EPISODES_DIR, publish, show_artwork
 from .scripting import article_language, article_script
 from .settings import Settings
@@ -48,6 +50,7 @@ from .transcripts import (
     transcript_cues,
     webvtt,
 )
+from .urls import safe_url
 
 if TYPE_CHECKING:  # the sound package (and numpy) load only when audio is made
     from audio.assemble import Music, Part, Pauses
@@ -237,7 +240,16 @@ def cut_here(spoken: str, kind: str, ends_paragraph: bool, following_kind: str |
     return draw % 3 == 0 if ends_paragraph else draw % 12 == 0
 
 
-def _parts(script: Script, synth: Synthesizer, progress: Progress | None) -> Iterator[Part]:
+class Cancelled(PodcastError):
+    """The run was stopped (Ctrl-C or SIGTERM) while this episode was being made."""
+
+
+def _parts(
+    script: Script,
+    synth: Synthesizer,
+    progress: Progress | None,
+    cancel: threading.Event | None = None,
+) -> Iterator[Part]:
     from audio.assemble import Part
 
     flat = [
@@ -247,6 +259,8 @@ def _parts(script: Script, synth: Synthesizer, progress: Progress | None) -> Ite
     ]
     since_cut = 0
     for done, (kind, ends, spoken) in enumerate(flat, start=1):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("stopped before the episode was made")
         samples = synth.synthesize(spoken)
         fault_point("synthesis")
         if progress is not None:
@@ -317,12 +331,14 @@ def render(
     previous: Episode | None = None,
     progress: Progress | None = None,
     workers: int = 1,
+    cancel: threading.Event | None = None,
 ) -> Rendered:
     """Make the episode's files in a new work folder (the caller commits or discards it).
 
     ``previous`` is the article's last build, whose mastering gain is where this
     one starts (so its unchanged MP3 pieces can be reused); ``workers`` pieces
-    of the MP3 are encoded at once.
+    of the MP3 are encoded at once. Setting ``cancel`` stops it before the next sentence
+    (raising :class:`Cancelled`), its work folder removed.
     """
     from audio.assemble import assemble
     from audio.master import master
@@ -337,7 +353,7 @@ def render(
         wav = work / "episode.wav"
         mastering = master_from(settings)
         timeline = assemble(
-            _parts(script, synth, progress),
+            _parts(script, synth, progress, cancel),
             wav,
             synth.sample_rate,
             pauses_from(settings),
@@ -367,7 +383,7 @@ def render(
                 album=settings.show.title,
                 date=published,
                 comment=settings.show.disclosure,
-                url=article.url,
+                url=safe_url(article.url),
                 cover=artwork.data,
                 cover_mime=artwork.mime,
                 chapters=tuple(Chapter(m.title, m.start, m.end) for m in marks),
@@ -423,6 +439,7 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
     article = rendered.plan.article
     try:
         try:
+            store.record_files(rendered.files.values())
             for role, name in rendered.files.items():
                 publish_file(rendered.work / _WORK_NAMES[role], settings.site / name)
         except OSError as error:
@@ -462,6 +479,17 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
         shutil.rmtree(rendered.work, ignore_errors=True)
 
 
+def prepare_run(store: Store, settings: Settings) -> None:
+    """What a run checks before it makes any audio: the voice, ffmpeg, a writable site and
+    state folder, and a store that knows every episode the site lists; then it sweeps what
+    a killed run left."""
+    find_voice(settings.voice.name, settings.voices_folder)  # an unknown voice fails first
+    ffmpeg_exe()  # and an ffmpeg named but missing, even when every piece is cached
+    check_writable(settings)
+    check_site_is_ours(store, settings)
+    sweep_leftovers(settings)
+
+
 def check_writable(settings: Settings) -> None:
     """Fail before any audio is made when the site or the state folder cannot be written."""
     for folder, what in ((settings.site, "site"), (settings.state, "state folder")):
@@ -493,10 +521,7 @@ class Builder:
         self.artwork = artwork or show_artwork(settings)
         self.threads = threads
         self._synthesizers: dict[str, Synthesizer] = {}
-        find_voice(settings.voice.name, settings.voices_folder)  # fail early on an unknown voice
-        ffmpeg_exe()  # and on an ffmpeg named but missing, even when every piece is cached
-        check_writable(settings)
-        sweep_leftovers(settings)
+        prepare_run(store, settings)
 
     def synthesizer(self, voice: VoiceInfo) -> Synthesizer:
         """One synthesizer per voice; its model loads on the first uncached sentence."""

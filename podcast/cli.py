@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,14 +13,14 @@ from dataclasses import dataclass
 from functools import wraps
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from audio.errors import AudioError
 from voices.errors import VoiceError
 
-from .errors import PodcastError
+from .errors import ArticleError, PodcastError
 from .settings import DEFAULT_CONFIG_NAME, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,16 +55,17 @@ def friendly_errors(function: F) -> F:
         except OSError as error:  # a disk or permission problem the library did not foresee
             where = f": {error.filename}" if error.filename else ""
             raise _fail(f"{error.strerror or error}{where}") from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as error:
             click.echo("Interrupted; nothing published was changed.", err=True)
-            sys.exit(130)
+            sys.exit(143 if isinstance(error, Terminated) else 130)
 
     return wrapper  # type: ignore[return-value]
 
 
 EXIT_CODES = """\b
 Exit status: 0 done; 1 error (one line on stderr, nothing published was
-changed); 2 usage error; 3 some articles of a batch failed.
+changed); 2 usage error; 3 some articles of a batch failed; 130 or 143
+stopped by Ctrl-C or SIGTERM (what was built before is published).
 
 \b
 AUDIO_EDITION_HUGE_PAGES=1 runs build and batch with huge memory pages
@@ -136,7 +139,58 @@ def site_option(help_text: str) -> Callable[[F], F]:
 
 
 def _stdin_bytes(source: str) -> bytes | None:
-    return click.get_binary_stream("stdin").read() if source == "-" else None
+    """Standard input when the article is ``-``, refused past the size limit of a file."""
+    from .articles import MAX_ARTICLE_BYTES
+
+    if source != "-":
+        return None
+    data = sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(
+            f"standard input is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB"
+        )
+    return data
+
+
+def _out(text: str) -> None:
+    """A line on standard output; a reader that went away (``| head -1``) is not an error."""
+    try:
+        click.echo(text)
+    except BrokenPipeError:
+        # Nothing more can be said there; keep Python's own flush at exit from failing too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stopped as Ctrl-C stops, with exit status 143."""
+
+
+@contextmanager
+def _stoppable() -> Iterator[None]:
+    """Make SIGTERM stop a build or batch the way Ctrl-C does (workers shut down, what was
+    built published, the truth told), instead of killing it mid-step."""
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(error: BaseException, published: int) -> NoReturn:
+    """Say what a stopped run left published, and exit 130 (Ctrl-C) or 143 (SIGTERM)."""
+    what = "SIGTERM" if isinstance(error, Terminated) else "Ctrl-C"
+    click.echo(
+        f"Interrupted ({what}): {published} episode(s) published before the interruption; "
+        "the next run continues with the rest.",
+        err=True,
+    )
+    sys.exit(143 if isinstance(error, Terminated) else 130)
 
 
 #: What the progress bar says once every sentence is spoken and the MP3 is being made.
@@ -198,9 +252,13 @@ def build(
 
     settings = obj.settings(site=site, voice=voice)
     loaded = [read_article(source, _stdin_bytes(source)) for source in articles]
-    with Store(settings.store_path) as store, work_lock(settings.state, wait=wait):
+    with (
+        Store(settings.store_path) as store,
+        work_lock(settings.state, wait=wait),
+        _stoppable(),
+    ):
         builder = Builder(settings, store)
-        built = False
+        built = 0
         try:
             for article in loaded:
                 label = f"Reading {article.title[:40]}"
@@ -208,19 +266,22 @@ def build(
                     result = builder.build(
                         article, progress=progress, force=force, publish_now=False
                     )
-                built = built or not result.skipped
+                built += not result.skipped
                 if not obj.quiet:
                     click.echo(_describe(result), err=True)
-                click.echo(f"mp3:  {_show(result.audio_path)}")
-        except BaseException:
+                _out(f"mp3:  {_show(result.audio_path)}")
+        except BaseException as error:
             # Whatever was built before the failure is published; otherwise the site is left as it was.
             if built:
                 publish(store, settings, builder.artwork)
+            if isinstance(error, KeyboardInterrupt):
+                _interrupted(error, built)
             raise
         if built or needs_publish(store, settings):
             publish(store, settings, builder.artwork)
-    click.echo(f"feed: {_show(settings.site / FEED_FILE)}")
-    click.echo(f"page: {_show(settings.site / INDEX_FILE)}")
+        store.backup()
+    _out(f"feed: {_show(settings.site / FEED_FILE)}")
+    _out(f"page: {_show(settings.site / INDEX_FILE)}")
 
 
 class _BatchProgress:
@@ -299,6 +360,11 @@ class _BatchProgress:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the JSON report here.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and plan every article and say what would be built; make and publish nothing.",
+)
 @click.pass_obj
 @friendly_errors
 def batch(
@@ -309,6 +375,7 @@ def batch(
     force: bool,
     wait: bool,
     report_path: Path | None,
+    dry_run: bool,
 ) -> None:
     """Build every article of SOURCE... doing only what is new, and publish.
 
@@ -321,21 +388,29 @@ def batch(
     """
     from .batch import run_batch, write_report
     from .lock import work_lock
-    from .prune import parse_age, prune
-    from .publish import show_artwork
+    from .prune import prune
+    from .publish import FEED_FILE, show_artwork
+    from .settings import parse_age
     from .store import Store
 
     settings = obj.settings(site=site)
     artwork = show_artwork(settings)
     jobs = settings.batch.jobs if jobs is None else jobs
-    with work_lock(settings.state, wait=wait), Store(settings.store_path) as store:
+    with (
+        work_lock(settings.state, wait=wait),
+        Store(settings.store_path) as store,
+        _stoppable(),
+    ):
         report = run_batch(
             sources, settings, store, artwork, jobs=jobs, force=force,
             progress=_BatchProgress(obj.quiet), publish_every=settings.batch.publish_every,
+            dry_run=dry_run,
         )  # fmt: skip
         if report_path is not None:
             write_report(report, settings, report_path)
-        if settings.batch.retention:
+        if report.interrupted:
+            _interrupted(report.stopped_by or KeyboardInterrupt(), report.count("built"))
+        if settings.batch.retention and not dry_run:
             pruned = prune(store, settings, artwork, parse_age(settings.batch.retention))
             if pruned.episodes and not obj.quiet:
                 click.echo(
@@ -345,10 +420,19 @@ def batch(
     for error in report.source_errors:
         click.echo(f"Error: {error}", err=True)
     counts = report.to_dict()["counts"]
-    click.echo(
-        f"{counts['built']} built, {counts['skipped']} unchanged, {counts['failed']} failed"
-        f" in {report.to_dict()['seconds']:.1f} s; feed: {_show(settings.site / 'feed.xml')}"
-    )
+    if dry_run:
+        for outcome in report.outcomes:
+            if outcome.status == "planned":
+                _out(f"would build: {outcome.title} ({outcome.label})")
+        _out(
+            f"{report.count('planned')} to build, {counts['skipped']} unchanged, {counts['failed']} "
+            "failed (dry run: nothing made or published)"
+        )
+    else:
+        _out(
+            f"{counts['built']} built, {counts['skipped']} unchanged, {counts['failed']} failed"
+            f" in {report.to_dict()['seconds']:.1f} s; feed: {_show(settings.site / FEED_FILE)}"
+        )
     sys.exit(int(report.exit_status))
 
 
@@ -372,8 +456,9 @@ def prune_command(
     and what an interrupted run left in the state folder.
     """
     from .lock import work_lock
-    from .prune import parse_age, prune
+    from .prune import prune
     from .publish import show_artwork
+    from .settings import parse_age
     from .store import Store
 
     settings = obj.settings(site=site)
@@ -389,6 +474,37 @@ def prune_command(
     click.echo(
         f"{verb} {len(pruned.episodes)} episode(s) and {pruned.cache_entries} unused cache entries."
     )
+
+
+@cli.command()
+@site_option("Folder of the published site (default: ./site).")
+@click.option(
+    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
+)
+@click.pass_obj
+@friendly_errors
+def adopt(obj: Context, site: Path | None, wait: bool) -> None:
+    """Take a published site's episodes into this folder's episode store.
+
+    For when the store is lost (deleted, emptied, or the site was built from
+    another folder): every episode the site's feeds list and the store does
+    not know is recorded again from the feeds, pages, transcripts and chapters,
+    keeping its guid. Nothing in the site changes; an adopted article is
+    rebuilt when it next comes.
+    """
+    from .lock import work_lock
+    from .ownership import adopt as adopt_site
+    from .store import Store
+
+    settings = obj.settings(site=site)
+    if not settings.site.is_dir():
+        raise _fail(f"no site at {_show(settings.site)}")
+    with work_lock(settings.state, wait=wait), Store(settings.store_path) as store:
+        adopted = adopt_site(store, settings)
+        store.backup()
+    for title in adopted.missing:
+        click.echo(f"not adopted (its MP3 is not in the site): {title}", err=True)
+    _out(f"Adopted {len(adopted.episodes)} episode(s) into {_show(settings.store_path)}.")
 
 
 @cli.command()
