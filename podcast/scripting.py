@@ -16,9 +16,11 @@ from .settings import Settings
 
 def _render(template: str, variables: dict[str, Any], name: str) -> list[str]:
     import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
+    # The template comes from a config file: sandboxed, so it reaches no Python internals.
     # Spoken text is not markup: nothing to escape, but a missing variable must fail.
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
     try:
         text = environment.from_string(template).render(**variables)
     except jinja2.TemplateError as error:
@@ -26,11 +28,23 @@ def _render(template: str, variables: dict[str, Any], name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+#: The most of a title the intro says; a longer one is cut at a word (the feed keeps it whole).
+MAX_SPOKEN_TITLE = 200
+
+
+def spoken_title(title: str) -> str:
+    """The title as the intro says it: whole, unless it is over :data:`MAX_SPOKEN_TITLE`."""
+    if len(title) <= MAX_SPOKEN_TITLE:
+        return title
+    cut = title[:MAX_SPOKEN_TITLE].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-–—") or title[:MAX_SPOKEN_TITLE]
+
+
 def template_variables(article: Article, settings: Settings) -> dict[str, Any]:
     """What the intro and outro templates can use."""
     published: datetime | None = article.published
     return {
-        "title": article.title,
+        "title": spoken_title(article.title),
         "author": article.author,
         "show": settings.show.title,
         "url": article.url,

@@ -192,10 +192,22 @@ class SiteServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
 
 
-def make_server(site: Path, host: str = "127.0.0.1", port: int = 8000) -> SiteServer:
-    """A server for ``site`` bound to ``host:port`` (port 0 picks a free one)."""
+#: Seconds a connection may sit idle (between or inside requests) before the server closes it.
+IDLE_TIMEOUT = 30.0
+
+
+def make_server(
+    site: Path, host: str = "127.0.0.1", port: int = 8000, *, idle_timeout: float = IDLE_TIMEOUT
+) -> SiteServer:
+    """A server for ``site`` bound to ``host:port`` (port 0 picks a free one).
+
+    A connection idle for ``idle_timeout`` seconds is closed, so idle keep-alive
+    connections (or a client that stops sending mid-request) hold no thread for ever.
+    """
     root = site.resolve()
-    handler = type("BoundSiteHandler", (SiteHandler,), {"root": root})
+    handler = type(
+        "BoundSiteHandler", (SiteHandler,), {"root": root, "timeout": idle_timeout}
+    )
     return SiteServer((host, port), handler)
 
 

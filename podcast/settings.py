@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,10 @@ This audio is created with AI assistance.
 {{ title }}
 {% if author %}By {{ author }}.{% endif %}"""
 DEFAULT_OUTRO = "You have been listening to {{ show }}."
+
+#: An age: a whole number of hours, days or weeks (``36h``, ``90d``, ``12w``).
+AGE_PATTERN = r"(\d+)\s*([hdw])"
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 
 @dataclass(frozen=True)
@@ -228,32 +233,72 @@ def _section(name: str, cls: type, data: Any, where: str) -> Any:
     return cls(**values)
 
 
+#: Constant bitrates (kbit/s) an MP3 can have: MPEG-1 Layer III at 32, 44.1 and 48 kHz,
+#: MPEG-2 at 22.05 and 24 kHz. LAME refuses or rounds any other.
+MP3_BITRATES = {
+    32000: (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    22050: (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+MP3_BITRATES.update({44100: MP3_BITRATES[32000], 48000: MP3_BITRATES[32000]})
+MP3_BITRATES[24000] = MP3_BITRATES[22050]
+
+#: Ranges of the numeric settings: (key, low, high, unit). Loudness covers what podcast apps
+#: and broadcasters ask for (Spotify −14, Apple −16, EBU R128 −23 LUFS); the true-peak
+#: ceiling must leave the −1 dBTP that Apple asks for, and the limiter works down to −9.
+RANGES: tuple[tuple[str, float, float, str], ...] = (
+    ("audio.loudness", -30.0, -10.0, " LUFS"),
+    ("audio.true_peak", -9.0, -1.0, " dBTP"),
+    ("audio.sentence_pause", 0, 10000, " ms"),
+    ("audio.paragraph_pause", 0, 10000, " ms"),
+    ("audio.heading_pause", 0, 10000, " ms"),
+    ("audio.intro_pause", 0, 10000, " ms"),
+    ("voice.length_scale", 0.5, 2.0, ""),
+    ("batch.jobs", 0, 256, ""),
+    ("batch.publish_every", 0, 100000, ""),
+    ("show.feed_size", 1, 10000, ""),
+)
+
+
 def _check(settings: Settings, where: str) -> None:
+    for key, low, high, unit in RANGES:
+        section, name = key.split(".")
+        value = getattr(getattr(settings, section), name)
+        # `not low <= value` also catches nan; inf is out of every range.
+        if not (low <= value <= high):
+            raise ConfigError(f"{where}: {key} must be between {low} and {high}{unit}, not {value}")
     audio = settings.audio
     if audio.intro_music_mode not in ("before", "under"):
         raise ConfigError(f"{where}: audio.intro_music_mode must be 'before' or 'under'")
-    if not 8 <= audio.bitrate <= 320:
-        raise ConfigError(f"{where}: audio.bitrate must be between 8 and 320 kbit/s")
-    if audio.sample_rate not in (22050, 24000, 32000, 44100, 48000):
+    if audio.sample_rate not in MP3_BITRATES:
         raise ConfigError(f"{where}: audio.sample_rate must be 22050, 24000, 32000, 44100 or 48000")
-    for name in ("sentence_pause", "paragraph_pause", "heading_pause", "intro_pause"):
-        if not 0 <= getattr(audio, name) <= 10000:
-            raise ConfigError(f"{where}: audio.{name} must be between 0 and 10000 ms")
-    if not 0.5 <= settings.voice.length_scale <= 2.0:
-        raise ConfigError(f"{where}: voice.length_scale must be between 0.5 and 2.0")
+    if audio.bitrate not in MP3_BITRATES[audio.sample_rate]:
+        rates = ", ".join(map(str, MP3_BITRATES[audio.sample_rate]))
+        raise ConfigError(
+            f"{where}: audio.bitrate must be one of {rates} kbit/s at {audio.sample_rate} Hz"
+        )
     if not settings.show.base_url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: show.base_url must start with http:// or https://")
-    if not 0 <= settings.batch.jobs <= 256:
-        raise ConfigError(f"{where}: batch.jobs must be between 0 and 256")
-    if settings.batch.publish_every < 0:
-        raise ConfigError(f"{where}: batch.publish_every must be 0 or more")
-    if settings.batch.retention and not re.fullmatch(r"\d+[hdw]", settings.batch.retention):
-        raise ConfigError(f"{where}: batch.retention must look like 36h, 90d or 12w")
+    if settings.batch.retention:
+        parse_age(settings.batch.retention, f"{where}: batch.retention")
     problem = category_problem(settings.show.category, settings.show.subcategory)
     if problem:
         raise ConfigError(f"{where}: show.{problem}")
-    if not 1 <= settings.show.feed_size <= 10000:
-        raise ConfigError(f"{where}: show.feed_size must be between 1 and 10000")
+
+
+#: The longest age anything is kept for (a datetime cannot go back much further).
+MAX_AGE = timedelta(days=36525)
+
+
+def parse_age(text: str, where: str = "age") -> timedelta:
+    """``36h``, ``90d`` or ``12w`` as a duration, at most :data:`MAX_AGE` (100 years)."""
+    match = re.fullmatch(AGE_PATTERN, text.strip())
+    if match is None:
+        raise ConfigError(f"{where} {text!r} must look like 36h, 90d or 12w")
+    number = int(match.group(1)) if len(match.group(1)) < 10 else 10**10
+    hours = number * {"h": 1, "d": 24, "w": 168}[match.group(2)]
+    if hours > MAX_AGE.total_seconds() / 3600:
+        raise ConfigError(f"{where} {text!r} must be at most 100 years")
+    return timedelta(**{_UNITS[match.group(2)]: number})
 
 
 def _feeds(data: Any, where: str) -> tuple[CategoryFeed, ...]:
