@@ -72,3 +72,10 @@ def test_environment_variables_are_documented() -> None:
 def test_exit_codes_are_documented() -> None:
     for status in ExitStatus:
         assert re.search(rf"^\| {status.value} \|", README, re.M), status
+
+
+def test_every_setting_range_is_in_the_readme() -> None:
+    from podcast.settings import RANGES
+
+    for key, low, high, unit in RANGES:
+        assert f"`{key}` {low:g} to {high:g}{unit}" in README, key
