@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from voices.clean import clean_blocks, clean_page_text, split_byline
+from voices.clean import Cleaned, Removed, clean_blocks_recorded, clean_page_text, split_byline
 from voices.script import Block
 
 from .errors import ArticleError
@@ -59,6 +59,10 @@ class Article:
     """Language code if the source says it (e.g. ``en``)."""
     source: str = ""
     """Where it was read from: a path, or ``-`` for standard input."""
+    removed: tuple[Removed, ...] = field(default_factory=tuple, compare=False, repr=False)
+    """Every block the furniture rules took out of the page, with the rule (for the review)."""
+    coverage: float | None = field(default=None, compare=False)
+    """Share of the page's article text (as a fuller extraction finds it) that is kept."""
 
     @property
     def key(self) -> str:
@@ -194,14 +198,14 @@ def finish_article(article: Article) -> Article:
     )
 
 
-def _paragraph_blocks(text: str) -> list[Block]:
+def _paragraph_blocks(text: str) -> Cleaned:
     """Paragraphs separated by blank lines (lines inside one are joined), furniture dropped."""
     blocks = []
     for chunk in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in chunk.splitlines() if line.strip()]
         if lines:
             blocks.append(Block("paragraph", " ".join(lines)))
-    return clean_blocks(blocks)
+    return clean_blocks_recorded(blocks)
 
 
 def read_text(text: str, source: str = "") -> Article:
@@ -220,6 +224,7 @@ def read_text(text: str, source: str = "") -> Article:
         author=tidy_author(author),
         published=parse_loose_date(written_date),
         source=source,
+        removed=page.removed,
     )
 
 
@@ -279,73 +284,17 @@ def read_markdown(text: str, source: str = "") -> Article:
     flush()
     if not title:
         raise ArticleError(f"{source or 'article'} is empty")
+    cleaned = clean_blocks_recorded(blocks)
     return Article(
         title=title,
-        blocks=tuple(clean_blocks(blocks)),
+        blocks=cleaned.blocks,
+        removed=cleaned.removed,
         author=meta.get("author", ""),
         published=parse_datetime(meta.get("date") or meta.get("published") or None),
         url=meta.get("url", ""),
         summary=meta.get("summary", "") or meta.get("description", ""),
         source=source,
     )
-
-
-#: Elements that are never the article.
-_FURNITURE_TAGS = (
-    "nav", "footer", "aside", "form", "button", "figure", "figcaption", "script", "style",
-    "noscript", "iframe", "svg", "dialog", "template", "select", "input",
-)  # fmt: skip
-#: class/id words that mark furniture (matched as whole words of the attribute).
-_FURNITURE_WORDS = frozenset(
-    """caption captions credit credits byline bylines newsletter newsletters subscribe subscription
-    signup sign-up related recirc recirculation recommended recommendations share sharing social
-    cookie cookies consent gdpr promo promotion advert advertisement ad ads sponsor sponsored paywall
-    readmore read-more more-stories most-read mostread popular trending audio-player tts listen
-    breadcrumb breadcrumbs toolbar tags author-bio outbrain taboola comments""".split()
-)
-_FURNITURE_ROLES = frozenset(
-    {"navigation", "complementary", "dialog", "banner", "contentinfo", "search"}
-)
-
-
-def _is_furniture_element(element: Any) -> bool:
-    if not isinstance(element.tag, str):
-        return False
-    if element.tag in _FURNITURE_TAGS:
-        return True
-    if (element.get("role") or "").lower() in _FURNITURE_ROLES:
-        return True
-    words = re.split(
-        r"[\s_]+|(?<=[a-z])(?=[A-Z])", f"{element.get('class') or ''} {element.get('id') or ''}"
-    )
-    lowered = {w.lower() for w in words if w}
-    parts = {p for w in lowered for p in w.split("-")}
-    return bool((lowered | parts) & _FURNITURE_WORDS)
-
-
-def strip_furniture(page: Any) -> None:
-    """Remove furniture elements from a parsed page, never one holding most of its text."""
-    body = page.find(".//body")
-    root = body if body is not None else page
-    total = len(" ".join(root.itertext()).split()) or 1
-    for element in list(root.iter()):
-        if (
-            element is root
-            or element.getparent() is None
-            or element.tag in ("article", "main", "body")
-        ):
-            continue
-        if _is_furniture_element(element):
-            words = len(" ".join(element.itertext()).split())
-            if words < total * 0.5:
-                element.drop_tree()
-
-
-def _link_only(element: Any) -> bool:
-    """A paragraph that is nothing but a link: a teaser for another article."""
-    text = " ".join("".join(element.itertext()).split())
-    links = " ".join(" ".join("".join(ref.itertext()).split()) for ref in element.iter("ref"))
-    return bool(text) and links.strip(" :") == text.strip(" :") and len(text.split()) <= 25
 
 
 def html_text(html: str) -> str:
@@ -361,50 +310,35 @@ def html_text(html: str) -> str:
         return ""
 
 
-_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
-
-
 def read_html_fragment(html: str, source: str = "") -> tuple[Block, ...]:
     """Blocks from an HTML fragment that is already the article body (a feed entry's content)."""
+    return html_fragment(html, source)[0]
+
+
+def html_fragment(html: str, source: str = "") -> tuple[tuple[Block, ...], tuple[Removed, ...]]:
+    """:func:`read_html_fragment`, with a record of what the furniture rules removed."""
     from lxml import etree
     from lxml import html as lxml_html
 
+    from .extract import fragment_blocks
+
     if not html.strip():
-        return ()
+        return (), ()
     try:
         root = lxml_html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         raise ArticleError(f"{source or 'article'}: content is not readable HTML") from None
-    strip_furniture(root)
-    blocks: list[Block] = []
-    for element in root.iter(*_BLOCK_TAGS):
-        if any(parent.tag in _BLOCK_TAGS for parent in element.iterancestors()):
-            continue  # read as part of its enclosing block
-        text = " ".join(element.text_content().split())
-        if not text:
-            continue
-        if element.tag[0] == "h" and element.tag[1:].isdigit():
-            blocks.append(Block("heading", text))
-        elif (
-            len(element) == 1
-            and element[0].tag == "a"
-            and " ".join(element[0].text_content().split()) == text
-            and len(text.split()) <= 25
-        ):
-            continue  # a link on its own: a teaser
-        else:
-            blocks.append(Block("paragraph", text))
-    if not blocks:
-        text = root.text_content()
-        blocks = [Block("paragraph", " ".join(p.split())) for p in text.split("\n\n") if p.strip()]
-    return tuple(clean_blocks(blocks))
+    blocks, removed = fragment_blocks(root)
+    cleaned = clean_blocks_recorded(blocks)
+    return cleaned.blocks, tuple(removed) + cleaned.removed
 
 
 def read_html(html: str, source: str = "") -> Article:
-    """HTML: furniture elements removed, the main text extracted with trafilatura, headings kept."""
-    import trafilatura
+    """HTML: the article body (:mod:`podcast.extract`), headings kept, and the page's metadata."""
     from lxml import etree
     from lxml import html as lxml_html
+
+    from .extract import extract
 
     try:
         page = lxml_html.fromstring(html)
@@ -426,45 +360,11 @@ def read_html(html: str, source: str = "") -> Article:
         " ".join(e.text_content().split())
         for e in page.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')]")
     ]
-    strip_furniture(page)
-    extracted = trafilatura.extract(
-        lxml_html.tostring(page, encoding="unicode"),
-        output_format="xml",
-        include_formatting=True,
-        include_links=True,
-        include_images=False,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-    )
-    if not extracted:
+    found = extract(html, meta("og:title", "twitter:title"))
+    if not found.blocks:
         raise ArticleError(f"{source or 'article'} has no article text")
-    doc = etree.fromstring(extracted.encode("utf-8"))
+    doc = found.metadata
     title = meta("og:title", "twitter:title") or doc.get("title") or ""
-    blocks: list[Block] = []
-    main = doc.find("main")
-    for element in main.iter("p", "head", "item", "quote") if main is not None else []:
-        if element.tag == "quote" and element.find("p") is not None:
-            continue  # its paragraphs come on their own
-        if (
-            element.tag == "p"
-            and element.getparent() is not None
-            and element.getparent().tag == "item"
-        ):
-            continue  # the item is read as a whole
-        text = " ".join("".join(element.itertext()).split())
-        if not text:
-            continue
-        if element.tag == "head":
-            if text == title or not title and not blocks:
-                title = title or text
-                continue
-            blocks.append(Block("heading", text))
-        elif _link_only(element):
-            continue
-        else:
-            blocks.append(Block("paragraph", text))
     published = meta("article:published_time", "datePublished", "date", "pubdate") or doc.get(
         "date"
     )
@@ -485,7 +385,7 @@ def read_html(html: str, source: str = "") -> Article:
     ]
     return Article(
         title=title or page_title,
-        blocks=tuple(clean_blocks(blocks)),
+        blocks=found.blocks,
         author=author,
         published=when,
         url=meta("og:url") or (str(canonical[0]) if canonical else "") or doc.get("url") or "",
@@ -494,6 +394,8 @@ def read_html(html: str, source: str = "") -> Article:
         image=meta("og:image"),
         language=language,
         source=source,
+        removed=found.removed,
+        coverage=found.coverage,
     )
 
 
@@ -527,7 +429,8 @@ def article_from_dict(data: Any, source: str) -> Article:
     if html:
         base = read_html(html, source)
     elif body:
-        base = Article(title="", blocks=tuple(_paragraph_blocks(body)), source=source)
+        cleaned = _paragraph_blocks(body)
+        base = Article(title="", blocks=cleaned.blocks, source=source, removed=cleaned.removed)
     else:
         raise ArticleError(f"{source}: needs a 'body' or an 'html' field")
     categories = data.get("categories") or []
@@ -548,6 +451,8 @@ def article_from_dict(data: Any, source: str) -> Article:
         image=_string(data, "image", source) or base.image,
         language=_string(data, "language", source) or base.language,
         source=source,
+        removed=base.removed,
+        coverage=base.coverage,
     )
 
 

@@ -25,9 +25,9 @@ from .articles import (
     Article,
     article_from_dict,
     finish_article,
+    html_fragment,
     html_text,
     read_article,
-    read_html_fragment,
     tidy_author,
 )
 from .errors import PodcastError
@@ -158,7 +158,7 @@ def _entry_article(entry: Any, label: str) -> Article:
         html = max((c.get("value", "") for c in entry.content), key=len)
     if not html:
         html = entry.get("summary", "")
-    blocks = read_html_fragment(html, label)
+    blocks, removed = html_fragment(html, label)
     published = None
     for key in ("published_parsed", "updated_parsed"):
         if entry.get(key):
@@ -179,6 +179,7 @@ def _entry_article(entry: Any, label: str) -> Article:
         categories=tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term")),
         language=entry.get("language", "") or "",
         source=label,
+        removed=removed,
     )
 
 

@@ -30,6 +30,16 @@ FURNITURE = [
     "See also: the full list", "4:34 AM", "2:25 PM (Updated: )", "9:40 AM GMT",
     "Copyright 2026 The Associated Press. All rights reserved.", "© 2026 The Northern Ledger.",
     "* * *", "—",
+    # Real lines from the extraction dev set (tests/data/devset/LICENSE), one or more per rule:
+    "2019-11-19T08:57:40+01:00",  # timestamp (ISO 8601, a page's metadata shown as text)
+    "https://www.barrons.com/articles/home-depot-stock-earnings-report-51574168486",  # address
+    "Listen: http://po.st/TP_615 Download: http://po.st/TP_615Download iTunes: http://po.st/TP_615Apple",
+    "This copy is for your personal, non-commercial use only. To order presentation-ready copies "
+    "for distribution to your colleagues, clients or customers visit http://www.djreprints.com.",  # notice
+    "We've noticed you're adblocking.", "Order Reprints", "Print Article",
+    "An error has occurred, please try again later.",
+    "Write to Al Root at allen.root@dowjones.com",  # contact
+    "Tags: Eastern Equine Encephalitis, EEE, health, Michigan",  # tags
 ]  # fmt: skip
 
 PROSE = [
@@ -41,6 +51,11 @@ PROSE = [
     "The agency, which employs 2,000 people, said it would appeal (the ruling came on Friday).",
     "Readers who subscribe to the theory that rates will fall may be disappointed.",
     "Related questions were raised in parliament on Tuesday by three MPs.",
+    "Write to your MP at the address on the council's website, campaigners urged.",
+    "The ad blocker market grew by a third last year, the report found.",
+    "Tags on the birds showed they had flown 3,000 miles since 2019-11-19.",
+    "The error has occurred twice this year, the regulator said.",
+    "Visit www.example.org for the full list of closures, the council said.",
 ]
 
 

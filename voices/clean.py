@@ -12,7 +12,7 @@ page alike.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .script import Block
@@ -66,9 +66,24 @@ _READ_MORE = re.compile(
 )
 _TIMESTAMP = re.compile(
     r"^(\d{1,2}:\d\d\s*([ap]\.?m\.?|[ap]m)?(\s*[A-Z]{2,4})?(\s*\(updated:?[^)]*\))?|\(?updated:?\s*\)?|"
-    r"(posted|updated|published)( at| on)?:?\s*.{0,40}\d.{0,20})$",
+    r"(posted|updated|published)( at| on)?:?\s*.{0,40}\d.{0,20}|"
+    r"\d{4}-\d\d-\d\d([t ]\d\d:\d\d(:\d\d(\.\d+)?)?(z|[+-]\d\d:?\d\d)?)?)$",
     _I,
 )
+#: A line that is nothing but an address, or a list of them with labels.
+_BARE_URL = re.compile(r"^((\w+:\s*)?(https?://|www\.)\S+\s*)+$", _I)
+#: Reprint and licensing notices, ad-blocker pleas, the site's own error messages.
+_NOTICE = re.compile(
+    r"^(this copy is for your personal,? non-?commercial use|to order presentation-ready copies)|"
+    r"\byou('re| are)( using)?( an)? ad[- ]?block|\b(turn off|disable|whitelist|pause) (your )?ad[- ]?block|"
+    r"^an error (has )?occurred|^(order|request) reprints?$|"
+    r"^print (this )?(article|page|story)$",
+    _I,
+)
+#: "Write to Jane Doe at jane@example.org": how to reach the author, not the article.
+_CONTACT = re.compile(r"^(write to|contact|e-?mail)\s+[\w .,'-]{2,80}\s+at\s+\S+@\S+\.?$", _I)
+#: A topics or tags list.
+_TAGS = re.compile(r"^(tags|tagged( with)?|topics|filed under)\s*:", _I)
 _CAPTION_START = re.compile(
     r"^(photo|image|picture|illustration|caption|credit|video|file photo)\s*(by|:)", _I
 )
@@ -86,7 +101,8 @@ _END_OF_ARTICLE = re.compile(
     r"in other news|also in [\w ]+|comments?)$",
     _I,
 )
-_TERMINAL = ".!?\"'\u201d\u2019)…:"
+_TERMINAL = ".!?\"'\u201d\u2019)…:。！？"
+
 
 
 @dataclass(frozen=True)
@@ -99,6 +115,8 @@ class CleanPage:
     """The byline as written ("by … 2 min read"), or empty."""
     blocks: tuple[Block, ...]
     """The article body: paragraphs and headings."""
+    removed: tuple[Removed, ...] = ()
+    """What was taken out as furniture, with the rule."""
 
 
 def is_end_of_article(line: str) -> bool:
@@ -134,25 +152,52 @@ def is_caption(line: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Rule:
+    """One kind of furniture: its id (what removal records and the review name) and its test."""
+
+    id: str
+    test: Callable[[str], bool]
+    """Called with the line, whitespace folded and list bullets stripped."""
+
+
+def _short(limit: int, pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    return lambda line: len(line) < limit and bool(pattern.search(line))
+
+
+#: The furniture rules, in the order they are tried; tests/test_clean.py has real lines for each.
+RULES: tuple[Rule, ...] = (
+    Rule("empty", lambda line: not any(ch.isalnum() for ch in line)),
+    Rule("prompt", lambda line: len(line) < 200 and bool(
+        _PROMPT.search(line) or (len(line) < 80 and _PROMPT_START.match(line)))),
+    Rule("control", lambda line: bool(_CONTROL.match(line))),
+    Rule("disclosure", lambda line: bool(_DISCLOSURE.match(line))),
+    Rule("byline", is_byline),
+    Rule("caption", is_caption),
+    Rule("share", lambda line: bool(_SHARE.match(line))),
+    Rule("cookie", _short(300, _COOKIE)),
+    Rule("read-more", lambda line: bool(_READ_MORE.match(line))),
+    Rule("timestamp", lambda line: bool(_TIMESTAMP.match(line))),
+    Rule("copyright", _short(200, _COPYRIGHT)),
+    Rule("address", lambda line: bool(_BARE_URL.match(line))),
+    Rule("notice", _short(300, _NOTICE)),
+    Rule("contact", lambda line: bool(_CONTACT.match(line))),
+    Rule("tags", lambda line: bool(_TAGS.match(line))),
+)
+
+
+def furniture_rule(line: str) -> str | None:
+    """The id of the rule that takes ``line`` for page furniture, or None when it is prose."""
+    bare = " ".join(line.split()).strip("*•·|-–— ")
+    for rule in RULES:
+        if rule.test(bare):
+            return rule.id
+    return None
+
+
 def is_furniture(line: str) -> bool:
     """True for a line that is page furniture wherever it stands."""
-    text = " ".join(line.split())
-    if not text or not any(ch.isalnum() for ch in text):
-        return True
-    bare = text.strip("*•·|-–— ")
-    if len(bare) < 200 and (_PROMPT.search(bare) or (len(bare) < 80 and _PROMPT_START.match(bare))):
-        return True
-    return bool(
-        _CONTROL.match(bare)
-        or _DISCLOSURE.match(bare)
-        or is_byline(bare)
-        or is_caption(bare)
-        or _SHARE.match(bare)
-        or (len(bare) < 300 and _COOKIE.search(bare))
-        or _READ_MORE.match(bare)
-        or _TIMESTAMP.match(bare)
-        or (len(bare) < 200 and _COPYRIGHT.search(bare))
-    )
+    return furniture_rule(line) is not None
 
 
 def _ends_sentence(line: str) -> bool:
@@ -165,18 +210,58 @@ def looks_like_heading(line: str) -> bool:
     return 1 <= len(words) <= 20 and not _ends_sentence(line)
 
 
-def clean_blocks(blocks: Iterable[Block]) -> list[Block]:
-    """Drop furniture blocks; stop at the first end-of-article heading after some body text."""
+@dataclass(frozen=True)
+class Removed:
+    """A block the cleaning took out, and the rule that took it (the editor's review lists them)."""
+
+    text: str
+    rule: str
+    """A furniture rule's id, ``end-of-article`` (and the heading), or an element rule's name."""
+    kind: str = "paragraph"
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Blocks after the furniture rules, with a record of every block they removed."""
+
+    blocks: tuple[Block, ...]
+    removed: tuple[Removed, ...]
+
+
+#: The share of an article's words the end-of-article rule may cut; past it the heading is
+#: taken for part of the article (a story that mentions "Latest" midway loses nothing).
+MAX_END_CUT = 0.4
+
+
+def clean_blocks_recorded(blocks: Iterable[Block]) -> Cleaned:
+    """Drop furniture blocks and stop at an end-of-article heading after some body text,
+    recording each removal with its rule. The cut at an end-of-article heading is made only
+    when what follows is less than :data:`MAX_END_CUT` of the words: never most of an article."""
+    given = list(blocks)
+    total = sum(len(b.text.split()) for b in given) or 1
     out: list[Block] = []
-    for block in blocks:
+    removed: list[Removed] = []
+    for index, block in enumerate(given):
         if is_end_of_article(block.text) and any(b.kind == "paragraph" for b in out):
-            break
-        if is_furniture(block.text):
+            rest = given[index:]
+            if sum(len(b.text.split()) for b in rest) <= MAX_END_CUT * total:
+                rule = f"end-of-article: {block.text}"
+                removed += [Removed(b.text, rule, b.kind) for b in rest]
+                break
+        rule = furniture_rule(block.text)
+        if rule is not None:
+            removed.append(Removed(block.text, rule, block.kind))
             continue
         out.append(block)
     while out and out[-1].kind == "heading":  # a heading with nothing under it
-        out.pop()
-    return out
+        last = out.pop()
+        removed.append(Removed(last.text, "heading-without-text", last.kind))
+    return Cleaned(tuple(out), tuple(removed))
+
+
+def clean_blocks(blocks: Iterable[Block]) -> list[Block]:
+    """:func:`clean_blocks_recorded` without the record."""
+    return list(clean_blocks_recorded(blocks).blocks)
 
 
 def _units(lines: list[str]) -> list[tuple[str, bool]]:
@@ -200,6 +285,7 @@ def clean_page_text(text: str) -> CleanPage:
     The title is the first line that is not furniture; blocks are separated by
     blank lines. A short line with no final punctuation standing alone is a
     heading; glued to the paragraph after it, it is a related-article teaser.
+    Every line left out is recorded with its rule.
     """
     raw_blocks = [
         [" ".join(line.split()) for line in chunk.splitlines() if line.strip()]
@@ -208,26 +294,38 @@ def clean_page_text(text: str) -> CleanPage:
     title = ""
     byline = ""
     blocks: list[Block] = []
-    for lines in raw_blocks:
+    removed: list[Removed] = []
+
+    def done(rest: list[Removed]) -> CleanPage:
+        cleaned = clean_blocks_recorded(blocks)
+        return CleanPage(title, byline, cleaned.blocks, tuple(removed + rest) + cleaned.removed)
+
+    for number, lines in enumerate(raw_blocks):
         units = _units([line for line in lines if line])
-        for unit, glued in units:
+        for position, (unit, glued) in enumerate(units):
             if is_end_of_article(unit) and title and any(b.kind == "paragraph" for b in blocks):
-                return CleanPage(title, byline, tuple(clean_blocks(blocks)))
+                rest = [u for u, _ in units[position:]] + [
+                    " ".join(later) for later in raw_blocks[number + 1 :] if later
+                ]
+                return done([Removed(r, f"end-of-article: {unit}") for r in rest])
             if is_byline(unit.strip()) and not byline:
                 byline = unit.strip()
                 continue
-            if is_furniture(unit):
+            rule = furniture_rule(unit)
+            if rule is not None:
+                removed.append(Removed(unit, rule))
                 continue
             if not title:
                 title = unit
                 continue
             if looks_like_heading(unit):
                 if glued or len(units) > 1:
+                    removed.append(Removed(unit, "teaser"))
                     continue  # a teaser linking elsewhere, not part of this article
                 blocks.append(Block("heading", unit))
             else:
                 blocks.append(Block("paragraph", unit))
-    return CleanPage(title, byline, tuple(clean_blocks(blocks)))
+    return done([])
 
 
 _BYLINE_PARTS = re.compile(

@@ -1,0 +1,152 @@
+"""The article body of a page, and nothing of it lost to the furniture rules (issue 16).
+
+Each extraction rule is shown on the real page that needs it (tests/data/devset, with the body
+a person marked); the whole dev set in shared/ is scored against the targets."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections import Counter
+
+import pytest
+
+from podcast.articles import read_html
+from podcast.errors import ArticleError
+from podcast.extract import extract, words
+from tests.conftest import ROOT
+from voices.clean import Removed, clean_blocks_recorded
+from voices.script import Block
+
+DATA = ROOT / "tests" / "data" / "devset"
+TRUTH = json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))
+DEVSET = ROOT.parent / "shared" / "extraction-devset"
+
+
+def page(name: str) -> str:
+    return gzip.decompress((DATA / f"{name}.html.gz").read_bytes()).decode("utf-8", "replace")
+
+
+def score(got: str, want: str) -> tuple[float, float]:
+    a, b = words(got), words(want)
+    shared = sum((a & b).values())
+    return shared / max(1, sum(a.values())), shared / max(1, sum(b.values()))
+
+
+#: page → (what the rule does, a word of the note it leaves, or None).
+RULES = {
+    # The precise extraction picks the reprint notice; the fuller one has the article.
+    "barrons-reprint-notice": "fuller extraction",
+    # A class word ("ad" in "ad agencies"…) would remove the element holding the whole article.
+    "spokesman-article-in-ad-class": "would remove",
+    # The body is split into several containers of the same class, ads between them.
+    "wired-split-body": "other parts",
+    # Posts embedded from a platform are quoted in the article; extractors drop them.
+    "sky-embedded-posts": "embedded post",
+    # The article is laid out in a table: its paragraphs are read as paragraphs.
+    "spacereview-layout-table": None,
+    # A data table: each row is read as a list.
+    "autoracing-data-table": None,
+    # Line breaks inside a paragraph keep the words either side apart.
+    "italian-line-breaks": None,
+}
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_rule_on_the_real_page_that_needs_it(name: str) -> None:
+    found = extract(page(name))
+    text = "\n".join(b.text for b in found.blocks)
+    precision, recall = score(text, TRUTH[name]["articleBody"])
+    assert recall >= 0.9, (name, recall)
+    assert precision >= 0.9, (name, precision)
+    if RULES[name] is not None:
+        assert any(RULES[name] in note for note in found.notes), found.notes
+    assert found.coverage is not None and found.coverage > 0.7
+
+
+def test_a_data_table_row_is_a_list() -> None:
+    found = extract(page("autoracing-data-table"))
+    assert any(b.text.startswith("1, Kyle Busch, 5040") for b in found.blocks)
+
+
+def test_a_layout_table_keeps_its_paragraphs() -> None:
+    found = extract(page("spacereview-layout-table"))
+    assert len(found.blocks) > 30
+    assert max(len(b.text) for b in found.blocks) < 2000
+
+
+def test_line_breaks_do_not_glue_words() -> None:
+    text = " ".join(b.text for b in extract(page("italian-line-breaks")).blocks)
+    assert "Resistenzahttp" not in text and "Resistenza" in text
+
+
+def test_every_removal_is_recorded_with_its_rule() -> None:
+    found = extract(page("sky-embedded-posts"))
+    assert found.removed
+    rules = {r.rule for r in found.removed}
+    assert any(rule.startswith(("element <", "class or id", "role ")) for rule in rules)
+    assert all(r.text and r.rule for r in found.removed)
+
+
+def test_an_article_is_an_error_only_when_there_is_none() -> None:
+    with pytest.raises(ArticleError, match="has no article text"):
+        read_html("<html><body><nav><a href='/'>Home</a></nav><footer>© 2026</footer></body></html>", "nav.html")
+    article = read_html(page("barrons-reprint-notice"), "barrons.html")
+    assert article.coverage is not None and any("Home Depot" in b.text for b in article.blocks)
+    assert article.removed
+
+
+def test_the_end_of_article_cut_never_takes_most_of_the_article() -> None:
+    body = [Block("paragraph", "The council met on Tuesday to discuss the harbour plan.")]
+    after = [Block("heading", "Latest")] + [
+        Block("paragraph", f"Paragraph {n} of the same story goes on about the harbour.")
+        for n in range(5)
+    ]
+    kept = clean_blocks_recorded(body + after)
+    assert len(kept.blocks) == 7 and not kept.removed  # the heading stays a heading
+    short = clean_blocks_recorded(body * 5 + [Block("heading", "More news"), Block("paragraph", "Other story.")])
+    assert [b.text for b in short.blocks] == [body[0].text] * 5
+    assert short.removed == (
+        Removed("More news", "end-of-article: More news", "heading"),
+        Removed("Other story.", "end-of-article: More news", "paragraph"),
+    )
+
+
+def _devset() -> list[tuple[str, str, str]]:
+    truth = json.loads((DEVSET / "ground-truth.json").read_text(encoding="utf-8"))
+    return [
+        (key, gzip.decompress((DEVSET / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace"),
+         truth[key]["articleBody"])
+        for key in sorted(truth)
+    ]  # fmt: skip
+
+
+def _score_one(case: tuple[str, str, str]) -> tuple[str, tuple[float, float] | None]:
+    key, html, want = case
+    try:
+        article = read_html(html, key)
+    except ArticleError:
+        return key, None
+    return key, score("\n".join(b.text for b in article.blocks), want)
+
+
+@pytest.mark.skipif(
+    not DEVSET.is_dir() and not os.environ.get("CI"), reason="shared/extraction-devset not beside"
+)
+def test_the_dev_set_targets() -> None:
+    """Issue 16's targets on the 181 pages: recall ≥ 0.985, precision ≥ 0.97, none failed,
+    at most 2 pages under 0.8 recall (what score.py measures, here in-process)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        results = list(pool.map(_score_one, _devset(), chunksize=8))
+    failed = [key for key, s in results if s is None]
+    scores = [s for _, s in results if s is not None]
+    precision = sum(p for p, _ in scores) / len(scores)
+    recall = sum(r for _, r in scores) / len(scores)
+    low = Counter(r < 0.8 for _, r in scores)[True]
+    assert not failed
+    assert recall >= 0.985, recall
+    assert precision >= 0.97, precision
+    assert low <= 2, low
