@@ -245,8 +245,8 @@ def clean_blocks_recorded(blocks: Iterable[Block]) -> Cleaned:
         if is_end_of_article(block.text) and any(b.kind == "paragraph" for b in out):
             rest = given[index:]
             if sum(len(b.text.split()) for b in rest) <= MAX_END_CUT * total:
-                rule = f"end-of-article: {block.text}"
-                removed += [Removed(b.text, rule, b.kind) for b in rest]
+                cut = f"end-of-article: {block.text}"
+                removed += [Removed(b.text, cut, b.kind) for b in rest]
                 break
         rule = furniture_rule(block.text)
         if rule is not None:
