@@ -64,7 +64,7 @@ CURRENCIES = {
 SCALES = {
     "thousand": "thousand", "k": "thousand", "million": "million", "m": "million",
     "mn": "million", "billion": "billion", "bn": "billion", "b": "billion",
-    "trillion": "trillion", "tn": "trillion",
+    "trillion": "trillion", "tn": "trillion", "crore": "crore", "lakh": "lakh",
 }  # fmt: skip
 UNITS = {
     "km": "kilometers", "kg": "kilograms", "cm": "centimeters", "mm": "millimeters",
@@ -73,7 +73,9 @@ UNITS = {
     "ft": "feet", "in": "inches", "oz": "ounces", "l": "liters", "ml": "milliliters",
     "kW": "kilowatts", "MW": "megawatts", "GW": "gigawatts", "kWh": "kilowatt hours",
     "GB": "gigabytes", "MB": "megabytes", "TB": "terabytes", "ha": "hectares",
-    "sq km": "square kilometers", "sq mi": "square miles",
+    "sq km": "square kilometers", "sq mi": "square miles", "W": "watts", "GHz": "gigahertz",
+    "MHz": "megahertz", "kHz": "kilohertz", "Hz": "hertz", "mAh": "milliamp hours",
+    "lb-ft": "pound-feet",
 }  # fmt: skip
 _SINGULAR_UNITS = {
     "kilometers": "kilometer", "kilograms": "kilogram", "centimeters": "centimeter",
@@ -81,7 +83,8 @@ _SINGULAR_UNITS = {
     "pounds": "pound", "miles": "mile", "feet": "foot", "inches": "inch", "ounces": "ounce",
     "liters": "liter", "milliliters": "milliliter", "kilowatts": "kilowatt", "megawatts": "megawatt",
     "gigawatts": "gigawatt", "kilowatt hours": "kilowatt hour", "gigabytes": "gigabyte",
-    "megabytes": "megabyte", "terabytes": "terabyte", "hectares": "hectare",
+    "megabytes": "megabyte", "terabytes": "terabyte", "hectares": "hectare", "watts": "watt",
+    "milliamp hours": "milliamp hour",
 }  # fmt: skip
 #: AP-style state abbreviations, as in "Sen. Patty Murray, D-Wash."
 STATES = {
@@ -167,14 +170,34 @@ _NOT_A_NOUN = frozenset(
     """a an the to for in of on at by from with and or but was is are were be been will would
     could should can may might has have had that which who this these those per each over under
     as into than then so if when while after before since until across against between each
-    apiece more less last this next every deal""".split()
+    apiece more less last this next every through throughout toward towards via within without
+    around about among plus like including off out up down upon beyond despite during above below
+    near past so far annually""".split()
 )
+#: Past participles that follow an amount as a verb ("had $20 billion done").
+_PARTICIPLES = frozenset(
+    """done paid spent made won lost given taken sold set put cut left built bought brought held
+    kept owed owned gone seen known shown grown thrown drawn""".split()
+)
+#: Words before an amount that make it qualify what follows ("a $16M Boost").
+_DETERMINERS = frozenset("a an the this that its their his her our".split())
 
 
 def _adjectival(match: re.Match[str]) -> bool:
-    """True when the amount qualifies the noun after it: "a $5 million barrier"."""
-    following = re.match(r"\s+([a-z][a-z-]*)", match.string[match.end() :])
-    return following is not None and following.group(1) not in _NOT_A_NOUN
+    """True when the amount qualifies the noun after it: "a $5 million barrier", "a $16M Boost".
+
+    A lower-case word after it that is not a function word is its noun; after "a", "the"…
+    a capitalised one is too (headlines capitalise every word).
+    """
+    following = re.match(r"\s+([A-Za-z][A-Za-z-]*)", match.string[match.end() :])
+    if following is None or following.group(1).lower() in _NOT_A_NOUN:
+        return False
+    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
+    if before is not None and before.group(1).lower() in _DETERMINERS:
+        return True  # "a $250,000 fine", "the $16M Boost"
+    word = following.group(1)
+    # "had $20 billion done", "$5 million raised": a verb, not the amount's noun.
+    return word[0].islower() and not word.endswith("ed") and word not in _PARTICIPLES
 
 
 def _say_money(match: re.Match[str]) -> str:
@@ -186,7 +209,7 @@ def _say_money(match: re.Match[str]) -> str:
         return f"{cardinal(amount)} {SCALES[scale]} {one if _adjectival(match) else many}"
     whole, _, cents = amount.partition(".")
     whole_words = cardinal(whole)
-    unit = one if int(whole) == 1 else many
+    unit = one if int(whole) == 1 or (not cents and _adjectival(match)) else many
     if cents and int(cents.ljust(2, "0")[:2]):
         cent_value = int(cents.ljust(2, "0")[:2])
         minor = minor_one if cent_value == 1 else minor_many
@@ -249,11 +272,35 @@ def _say_range(match: re.Match[str]) -> str:
     return f"{say(left)} to {say(right)}"
 
 
+#: Units that are also English words ("1 in 4", "a 5 g network"): a unit only when written
+#: against the number ("12in", "5g"), except "m", "g" and "l", which a space does not make words.
+_WORD_UNITS = frozenset({"in"})
+#: Words after a measure that say how it measures, not what it measures ("6 ft tall").
+_MEASURE_WORDS = frozenset(
+    """tall long wide high deep thick away apart across above below short heavy old off up down
+    underground underwater overhead offshore inland beneath""".split()
+)
+
+
 def _say_unit(match: re.Match[str]) -> str:
     number, unit = match.group("n"), match.group("unit")
+    if unit in _WORD_UNITS and match.group("space"):
+        return match.group(0)  # "1 in 4", "5 in total": the word, not inches
     words = UNITS[unit]
-    if _clean_number(number) in ("1", "1.0"):
-        words = _SINGULAR_UNITS.get(words, words)
+    following = re.match(r"\s+([A-Za-z][A-Za-z-]*)", match.string[match.end() :])
+    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
+    adjective = (
+        following is not None
+        and following.group(1).lower() not in _NOT_A_NOUN
+        and following.group(1) not in _MEASURE_WORDS
+        and " per " not in words
+        and (
+            following.group(1)[0].islower()
+            or (before is not None and before.group(1).lower() in _DETERMINERS)
+        )
+    )
+    if _clean_number(number) in ("1", "1.0") or adjective:
+        words = _SINGULAR_UNITS.get(words, words)  # "a 100 m sprint": a hundred-meter sprint
     return f"{cardinal(number)} {words}"
 
 
@@ -275,12 +322,49 @@ def _roman_value(numeral: str) -> int:
     return total
 
 
+#: Names that take a one-letter regnal number ("Elizabeth I", "Henry V"); after any other word a
+#: lone I, V or X is a letter ("Then I said", "Malcolm X", "Generation X").
+MONARCH_NAMES = frozenset(
+    """Elizabeth Charles James George Edward Henry William Mary Richard John Louis Napoleon Peter
+    Catherine Nicholas Alexander Frederick Philip Pius Leo Benedict Francis Paul Gregory Innocent
+    Clement Urban Boniface Victor Ferdinand Isabella Juan Carlos Felipe Harald Olav Haakon Gustav
+    Carl Willem Wilhelm Albert Baudouin Ludwig Otto Rudolf Ivan Selim Suleiman Mehmed Murad""".split()
+)
+
+
 def _say_regnal(match: re.Match[str]) -> str:
     name, numeral = match.group(1), match.group(2)
     value = _roman_value(numeral)
     if name in _NOT_REGNAL:
         return f"{name} {_words(value)}"
+    if len(numeral) == 1 and name not in MONARCH_NAMES:
+        return match.group(0)
     return f"{name} the {ordinal(value)}"
+
+
+#: Words before a four-digit number that make it a year ("in 1990", "since 2008").
+_YEAR_BEFORE = frozenset(
+    """in since by from until till to of during before after between year years circa around
+    early late mid spring summer autumn fall winter season class the this that its their his her
+    our last next""".split()
+)
+
+
+def _say_year_or_count(match: re.Match[str]) -> str:
+    """A year ("in 1990 voters", "2020 was"), unless it counts the noun after it ("1500 people")."""
+    before = re.search(r"([A-Za-z]+)\W*$", match.string[: match.start()])
+    if before is not None and before.group(1).lower() in _YEAR_BEFORE:
+        return year(match.group(1))
+    if before is not None and before.group(1) in MONTHS.values():
+        return year(match.group(1))
+    following = re.match(r"\s+([a-z][a-z-]*)", match.string[match.end() :])
+    if following is not None and following.group(1) not in _NOT_A_NOUN | _VERBS_AFTER_YEAR:
+        return cardinal(match.group(1))
+    return year(match.group(1))
+
+
+#: Verbs that follow a year as its subject ("2020 saw", "2019 brought").
+_VERBS_AFTER_YEAR = frozenset("saw brought marked began ended proved turned became".split())
 
 
 def _say_url(match: re.Match[str]) -> str:
@@ -293,6 +377,22 @@ def _say_email(match: re.Match[str]) -> str:
     user, domain = match.group(1), match.group(2)
     user = user.replace(".", " dot ").replace("_", " underscore ").replace("-", " dash ")
     return f"{user} at {domain.replace('.', ' dot ')}"
+
+
+def _say_drive(match: re.Match[str]) -> str:
+    """"Dr." after a street's name (a capitalised word); a full stop that ended the sentence stays."""
+    before = re.search(r"(\w+) $", match.string[: match.start()])
+    if before is None or not before.group(1)[0].isupper() or before.group(1).lower() in _DETERMINERS:
+        return match.group(0)
+    return "Drive." if match.group().endswith(".") and match.end() == len(match.string) else "Drive"
+
+
+def _apart(match: re.Match[str], words: str) -> str:
+    """``words`` in place of the match, with a space where it touched a letter."""
+    text = match.string
+    before = " " if match.start() > 0 and text[match.start() - 1].isalpha() else ""
+    after = " " if match.end() < len(text) and text[match.end()].isalpha() else ""
+    return before + words + after
 
 
 def _spell(letters: str) -> str:
@@ -341,7 +441,7 @@ _RULES: list[_Rule] = [
     (
         re.compile(
             r"(?:(?P<sym>US\$|[$€£¥₹₴])\s?|\b(?P<code>USD|EUR|GBP)\s)(?P<amount>" + _NUM + r")"
-            r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[mMkKbB])\b)?"
+            r"(?:\s?(?P<scale>thousand|million|billion|trillion|crore|lakh|bn|mn|tn|[mMkKbB])\b)?"
         ),
         _say_money,
     ),
@@ -384,12 +484,21 @@ _RULES: list[_Rule] = [
     # Number sign: No. 10.
     (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
     (re.compile(r"#(?=\d)"), "number "),
+    # A range of a unit: "0-60 mph" is "zero to sixty miles per hour".
+    (
+        re.compile(
+            r"(?<![\w.-])(?P<low>\d+)\s?[-\u2013]\s?(?=\d+\s?(?:"
+            + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if len(u) > 1)
+            + r")\b)"
+        ),
+        lambda m: f"{cardinal(m.group('low'))} to ",
+    ),
     # Units after numbers.
     (
         re.compile(
             r"(?P<n>"
             + _NUM
-            + r")\s?(?P<unit>"
+            + r")(?P<space>\s?)(?P<unit>"
             + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
             + r")(?![\w/])"
         ),
@@ -407,7 +516,13 @@ _RULES: list[_Rule] = [
         re.compile(r"\b([DRI])-(" + "|".join(re.escape(k) for k in STATES) + r")(?=[\s,;)]|$)"),
         _say_party_state,
     ),
-    # Titles before names; St. as Saint before a name, Street after one.
+    # Dr. after a street's name is Drive ("Mulholland Dr."), before a name Doctor.
+    (re.compile(r"(?<=[a-z] )Dr\b\.?(?!\s+[A-Z])"), _say_drive),
+    # Titles before "and" another title ("Mr. and Mrs. Kowalski"), and before names.
+    (
+        re.compile(r"\b(" + "|".join(TITLES) + r")\.?(?=\s+(?:and|&)\s+(?:" + "|".join(TITLES) + r")\b)"),
+        lambda m: TITLES[m.group(1)],
+    ),
     (re.compile(r"\b(" + "|".join(TITLES) + r")\.?(?=\s+[A-Z])"), lambda m: TITLES[m.group(1)]),
     (re.compile(r"\bSt\.?(?=\s+[A-Z])"), "Saint"),
     (
@@ -422,11 +537,8 @@ _RULES: list[_Rule] = [
         ),
         lambda m: ABBREVIATIONS[m.group(0)],
     ),
-    # Years stand alone as four digits.
-    (
-        re.compile(r"(?<![\d,.$])\b(1[1-9]\d{2}|20\d{2})\b(?![\d,]|\.\d)"),
-        lambda m: year(m.group(1)),
-    ),
+    # Years stand alone as four digits; a four-digit count of something is a count.
+    (re.compile(r"(?<![\d,.$])\b(1[1-9]\d{2}|20\d{2})\b(?!\d|,\d|\.\d)"), _say_year_or_count),
     # Negative numbers.
     (re.compile(r"(?<![\w.])-(?=\d)"), "minus "),
     # Initialisms: U.S., EU, G7; acronyms read as words: NATO.
@@ -437,8 +549,8 @@ _RULES: list[_Rule] = [
             _say_initialism(m) if len(m.group(0)) >= 2 and not m.group(0).isdigit() else m.group(0)
         ),
     ),
-    # Every number left.
-    (re.compile(_NUM), lambda m: cardinal(m.group(0))),
+    # Every number left, kept apart from letters it is written against ("DiEM25").
+    (re.compile(_NUM), lambda m: _apart(m, cardinal(m.group(0)))),
     # Symbols a voice would skip or misread.
     (re.compile(r"\s*&\s*"), " and "),
     (re.compile(r"\s*\+\s*(?=\w)"), " plus "),
