@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,6 +100,40 @@ def parse_loose_date(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+|:\s+")
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", text).lower())
+
+
+def strip_site_name(title: str, site_name: str = "", url: str = "") -> str:
+    """The headline without the site's name the page puts before or after it
+    ("… in Healthcare | Appen", "… - California Globe"): the name is the page's
+    ``og:site_name``, or a part whose letters are the site's address's."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    host_letters = _letters(re.sub(r"^www\d?\.", "", host).rsplit(".", 1)[0]) if host else ""
+    name_letters = _letters(site_name)
+
+    def is_site(part: str) -> bool:
+        letters = _letters(part)
+        if not letters or len(part.split()) > 6:
+            return False
+        return letters == name_letters or (
+            len(letters) >= 4 and bool(host_letters) and (letters in host_letters or host_letters in letters)
+        )
+
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    if is_site(parts[-1]):
+        cut = [m.start() for m in _TITLE_SEPARATOR.finditer(title)][-1]
+        return title[:cut].strip()
+    if is_site(parts[0]):
+        return title[_TITLE_SEPARATOR.search(title).end() :].strip()  # type: ignore[union-attr]
+    return title
 
 
 def tidy_author(author: str) -> str:
@@ -383,12 +418,13 @@ def read_html(html: str, source: str = "") -> Article:
     categories += [
         t for t in page.xpath("//meta[@property='article:tag']/@content") if t not in categories
     ]
+    url = meta("og:url") or (str(canonical[0]) if canonical else "") or doc.get("url") or ""
     return Article(
-        title=title or page_title,
+        title=strip_site_name(title or page_title, meta("og:site_name"), url),
         blocks=found.blocks,
         author=author,
         published=when,
-        url=meta("og:url") or (str(canonical[0]) if canonical else "") or doc.get("url") or "",
+        url=url,
         summary=meta("og:description", "description") or doc.get("description") or "",
         categories=tuple(categories),
         image=meta("og:image"),

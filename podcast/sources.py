@@ -28,6 +28,7 @@ from .articles import (
     html_fragment,
     html_text,
     read_article,
+    strip_site_name,
     tidy_author,
 )
 from .errors import PodcastError
@@ -170,7 +171,9 @@ def _entry_article(entry: Any, label: str) -> Article:
     summary = entry.get("summary", "") if entry.get("content") else ""
     summary_text = html_text(summary)
     return Article(
-        title=" ".join(entry.get("title", "").split()),
+        title=strip_site_name(
+            " ".join(entry.get("title", "").split()), entry.get("site_name", ""), entry.get("link", "")
+        ),
         blocks=blocks,
         author=tidy_author(entry.get("author", "")),
         published=published,
@@ -201,6 +204,7 @@ def feed_items(data: bytes, name: str) -> list[SourceItem]:
         label = f"{name}#{number}"
         if language and not entry.get("language"):
             entry["language"] = language
+        entry["site_name"] = parsed.feed.get("title", "")
 
         def load(entry: Any = entry, label: str = label) -> Article:
             article = _entry_article(entry, label)

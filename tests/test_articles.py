@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from podcast.articles import read_article, slugify
+from podcast.articles import read_article, read_html, slugify, strip_site_name
 from podcast.errors import ArticleError
 from tests.conftest import ROOT, SHORT_HTML
 
@@ -132,3 +132,31 @@ def test_slugify_is_ascii_and_safe() -> None:
     assert slugify("Café & Bar: ../../etc/passwd") == "cafe-bar-etc-passwd"
     assert slugify("日本語") == "episode"
     assert len(slugify("x" * 500)) <= 60
+
+
+@pytest.mark.parametrize(
+    ("title", "site_name", "url", "expected"),
+    [
+        ("Why AI Needs Data in Healthcare | Appen", "Appen", "https://appen.com/blog/x", "Why AI Needs Data in Healthcare"),
+        ("Newsom signs housing bill - California Globe", "", "https://californiaglobe.com/x", "Newsom signs housing bill"),
+        ("BBC News - Storm hits the coast", "BBC News", "", "Storm hits the coast"),
+        ("Biden: We will win this - and soon", "", "https://news.example.com/x", "Biden: We will win this - and soon"),
+        ("Harbour plan wins | Test Gazette", "", "https://gazette.example.org/x", "Harbour plan wins | Test Gazette"),
+    ],
+    ids=["og-site-name", "address", "before", "not-a-site", "unknown-site"],
+)
+def test_the_site_name_is_not_read_as_part_of_the_title(
+    title: str, site_name: str, url: str, expected: str
+) -> None:
+    """Issue 16: "… in Healthcare | Appen" was read "… in Healthcare Appen"."""
+    assert strip_site_name(title, site_name, url) == expected
+
+
+def test_html_title_uses_og_site_name() -> None:
+    html = (
+        "<html><head><title>Storm hits the coast | The Ledger</title>"
+        "<meta property='og:site_name' content='The Ledger'></head><body><article>"
+        "<h1>Storm hits the coast | The Ledger</h1><p>" + "The storm hit the coast on Monday night. " * 8
+        + "</p></article></body></html>"
+    )
+    assert read_html(html, "storm.html").title == "Storm hits the coast"
