@@ -24,6 +24,7 @@ import shutil
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -94,6 +95,12 @@ class Outcome:
     audio_seconds: float = 0.0
     sentences: int = 0
     synthesized: int = 0
+    coverage: float | None = None
+    """Share of the page's article text spoken (the review's coverage)."""
+    findings: dict[str, int] = field(default_factory=dict)
+    """The review's findings by kind (removed, guessed, readings, sound)."""
+    words: list[str] = field(default_factory=list)
+    """The words the voice will guess (the report ranks them across articles)."""
 
 
 @dataclass
@@ -144,7 +151,19 @@ class BatchReport:
             "counts": {s: self.count(s) for s in self.statuses},
             "source_errors": self.source_errors,
             **{s: [asdict(o) for o in self.outcomes if o.status == s] for s in self.statuses},
+            "findings": {
+                kind: sum(o.findings.get(kind, 0) for o in self.outcomes)
+                for kind in ("removed", "guessed", "readings", "sound")
+            },
+            "words_to_check": [
+                {"word": word, "articles": count} for word, count in self.words_to_check()
+            ],
         }
+
+    def words_to_check(self, limit: int = 50) -> list[tuple[str, int]]:
+        """Words the voice will guess, ranked by how many built articles use them."""
+        counts: Counter[str] = Counter(w for o in self.outcomes for w in set(o.words))
+        return counts.most_common(limit)
 
 
 class Progress:
@@ -407,11 +426,14 @@ class _Run:
                 error = commit_error
             else:
                 self.committed += 1
+                review = rendered.review
                 self.record(Outcome(
                     article.source, "built", article.title, episode.guid,
                     seconds=time.monotonic() - started, audio_seconds=episode.duration,
                     sentences=len(rendered.cues),
                     synthesized=rendered.synthesized if synthesized is None else synthesized,
+                    coverage=review.coverage, findings=review.counts,
+                    words=[w.word for w in review.guessed],
                 ))  # fmt: skip
                 if self.publish_every and self.committed % self.publish_every == 0:
                     publish(self.store, self.settings, self.artwork)

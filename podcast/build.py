@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,7 +39,7 @@ from .feed import truncate_bytes
 from .fsutil import publish_file
 from .ownership import check_site_is_ours
 from .publish import EPISODES_DIR, publish, show_artwork
-from .scripting import article_language, article_script
+from .scripting import article_language, article_script, load_lexicon
 from .settings import Settings
 from .store import Episode, Store, guid_for
 from .transcripts import (
@@ -54,7 +54,10 @@ from .urls import safe_url
 
 if TYPE_CHECKING:  # the sound package (and numpy) load only when audio is made
     from audio.assemble import Music, Part, Pauses
+    from audio.inspect import SoundFeatures
     from audio.master import Loudness, MasterSettings
+
+    from .review.model import Review
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -94,6 +97,8 @@ class Rendered:
     """Sentences piper said; the rest came from the cache."""
     seconds: float
     """Wall time of the render."""
+    review: Review
+    """The editor's review: coverage, words to check, readings, sound to check."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,8 @@ class BuildResult:
     """Measured loudness of the MP3 (None when skipped)."""
     seconds: float = 0.0
     """Wall time of the build."""
+    review: Review | None = None
+    """The editor's review of what was built (None when skipped)."""
 
 
 def pauses_from(settings: Settings) -> Pauses:
@@ -249,8 +256,10 @@ def _parts(
     synth: Synthesizer,
     progress: Progress | None,
     cancel: threading.Event | None = None,
+    measured: list[SoundFeatures] | None = None,
 ) -> Iterator[Part]:
     from audio.assemble import Part
+    from audio.inspect import features
 
     flat = [
         (paragraph.kind, index == len(paragraph.sentences) - 1, sentence.spoken)
@@ -263,6 +272,8 @@ def _parts(
             raise Cancelled("stopped before the episode was made")
         samples = synth.synthesize(spoken)
         fault_point("synthesis")
+        if measured is not None:
+            measured.append(features(samples, synth.sample_rate))
         if progress is not None:
             progress(done, len(flat))
         following = flat[done][0] if done < len(flat) else None
@@ -273,6 +284,24 @@ def _parts(
         if cut:
             since_cut = 0
         yield Part(samples, kind, ends, cut_after=cut)
+
+
+def build_review(
+    plan_: Plan, settings: Settings, measured: list[SoundFeatures], rate: int
+) -> Review:
+    """The review a build keeps with the episode: the text findings, and the sound findings
+    from each sentence's measurements (the recogniser runs only in ``review --listen``)."""
+    from .review.sound import sound_findings
+    from .review.text import review_text
+
+    found = review_text(plan_.article, plan_.script, load_lexicon(settings, plan_.language))
+    sentences = [s for _, s in plan_.script.sentences()]
+    if len(measured) != len(sentences):
+        return found
+    sound = sound_findings(
+        [(i, s.text, s.spoken, measured[i]) for i, s in enumerate(sentences)], rate
+    )
+    return replace(found, sound=sound, sound_checked=True)
 
 
 def _summary(article: Article) -> str:
@@ -352,8 +381,9 @@ def render(
     try:
         wav = work / "episode.wav"
         mastering = master_from(settings)
+        measured: list[SoundFeatures] = []
         timeline = assemble(
-            _parts(script, synth, progress, cancel),
+            _parts(script, synth, progress, cancel, measured),
             wav,
             synth.sample_rate,
             pauses_from(settings),
@@ -406,6 +436,7 @@ def render(
     return Rendered(
         plan=plan_,
         work=work,
+        review=build_review(plan_, settings, measured, synth.sample_rate),
         files={
             "audio": f"{stem}.mp3",
             "transcript": f"{stem}.vtt",
@@ -473,6 +504,7 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
                 piece_keys=rendered.loudness.cache_keys,
                 gain=rendered.loudness.gain,
                 input_lufs=rendered.loudness.input_lufs,
+                review=json.dumps(rendered.review.to_dict(), ensure_ascii=False),
             )
         )
     finally:
@@ -571,4 +603,5 @@ class Builder:
             synthesized=rendered.synthesized,
             loudness=rendered.loudness,
             seconds=time.monotonic() - started,
+            review=rendered.review,
         )

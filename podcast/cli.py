@@ -20,7 +20,7 @@ import click
 from audio.errors import AudioError
 from voices.errors import VoiceError
 
-from .errors import ArticleError, PodcastError
+from .errors import ArticleError, ExitStatus, PodcastError
 from .settings import DEFAULT_CONFIG_NAME, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -269,6 +269,11 @@ def build(
                 built += not result.skipped
                 if not obj.quiet:
                     click.echo(_describe(result), err=True)
+                if obj.verbosity and result.review is not None:
+                    from .review.report import summary
+
+                    for line in summary(result.review)[1:]:
+                        click.echo(f"review:{line}", err=True)
                 _out(f"mp3:  {_show(result.audio_path)}")
         except BaseException as error:
             # Whatever was built before the failure is published; otherwise the site is left as it was.
@@ -433,6 +438,14 @@ def batch(
             f"{counts['built']} built, {counts['skipped']} unchanged, {counts['failed']} failed"
             f" in {report.to_dict()['seconds']:.1f} s; feed: {_show(settings.site / FEED_FILE)}"
         )
+        words = report.words_to_check(10)
+        if words and not obj.quiet:
+            click.echo(
+                "Words the voice guessed (articles): "
+                + ", ".join(f"{w} ({n})" for w, n in words)
+                + " — `audio-edition review` shows how each is said",
+                err=True,
+            )
     sys.exit(int(report.exit_status))
 
 
@@ -474,6 +487,76 @@ def prune_command(
     click.echo(
         f"{verb} {len(pruned.episodes)} episode(s) and {pruned.cache_entries} unused cache entries."
     )
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report as an HTML page that plays each flagged sentence.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option(
+    "--listen",
+    is_flag=True,
+    help="Synthesise what is not cached and run a speech recogniser over every sentence.",
+)
+@click.option("--strict", is_flag=True, help="Exit 3 when anything is flagged (for CI-style use).")
+@click.option("--voice", help="Voice to review with (default: the configured one).")
+@click.pass_obj
+@friendly_errors
+def review(
+    obj: Context,
+    articles: tuple[str, ...],
+    html_path: Path | None,
+    as_json: bool,
+    listen: bool,
+    strict: bool,
+    voice: str | None,
+) -> None:
+    """Review ARTICLE... before publishing: what an editor can check in a minute.
+
+    For each article: the share of the page's text that will be spoken and
+    each block removed with its rule; words the voice will guess, with their
+    phonemes and a lexicon line to copy; readings the rules chose (unit or
+    word, year or count, Saint or Street…); and, once the sentences are
+    synthesised (after a build, or with --listen), sentences whose audio is
+    out of the ordinary. Exit status 0 whatever it finds, 3 with --strict when
+    something is flagged.
+    """
+    from .articles import read_article
+    from .review.report import summary, to_html, to_json
+    from .review.run import review_article, words_to_check
+    from .review.sound import Recogniser
+
+    settings = obj.settings(voice=voice)
+    loaded = [read_article(source, _stdin_bytes(source)) for source in articles]
+    recogniser = Recogniser() if listen else None
+    synthesizers: dict[str, Any] = {}
+    reviewed = [
+        review_article(a, settings, listen=listen, recogniser=recogniser, synthesizers=synthesizers)
+        for a in loaded
+    ]
+    words = words_to_check([r.review for r in reviewed])
+    if as_json:
+        _out(to_json(reviewed, words))
+    else:
+        for item in reviewed:
+            for line in summary(item.review):
+                _out(line)
+        if len(reviewed) > 1 and words:
+            _out("Words to check across the articles: " + ", ".join(
+                f"{w.word} ({w.count})" for w in words[:20]))  # fmt: skip
+    if html_path is not None:
+        from .fsutil import atomic_write_text
+
+        atomic_write_text(html_path, to_html(reviewed, words))
+        if not as_json:
+            _out(f"html: {_show(html_path)}")
+    if strict and any(item.review.flagged for item in reviewed):
+        sys.exit(int(ExitStatus.PARTIAL))
 
 
 @cli.command()

@@ -69,6 +69,8 @@ class Episode:
     """Mastering gain of its MP3 in dB, where the next build's gain starts."""
     input_lufs: float | None = None
     """Loudness of its compressed programme before the gain (with ``gain``, for the next build)."""
+    review: str = "{}"
+    """The editor's review of its last build, as JSON (podcast.review.model.Review)."""
     created: datetime | None = None
     updated: datetime | None = None
 
@@ -168,11 +170,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         # file the tool has no record of (another tool's, or a lost store's) is never deleted.
         "0005_site_files",
         """
-        CREATE TABLE IF NOT EXISTS site_files (path TEXT PRIMARY KEY);
+        CREATE TABLE site_files (path TEXT PRIMARY KEY);
         INSERT OR IGNORE INTO site_files SELECT audio FROM episodes;
         INSERT OR IGNORE INTO site_files SELECT transcript FROM episodes;
         INSERT OR IGNORE INTO site_files SELECT chapters FROM episodes;
         INSERT OR IGNORE INTO site_files SELECT srt FROM episodes WHERE srt != ''
+        """,
+    ),
+    (
+        "0006_review",
+        """
+        ALTER TABLE episodes ADD COLUMN review TEXT NOT NULL DEFAULT '{}'
         """,
     ),
 ]
@@ -283,7 +291,7 @@ class Store:
             names = [
                 f.name
                 for f in fields(Episode)
-                if f.name not in ("cues", "marks", "sentence_keys", "piece_keys")
+                if f.name not in ("cues", "marks", "sentence_keys", "piece_keys", "review")
             ]
             columns = ", ".join(names)
         sql = f"SELECT {columns} FROM episodes ORDER BY published DESC, key"

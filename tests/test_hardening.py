@@ -260,7 +260,8 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
     with sqlite3.connect(store) as db:
         # Back to the first schema: the later columns and their migration records gone.
         db.execute("DELETE FROM migrations WHERE name != '0001_episodes'")
-        for column in ("srt", "cues", "marks", "sentence_keys", "piece_keys", "gain", "input_lufs"):
+        db.execute("DROP TABLE site_files")
+        for column in ("srt", "cues", "marks", "sentence_keys", "piece_keys", "gain", "input_lufs", "review"):
             db.execute(f"ALTER TABLE episodes DROP COLUMN {column}")
     result = run_cli("build", "harbour.html", cwd=work)
     assert result.returncode == 0, result.stderr
@@ -272,6 +273,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "0003_sentence_keys",
             "0004_mp3_pieces",
             "0005_site_files",
+            "0006_review",
         ]
         assert db.execute("SELECT count(*) FROM episodes").fetchone() == (1,)
     assert run_cli("check", "--no-audio", cwd=work).returncode == 0

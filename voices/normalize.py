@@ -9,9 +9,49 @@ with a small function that says the match.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from num2words import num2words
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A place where the rules chose between two readings, for an editor to confirm."""
+
+    kind: str
+    """What was decided: ``unit or word``, ``Roman numeral or letter``, ``year or count``,
+    ``Saint or Street``, ``Doctor or Drive``."""
+    written: str
+    """The words as written."""
+    said: str
+    """The reading chosen."""
+    other: str
+    """The reading not chosen."""
+
+
+_READINGS: ContextVar[list[Reading] | None] = ContextVar("readings", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[Reading]]:
+    """Collect every :class:`Reading` the rules choose while the block runs (this thread only)."""
+    found: list[Reading] = []
+    token = _READINGS.set(found)
+    try:
+        yield found
+    finally:
+        _READINGS.reset(token)
+
+
+def _chose(kind: str, written: str, said: str, other: str) -> str:
+    """Note a choice (when recording) and return the reading chosen."""
+    found = _READINGS.get()
+    if found is not None:
+        found.append(Reading(kind, written.strip(), said.strip(), other.strip()))
+    return said
 
 
 def _words(number: float | int, **options: str) -> str:
@@ -275,6 +315,8 @@ def _say_range(match: re.Match[str]) -> str:
 #: Units that are also English words ("1 in 4", "a 5 g network"): a unit only when written
 #: against the number ("12in", "5g"), except "m", "g" and "l", which a space does not make words.
 _WORD_UNITS = frozenset({"in"})
+#: Units a space apart from the number that could be a letter or a word ("5 m", "2 l").
+_AMBIGUOUS_UNITS = frozenset({"m", "g", "l", "ha"})
 #: Words after a measure that say how it measures, not what it measures ("6 ft tall").
 _MEASURE_WORDS = frozenset(
     """tall long wide high deep thick away apart across above below short heavy old off up down
@@ -284,8 +326,8 @@ _MEASURE_WORDS = frozenset(
 
 def _say_unit(match: re.Match[str]) -> str:
     number, unit = match.group("n"), match.group("unit")
-    if unit in _WORD_UNITS and match.group("space"):
-        return match.group(0)  # "1 in 4", "5 in total": the word, not inches
+    if unit in _WORD_UNITS and match.group("space"):  # "1 in 4", "5 in total": the word
+        return _chose("unit or word", _around(match), match.group(0), f"{cardinal(number)} {UNITS[unit]}")
     words = UNITS[unit]
     following = re.match(r"\s+([A-Za-z][A-Za-z-]*)", match.string[match.end() :])
     before = re.search(r"(\w+)\s*$", match.string[: match.start()])
@@ -301,7 +343,10 @@ def _say_unit(match: re.Match[str]) -> str:
     )
     if _clean_number(number) in ("1", "1.0") or adjective:
         words = _SINGULAR_UNITS.get(words, words)  # "a 100 m sprint": a hundred-meter sprint
-    return f"{cardinal(number)} {words}"
+    said = f"{cardinal(number)} {words}"
+    if unit in _AMBIGUOUS_UNITS and match.group("space"):
+        return _chose("unit or word", _around(match), said, f"{cardinal(number)} {unit}")
+    return said
 
 
 def _say_temperature(match: re.Match[str]) -> str:
@@ -336,10 +381,14 @@ def _say_regnal(match: re.Match[str]) -> str:
     name, numeral = match.group(1), match.group(2)
     value = _roman_value(numeral)
     if name in _NOT_REGNAL:
-        return f"{name} {_words(value)}"
-    if len(numeral) == 1 and name not in MONARCH_NAMES:
-        return match.group(0)
-    return f"{name} the {ordinal(value)}"
+        said = f"{name} {_words(value)}"
+    elif len(numeral) == 1 and name not in MONARCH_NAMES:
+        return _chose("Roman numeral or letter", match.group(0), match.group(0), f"{name} {_words(value)}")
+    else:
+        said = f"{name} the {ordinal(value)}"
+    if len(numeral) == 1:
+        return _chose("Roman numeral or letter", match.group(0), said, f"{name} {numeral}")
+    return said
 
 
 #: Words before a four-digit number that make it a year ("in 1990", "since 2008").
@@ -352,15 +401,17 @@ _YEAR_BEFORE = frozenset(
 
 def _say_year_or_count(match: re.Match[str]) -> str:
     """A year ("in 1990 voters", "2020 was"), unless it counts the noun after it ("1500 people")."""
+    number = match.group(1)
+    as_year, as_count = year(number), cardinal(number)
     before = re.search(r"([A-Za-z]+)\W*$", match.string[: match.start()])
-    if before is not None and before.group(1).lower() in _YEAR_BEFORE:
-        return year(match.group(1))
-    if before is not None and before.group(1) in MONTHS.values():
-        return year(match.group(1))
+    if before is not None and (
+        before.group(1).lower() in _YEAR_BEFORE or before.group(1) in MONTHS.values()
+    ):
+        return as_year  # "in 1990", "May 2020": no doubt
     following = re.match(r"\s+([a-z][a-z-]*)", match.string[match.end() :])
     if following is not None and following.group(1) not in _NOT_A_NOUN | _VERBS_AFTER_YEAR:
-        return cardinal(match.group(1))
-    return year(match.group(1))
+        return _chose("year or count", f"{number} {following.group(1)}", as_count, as_year)
+    return _chose("year or count", number, as_year, as_count)
 
 
 #: Verbs that follow a year as its subject ("2020 saw", "2019 brought").
@@ -384,7 +435,16 @@ def _say_drive(match: re.Match[str]) -> str:
     before = re.search(r"(\w+) $", match.string[: match.start()])
     if before is None or not before.group(1)[0].isupper() or before.group(1).lower() in _DETERMINERS:
         return match.group(0)
-    return "Drive." if match.group().endswith(".") and match.end() == len(match.string) else "Drive"
+    said = "Drive." if match.group().endswith(".") and match.end() == len(match.string) else "Drive"
+    return _chose("Doctor or Drive", _around(match), said, "Doctor")
+
+
+def _around(match: re.Match[str]) -> str:
+    """The match with the word either side of it, as an editor would search for it."""
+    text = match.string
+    start = text.rfind(" ", 0, max(0, match.start() - 1)) + 1
+    end = text.find(" ", match.end() + 1)
+    return text[start : end if end != -1 else len(text)]
 
 
 def _apart(match: re.Match[str], words: str) -> str:
@@ -524,10 +584,13 @@ _RULES: list[_Rule] = [
         lambda m: TITLES[m.group(1)],
     ),
     (re.compile(r"\b(" + "|".join(TITLES) + r")\.?(?=\s+[A-Z])"), lambda m: TITLES[m.group(1)]),
-    (re.compile(r"\bSt\.?(?=\s+[A-Z])"), "Saint"),
+    (re.compile(r"\bSt\.?(?=\s+[A-Z])"), lambda m: _chose("Saint or Street", _around(m), "Saint", "Street")),
     (
         re.compile(r"(?<=[a-z] )St\b\.?"),
-        lambda m: "Street." if m.group().endswith(".") and m.end() == len(m.string) else "Street",
+        lambda m: _chose(
+            "Saint or Street", _around(m),
+            "Street." if m.group().endswith(".") and m.end() == len(m.string) else "Street", "Saint",
+        ),
     ),
     (
         re.compile(

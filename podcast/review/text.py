@@ -1,0 +1,53 @@
+"""The findings that need only the text: coverage, words the voice will guess, readings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from voices.dictionary import guessed_words
+from voices.lexicon import Lexicon
+from voices.normalize import normalizer, recording
+from voices.script import Script
+
+from ..articles import Article
+from .model import GuessedWord, ReadingFinding, RemovedBlock, Review, first_words
+
+#: Most guessed words listed for one article (the most frequent first).
+MAX_WORDS = 40
+
+
+def review_text(
+    article: Article,
+    script: Script,
+    lexicon: Lexicon | None,
+    phonemes: Callable[[str], str] | None = None,
+) -> Review:
+    """The text findings for ``article`` read as ``script``; ``phonemes`` (the voice's) adds
+    what each guessed word will sound like."""
+    sentences = [s for _, s in script.sentences()]
+    # Intro and outro lines are the newsroom's own: only the article's words are checked.
+    article_texts = [s.text for p, s in script.sentences() if p.kind in ("body", "heading")]
+    guessed = guessed_words([article.title, *article_texts], lexicon)
+    words = tuple(
+        GuessedWord(word, count, phonemes(word) if phonemes is not None else "")
+        for word, count in guessed.most_common(MAX_WORDS)
+    )
+    normalize = normalizer(script.language)
+    readings: list[ReadingFinding] = []
+    for index, sentence in enumerate(sentences):
+        with recording() as chosen:
+            if lexicon is not None:
+                lexicon.speak(sentence.text, normalize)
+            else:
+                normalize(sentence.text)
+        readings += [
+            ReadingFinding(r.kind, r.written, r.said, r.other, sentence.text, index) for r in chosen
+        ]
+    return Review(
+        title=article.title,
+        source=article.source,
+        coverage=article.coverage,
+        removed=tuple(RemovedBlock(first_words(r.text), r.rule) for r in article.removed),
+        guessed=words,
+        readings=tuple(readings),
+    )
