@@ -46,13 +46,24 @@ def ffmpeg_exe() -> str:
     raise FFmpegMissing("ffmpeg not found: install imageio-ffmpeg or set " + FFMPEG_ENV)
 
 
+#: Longest any ffmpeg run may take when the caller gives no limit (an hour of work).
+DEFAULT_TIMEOUT = 3600.0
+
+
 def run_ffmpeg(
-    args: list[str], *, input_bytes: bytes | None = None
+    args: list[str], *, input_bytes: bytes | None = None, timeout: float | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run ffmpeg with ``args``; raise :class:`FFmpegFailed` with its last error line."""
+    """Run ffmpeg with ``args``, stopped after ``timeout`` seconds (:data:`DEFAULT_TIMEOUT`
+    when None); raise :class:`FFmpegFailed` with its last error line, or for the timeout."""
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", *args]
+    limit = DEFAULT_TIMEOUT if timeout is None else timeout
     _LOGGER.debug("running %s", " ".join(command))
-    result = subprocess.run(command, input=input_bytes, capture_output=True, check=False)
+    try:
+        result = subprocess.run(
+            command, input=input_bytes, capture_output=True, check=False, timeout=limit
+        )
+    except subprocess.TimeoutExpired:
+        raise FFmpegFailed(f"ffmpeg did not finish in {limit:g} s; stopped it") from None
     if result.returncode != 0:
         lines = [
             line for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()

@@ -144,7 +144,9 @@ def check_chapters(text: str, where: str, report: Report) -> None:
         report.add("error", "chapters.order", "startTime values are not ascending", where)
 
 
-def check_mp3(path: Path, where: str, report: Report, *, audio: bool) -> float | None:
+def check_mp3(
+    path: Path, where: str, report: Report, *, audio: tuple[float, float] | None
+) -> float | None:
     """ID3v2.3, chapters with titles, constant bitrate, and (with ``audio``) loudness."""
     from mutagen import MutagenError
     from mutagen.id3 import ID3, CTOCFlags, ID3NoHeaderError
@@ -190,20 +192,28 @@ def check_mp3(path: Path, where: str, report: Report, *, audio: bool) -> float |
                 report.add(
                     "error", "mp3.chapters.title", f"chapter {chap.element_id} has no title", where
                 )
-    if audio:
+    if audio is not None:
+        from audio.errors import AudioError
         from audio.master import measure
 
-        lufs, peak = measure(path)
+        target, ceiling = audio
+        try:
+            lufs, peak = measure(path)
+        except AudioError as error:
+            report.add("error", "mp3.loudness", f"cannot measure: {error}", where)
+            return float(info.length)
         report.checked["loudness"] += 1
-        if abs(lufs + 16) > 1:
+        if abs(lufs - target) > 1:
             report.add(
                 "error",
                 "mp3.loudness",
-                f"integrated loudness {lufs:.1f} LUFS (want -16 ± 1)",
+                f"integrated loudness {lufs:.1f} LUFS (want {target:g} ± 1)",
                 where,
             )
-        if peak > -1:
-            report.add("error", "mp3.true_peak", f"true peak {peak:.1f} dBTP (want ≤ -1)", where)
+        if peak > ceiling:
+            report.add(
+                "error", "mp3.true_peak", f"true peak {peak:.1f} dBTP (want ≤ {ceiling:g})", where
+            )
     return float(info.length)
 
 
@@ -236,7 +246,12 @@ def _text(element: Any, path: str) -> str:
 
 
 def check_feed(
-    feed: Path, site: _Site, report: Report, state: dict[str, Any], *, audio: bool
+    feed: Path,
+    site: _Site,
+    report: Report,
+    state: dict[str, Any],
+    *,
+    audio: tuple[float, float] | None,
 ) -> None:
     """One feed page: channel, items, and the files they point to."""
     from lxml import etree
@@ -335,7 +350,13 @@ def check_feed(
 
 
 def check_item(
-    item: Any, name: str, site: _Site, report: Report, state: dict[str, Any], *, audio: bool
+    item: Any,
+    name: str,
+    site: _Site,
+    report: Report,
+    state: dict[str, Any],
+    *,
+    audio: tuple[float, float] | None,
 ) -> None:
     """One episode: required tags, identity, enclosure and its files."""
     title = _text(item, "title")
@@ -447,7 +468,8 @@ def check_item(
 
 
 def check_site(site: Path, settings: Settings, *, audio: bool = True) -> Report:
-    """Check every feed page under ``site`` and what it points to."""
+    """Check every feed page under ``site`` and what it points to; with ``audio``, each MP3's
+    loudness against the settings' target (± 1 LU) and true-peak ceiling."""
     report = Report()
     site = site.resolve()
     if not (site / "feed.xml").is_file():
@@ -463,9 +485,11 @@ def check_site(site: Path, settings: Settings, *, audio: bool = True) -> Report:
         "artwork": set(),
     }
     checker = _Site(site, settings.show.base_url)
+    # The loudness the episodes were mastered to, and their true-peak ceiling, from the settings.
+    targets = (settings.audio.loudness, settings.audio.true_peak) if audio else None
     feeds = sorted(site.glob("feed*.xml")) + sorted((site / "feeds").glob("*.xml"))
     for feed in feeds:
         # Pages of one feed share guids and URLs; each category feed is its own group.
         state["feed_group"] = re.sub(r"-\d+\.xml$", ".xml", feed.relative_to(site).as_posix())
-        check_feed(feed, checker, report, state, audio=audio)
+        check_feed(feed, checker, report, state, audio=targets)
     return report

@@ -163,3 +163,56 @@ def test_no_site_is_an_error(tmp_path: Path) -> None:
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 1
     assert "site.feed" in result.stdout
+
+
+def test_loudness_is_checked_against_the_configured_target(tmp_path: Path) -> None:
+    """Issue 17's first bug: a newsroom at −19 LUFS got a loudness error on every MP3."""
+    (tmp_path / "edition.toml").write_text("[audio]\nloudness = -19.0\ntrue_peak = -2.0\n")
+    (tmp_path / "a.md").write_text("# Quiet news\n\nThe council met on Tuesday about the harbour.\n")
+    assert run_cli("build", "a.md", cwd=tmp_path).returncode == 0
+    result = run_cli("check", "--json", cwd=tmp_path)
+    findings = json.loads(result.stdout)["findings"]
+    assert result.returncode == 0, findings
+    assert not [f for f in findings if f["rule"].startswith("mp3.")]
+    (tmp_path / "edition.toml").write_text("[audio]\nloudness = -14.0\n")
+    louder = run_cli("check", "--json", cwd=tmp_path)
+    assert louder.returncode == 1
+    (finding,) = [f for f in json.loads(louder.stdout)["findings"] if f["rule"] == "mp3.loudness"]
+    assert "want -14 ± 1" in finding["message"]
+
+
+def test_a_stuck_ffmpeg_does_not_hold_up_the_measurement(
+    built_site: BuiltSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17's second bug: the loudness measurement waited on ffmpeg for ever."""
+    import time
+
+    from audio.errors import FFmpegFailed
+    from audio.ffmpeg import ffmpeg_exe
+    from audio.master import measure
+
+    stuck = tmp_path / "ffmpeg"
+    stuck.write_text("#!/bin/sh\nsleep 600\n")
+    stuck.chmod(0o755)
+    monkeypatch.setenv("AUDIO_EDITION_FFMPEG", str(stuck))
+    ffmpeg_exe.cache_clear()
+    try:
+        started = time.monotonic()
+        with pytest.raises(FFmpegFailed, match="did not finish in 1 s"):
+            measure(built_site.mp3, timeout=1.0)
+        assert time.monotonic() - started < 10
+    finally:
+        ffmpeg_exe.cache_clear()
+
+
+def test_check_reports_an_mp3_it_cannot_measure(built_site: BuiltSite, tmp_path: Path) -> None:
+    broken = tmp_path / "ffmpeg"
+    broken.write_text("#!/bin/sh\necho 'cannot decode' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site, site)
+    result = run_cli("check", "--site", str(site), "--json", cwd=tmp_path,
+                     env={"AUDIO_EDITION_FFMPEG": str(broken)})  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "mp3.loudness"]
+    assert "cannot measure" in finding["message"] and "cannot decode" in finding["message"]
