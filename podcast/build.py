@@ -37,6 +37,7 @@ from .errors import ArticleError, PodcastError, PublishError
 from .faults import fault_point
 from .feed import truncate_bytes
 from .fsutil import publish_file
+from .launch import huge_pages_gate
 from .ownership import check_site_is_ours
 from .publish import EPISODES_DIR, publish, show_artwork
 from .scripting import article_language, article_script, load_lexicon
@@ -175,6 +176,7 @@ def make_synthesizer(
         SentenceCache(settings.cache_folder),
         threads=threads,
         prepared=settings.voice_cache,
+        on_said=huge_pages_gate,
     )
 
 

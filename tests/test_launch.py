@@ -184,18 +184,26 @@ def test_the_readme_gives_library_users_the_same_tunables() -> None:
     assert f"GLIBC_TUNABLES={':'.join(TUNABLES)}" in readme
 
 
-def test_the_synthesizer_lets_huge_pages_through_after_its_third_sentence(
-    monkeypatch: pytest.MonkeyPatch,
+def test_the_launcher_lets_huge_pages_through_after_the_third_sentence(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """The synthesizer only reports what it said; the launcher's gate decides (issue 17)."""
+    from podcast import launch
+    from podcast.build import make_synthesizer
+    from podcast.settings import Settings
     from voices import synth
     from voices.catalogue import find_voice
 
     calls: list[int] = []
-    synthesizer = synth.Synthesizer(find_voice(None))
-    monkeypatch.setattr(synth, "allow_huge_pages", lambda: calls.append(synthesizer._said))
+    synthesizer = make_synthesizer(Settings(state=tmp_path), find_voice(None))
+    monkeypatch.setattr(launch, "allow_huge_pages", lambda: calls.append(synthesizer._said))
     for word in ("One.", "Two.", "Three.", "Four."):
         synthesizer.synthesize(word)
-        assert calls == ([] if synthesizer._said < synth.HUGE_PAGES_AFTER else [3])
+        assert calls == ([] if synthesizer._said < launch.HUGE_PAGES_AFTER else [3])
+    said: list[int] = []
+    alone = synth.Synthesizer(find_voice(None), on_said=said.append)
+    alone.synthesize("One.")
+    assert said == [1]
 
 
 def test_allow_huge_pages_does_nothing_unless_they_were_asked_for_and_held_back(

@@ -7,8 +7,10 @@ on some virtual machines that costs up to 25 ms a page, so a build that says
 one sentence would pay seconds for pages it never gains from. When asked to
 (``AUDIO_EDITION_HUGE_PAGES=1``), the ``audio-edition`` command starts
 ``build`` and ``batch`` with the tunable and with huge pages held back (``PR_SET_THP_DISABLE``, which a
-process keeps across ``exec``), and the synthesizer lets them through
-(:func:`allow_huge_pages`) once it has said a few sentences in this process.
+process keeps across ``exec``), and lets them through (:func:`allow_huge_pages`) once a
+synthesizer has said a few sentences in this process (``podcast.launch.huge_pages_gate``, the
+synthesizer's ``on_said``). Nothing here runs unless called: the library changes no process
+setting of its own.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from .cache import SentenceCache
 from .catalogue import VoiceInfo
 from .errors import SynthesisError, VoiceLoadError
-from .memory import allow_huge_pages
 
 if TYPE_CHECKING:
     import numpy as np
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-#: Huge pages held back by the command (voices.memory) are let through once piper has said this
-#: many sentences: a one-sentence edit never pays for them, a whole article gains from them.
-HUGE_PAGES_AFTER = 3
 
 
 @dataclass(frozen=True)
@@ -120,6 +117,7 @@ class Synthesizer:
         cache: SentenceCache | None = None,
         threads: int = 0,
         prepared: Path | None = None,
+        on_said: Callable[[int], None] | None = None,
     ) -> None:
         self.voice = voice
         self.settings = settings or SynthesisSettings()
@@ -132,16 +130,13 @@ class Synthesizer:
         self._voice_id = voice_identity(voice)
         self._lock = threading.Lock()
         self._said = 0  # sentences piper said in this synthesizer
+        self.on_said = on_said
+        """Told how many sentences piper has said, after each one (the launcher uses it)."""
 
     @property
     def sample_rate(self) -> int:
         """Samples per second of everything this synthesizer returns."""
         return self.voice.sample_rate
-
-    @property
-    def loaded(self) -> bool:
-        """Whether the piper model has been loaded."""
-        return self._piper is not None
 
     def _load(self) -> PiperVoice:
         with self._lock:
@@ -205,6 +200,6 @@ class Synthesizer:
         audio = np.concatenate(chunks)
         samples: np.ndarray = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
         self._said += 1
-        if self._said == HUGE_PAGES_AFTER:
-            allow_huge_pages()
+        if self.on_said is not None:
+            self.on_said(self._said)
         return samples
