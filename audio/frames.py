@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .errors import AudioError
+
 _MPEG1_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 _MPEG2_KBPS = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
 #: Seek-table bags ffmpeg's muxer keeps (libavformat/mp3enc.c, XING_NUM_BAGS).
@@ -26,7 +28,7 @@ _DELAY, _MUSIC_LENGTH, _MUSIC_CRC, _TAG_CRC = _LAME + 21, _LAME + 28, _LAME + 32
 _TAG_CRC_SPAN = 190
 
 
-class NotJoinable(ValueError):
+class NotJoinable(AudioError, ValueError):
     """A piece is not a Layer III stream that starts with an Info tag."""
 
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 from audio.errors import AudioError
 from voices.catalogue import VoiceInfo
@@ -166,7 +166,7 @@ class BatchReport:
         return counts.most_common(limit)
 
 
-class Progress:
+class Progress(Protocol):
     """Told about each article as it ends; the CLI shows a bar or log lines."""
 
     def start(self, total: int) -> None:
@@ -177,6 +177,19 @@ class Progress:
 
     def finish(self, report: BatchReport) -> None:
         """The batch ended."""
+
+
+class NoProgress:
+    """A :class:`Progress` that shows nothing."""
+
+    def start(self, total: int) -> None:
+        """Nothing to show."""
+
+    def update(self, outcome: Outcome, report: BatchReport, total: int) -> None:
+        """Nothing to show."""
+
+    def finish(self, report: BatchReport) -> None:
+        """Nothing to show."""
 
 
 def default_jobs() -> int:
@@ -308,7 +321,7 @@ def run_batch(
     every article is read and planned, and nothing is made or published.
     """
     jobs = jobs or default_jobs()
-    progress = progress or Progress()
+    progress = progress or NoProgress()
     report = BatchReport(started=datetime.now(UTC), jobs=jobs, dry_run=dry_run)
     if dry_run:
         check_site_is_ours(store, settings)
@@ -464,7 +477,7 @@ def _run_pool(todo: list[Plan], run: _Run, jobs: int) -> None:
     )  # fmt: skip
     renderers = futures.ThreadPoolExecutor(workers)
     cancel = threading.Event()
-    rendering: dict[futures.Future[Rendered], int] = {}
+    rendering: dict[futures.Future[Any], int] = {}
     try:
         _schedule(todo, run, pool, renderers, rendering, cancel)
     finally:
@@ -487,7 +500,7 @@ def _schedule(
     run: _Run,
     pool: futures.ProcessPoolExecutor,
     renderers: futures.ThreadPoolExecutor,
-    rendering: dict[futures.Future[Rendered], int],
+    rendering: dict[futures.Future[Any], int],
     cancel: threading.Event,
 ) -> None:
     """Send every uncached sentence to the workers once; render each article when its are cached."""
@@ -504,7 +517,7 @@ def _schedule(
             key = synth.cache_key(sentence.spoken)
             if key in inflight:
                 deps.add(inflight[key])
-            elif key not in needed and not synth.cache.has(key):
+            elif key not in needed and not (synth.cache is not None and synth.cache.has(key)):
                 needed[key] = sentence.spoken
         chunks = list(needed.items())
         for start in range(0, len(chunks), CHUNK):
@@ -527,14 +540,15 @@ def _schedule(
 
     launch_ready()
     while waiting or rendering:
-        pending = {d for deps in waiting.values() for d in deps if not d.done()} | set(rendering)
-        done, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
-        for future in done:
+        pending: set[futures.Future[Any]] = {d for deps in waiting.values() for d in deps if not d.done()}
+        pending |= set(rendering)
+        finished: set[futures.Future[Any]] = futures.wait(pending, return_when=futures.FIRST_COMPLETED)[0]
+        for future in finished:
             if future in rendering:
                 index = rendering.pop(future)
                 error = future.exception()
-                run.finish(todo[index], None if error else future.result(), error,
-                           started[index], own[index])  # fmt: skip
+                rendered = None if error else cast(Rendered, future.result())
+                run.finish(todo[index], rendered, error, started[index], own[index])
         launch_ready()
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from audio.ffmpeg import ffmpeg_exe
 from voices.cache import SentenceCache
@@ -541,7 +541,8 @@ def mp3_seconds(path: Path) -> float:
     """The length of an MP3 as players see it (from its Xing/Info header)."""
     from mutagen.mp3 import MP3
 
-    return float(MP3(str(path)).info.length)
+    info: Any = MP3(str(path)).info  # mutagen is untyped
+    return float(info.length)
 
 
 class Builder:

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from .apple import category_problem
 from .artwork import load_artwork
 from .errors import ConfigError
-from .feed import MAX_DESCRIPTION_BYTES, podcast_guid
+from .feed import FEED_FILE, MAX_DESCRIPTION_BYTES, podcast_guid
 from .pages import INDEX_FILE
 from .settings import Settings
 
@@ -80,7 +80,7 @@ class Report:
 
 def _seconds(stamp: str) -> float:
     parts = stamp.split(":")
-    return sum(float(p) * 60**i for i, p in enumerate(reversed(parts)))
+    return float(sum(float(p) * 60**i for i, p in enumerate(reversed(parts))))
 
 
 def check_vtt(text: str, where: str, report: Report) -> None:
@@ -153,7 +153,7 @@ def check_mp3(
     from mutagen.mp3 import MP3, BitrateMode
 
     try:
-        info = MP3(str(path)).info
+        info: Any = MP3(str(path)).info  # mutagen is untyped
     except MutagenError as error:
         report.add("error", "mp3.decode", f"not a readable MP3: {error}", where)
         return None
@@ -166,7 +166,7 @@ def check_mp3(
         tags = ID3(str(path))
     except ID3NoHeaderError:
         report.add("error", "mp3.id3", "no ID3 tag", where)
-        return info.length
+        return float(info.length)
     if tags.version[:2] != (2, 3):
         report.add(
             "error", "mp3.id3.version", f"ID3v2.{tags.version[1]} (players expect v2.3)", where
@@ -472,7 +472,7 @@ def check_site(site: Path, settings: Settings, *, audio: bool = True) -> Report:
     loudness against the settings' target (± 1 LU) and true-peak ceiling."""
     report = Report()
     site = site.resolve()
-    if not (site / "feed.xml").is_file():
+    if not (site / FEED_FILE).is_file():
         report.add("error", "site.feed", "no feed.xml: nothing is published", str(site))
         return report
     if not (site / INDEX_FILE).is_file():

@@ -21,7 +21,7 @@ from audio.errors import AudioError
 from voices.errors import VoiceError
 
 from .errors import ArticleError, ExitStatus, PodcastError
-from .settings import DEFAULT_CONFIG_NAME, Settings, load_settings
+from .settings import DEFAULT_CONFIG_NAME, ENV_CONFIG, ENV_SITE, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,7 +77,7 @@ AUDIO_EDITION_HUGE_PAGES=1 runs build and batch with huge memory pages
 @click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
-    envvar="AUDIO_EDITION_CONFIG",
+    envvar=ENV_CONFIG,
     help=f"Settings file (default: ./{DEFAULT_CONFIG_NAME} if it exists).",
 )
 @click.option("-v", "--verbose", count=True, help="Say more: -v for steps, -vv for debug.")
@@ -133,7 +133,7 @@ def site_option(help_text: str) -> Callable[[F], F]:
     return click.option(
         "--site",
         type=click.Path(file_okay=False, path_type=Path),
-        envvar="AUDIO_EDITION_SITE",
+        envvar=ENV_SITE,
         help=help_text,
     )
 

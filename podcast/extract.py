@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voices.clean import Removed, clean_blocks_recorded
-from voices.script import Block
+from voices.script import Block, BlockKind
 
 #: Elements that are never the article.
 FURNITURE_TAGS = (
@@ -246,7 +246,7 @@ def _continuations(page: Any, blocks: list[Block]) -> list[Block]:
             bag = words(text)
             if _shared(bag, have) >= 0.8 * sum(bag.values()):
                 continue  # already read (trafilatura's text of it differs a little)
-            kind = "paragraph" if element.tag == "p" else "heading"
+            kind: BlockKind = "paragraph" if element.tag == "p" else "heading"
             extra.append((index_of[id(element)], Block(kind, text)))
             have += bag
     return _place(blocks, extra, position) if extra else []

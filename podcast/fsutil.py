@@ -28,7 +28,10 @@ def _replace_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the new one, never a mix."""
-    _replace_atomically(path, lambda handle: handle.write(data))
+    def write(handle: BinaryIO) -> None:
+        handle.write(data)
+
+    _replace_atomically(path, write)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -41,8 +41,10 @@ __all__ = ["TUNABLE", "TUNABLES", "main", "should_restart", "with_tunables"]
 THP_MODE_FILE = "/sys/kernel/mm/transparent_hugepage/enabled"
 #: Commands that synthesise speech, and so gain from huge pages.
 SYNTHESISING = frozenset({"build", "batch"})
-#: The command group's options that take a value (the value is not the command).
-_VALUED_OPTIONS = frozenset({"-c", "--config"})
+#: The command group's options that take a value (the value is not the command): only --config.
+_VALUED_OPTIONS = frozenset({"--config"})
+#: The environment variable that asks for huge pages.
+ENV_HUGE_PAGES = "AUDIO_EDITION_HUGE_PAGES"
 
 
 def command_of(args: Sequence[str]) -> str | None:
@@ -85,7 +87,7 @@ def asked(args: Sequence[str], environ: Mapping[str, str]) -> bool:
     """Whether this command asks for huge pages and does not have the tunable yet (cheap)."""
     return (
         command_of(args) in SYNTHESISING
-        and environ.get("AUDIO_EDITION_HUGE_PAGES", "0") == "1"
+        and environ.get(ENV_HUGE_PAGES, "0") == "1"
         and "glibc.malloc.hugetlb" not in environ.get("GLIBC_TUNABLES", "")
     )
 

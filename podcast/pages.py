@@ -9,7 +9,7 @@ from dataclasses import asdict
 from importlib.resources import files
 from typing import Any
 
-from .feed import FeedSpec, environment, item, site_url
+from .feed import FEED_FILE, FeedSpec, environment, item, site_url
 from .settings import Settings
 from .store import Episode
 from .urls import safe_url
@@ -84,7 +84,7 @@ def render_index(
         "description": show.description,
         "url": show.base_url,
         "image": site_url(settings, artwork_file),
-        "webFeed": site_url(settings, "feed.xml"),
+        "webFeed": site_url(settings, FEED_FILE),
         "author": {"@type": "Organization", "name": show.author},
     }
     return str(

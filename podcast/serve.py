@@ -213,6 +213,7 @@ def make_server(
 
 def url_of(server: SiteServer) -> str:
     """The base URL the server answers on."""
-    host, port = server.server_address[:2]
-    shown = f"[{host}]" if ":" in str(host) else host
+    address, port = server.server_address[:2]
+    host = address.decode() if isinstance(address, bytes) else str(address)
+    shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"

@@ -18,6 +18,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from voices.catalogue import DEFAULT_VOICE
+
 from .apple import category_problem
 from .errors import ConfigError
 
@@ -80,7 +82,7 @@ class ShowSettings:
 class VoiceSettings:
     """Which piper voice speaks, and how."""
 
-    name: str = "en_US-joe-medium"
+    name: str = DEFAULT_VOICE
     """A voice from ``audio-edition voices``."""
     folder: str = "piper-voices"
     """Folder of extra piper voices (``NAME.onnx`` + ``NAME.onnx.json``)."""

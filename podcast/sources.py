@@ -164,7 +164,7 @@ def _entry_article(entry: Any, label: str) -> Article:
     for key in ("published_parsed", "updated_parsed"):
         if entry.get(key):
             try:
-                published = datetime(*entry[key][:6], tzinfo=UTC)
+                published = datetime(*entry[key][:6]).replace(tzinfo=UTC)
             except (TypeError, ValueError, OverflowError):
                 continue
             break

@@ -11,11 +11,11 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from .errors import StoreError
 from .transcripts import TranscriptCue
@@ -203,7 +203,10 @@ def damaged(path: Path, error: Exception) -> StoreError:
     return StoreError(f"the episode store {path} is damaged ({error}): {advice}")
 
 
-def _readable(method: Any) -> Any:
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _readable(method: _Method) -> _Method:
     """Turn SQLite's 'malformed' and 'not a database' errors into :func:`damaged`."""
 
     @functools.wraps(method)
@@ -215,7 +218,7 @@ def _readable(method: Any) -> Any:
                 raise
             raise damaged(self.path, error) from None
 
-    return wrapper
+    return cast(_Method, wrapper)
 
 
 class Store:

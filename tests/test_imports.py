@@ -58,3 +58,54 @@ def test_speech_and_sound_load_without_the_application() -> None:
     )
     assert "podcast" not in loaded and "click" not in loaded
     assert "piper" not in loaded and "pydub" not in loaded  # loaded only when used
+
+
+def _imported(path) -> list[str]:  # type: ignore[no-untyped-def]
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    return names
+
+
+def test_sound_never_imports_speech() -> None:
+    """podcast → voices → audio runs one way: audio/ knows nothing of voices/."""
+    for path in (ROOT / "audio").rglob("*.py"):
+        assert not [n for n in _imported(path) if n.split(".")[0] == "voices"], path.name
+
+
+BASES = {"podcast": "PodcastError", "voices": "VoiceError", "audio": "AudioError"}
+
+
+@pytest.mark.parametrize("package", sorted(BASES))
+def test_one_exception_base_per_package(package: str) -> None:
+    """Every exception a package defines derives from its one base (STYLE: mutagen's MutagenError)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    root = importlib.import_module(package)
+    base = getattr(importlib.import_module(f"{package}.errors"), BASES[package])
+    for info in pkgutil.walk_packages(root.__path__, f"{package}."):
+        if info.name.endswith("__main__"):
+            continue  # runs the command
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, Exception)
+                and value.__module__ == module.__name__
+            ):
+                assert issubclass(value, base), f"{info.name}.{name} is not a {BASES[package]}"
+                assert value.__doc__, f"{info.name}.{name} has no one-line docstring"
+
+
+@pytest.mark.parametrize("package", ["podcast", "voices", "audio"])
+def test_the_library_logs_and_never_prints(package: str) -> None:
+    """Logging for the library, click.echo for the user: no print() anywhere."""
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id != "print", f"{path.name}:{node.lineno} prints"

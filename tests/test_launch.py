@@ -29,7 +29,7 @@ GLIBC = (2, 36)
         (["-q", "build", "a.html"], "build"),
         (["-vv", "batch", "articles"], "batch"),
         (["--config", "build", "script", "a.html"], "script"),  # "build" is the file's name
-        (["-c", "x.toml", "batch"], "batch"),
+        (["-v", "--config", "x.toml", "batch"], "batch"),  # the CLI has no -c: "-c" is not special
         (["--config=x.toml", "build"], "build"),
         (["--help"], None),
         ([], None),

@@ -28,7 +28,6 @@ class SentenceCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.hits = 0
         self.misses = 0
 
     @staticmethod
@@ -74,7 +73,6 @@ class SentenceCache:
             path.unlink(missing_ok=True)
             self.misses += 1
             return None
-        self.hits += 1
         import numpy as np  # lazily: a build with nothing to synthesise never needs it
 
         return np.frombuffer(data, dtype="<i2").copy()
