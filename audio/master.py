@@ -30,19 +30,18 @@ from pathlib import Path
 
 from .errors import FFmpegFailed
 from .ffmpeg import run_ffmpeg
+from .loudness import SILENT_LUFS, integrated
+from .piececache import PieceCache
 from .pieces import (
     COMPRESSOR,
     FRAME,
-    SILENT_LUFS,
     EncodeSettings,
     Piece,
-    PieceCache,
     WavReader,
     analyse,
     balanced,
     cut,
     encode,
-    integrated,
     join,
     run_parallel,
 )

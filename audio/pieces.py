@@ -35,35 +35,27 @@ own ebur128 filter, and keeps every block unrounded.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import math
-import os
 import shutil
-import subprocess
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from .errors import AudioError, FFmpegFailed
-from .ffmpeg import ffmpeg_exe, run_ffmpeg
+from .ffmpeg import run_ffmpeg
+from .loudness import blocks_of
+from .piececache import CHAIN_VERSION
 
 _LOGGER = logging.getLogger(__name__)
 
 #: Samples per MPEG-1 Layer III frame.
 FRAME = 1152
-#: Version of the encoding chain, part of every cache key: bump it when the chain changes.
-CHAIN_VERSION = "2"
 #: The gentle compressor in front of the gain (speech from piper peaks about 20 dB over
 #: its loudness, which one gain cannot fit under the ceiling).
 COMPRESSOR = "acompressor=threshold=-24dB:ratio=2.5:attack=5:release=150:knee=4"
-#: BS.1770's absolute gate: at or below this, a programme counts as silent.
-SILENT_LUFS = -69.0
 
 #: Regroups samples into bigger frames before the filters. ffmpeg (7 and later) hands every
 #: frame from thread to thread, so 1024-sample frames cost more in switching than in work;
@@ -75,39 +67,6 @@ def frame_align(rate_in: int, rate_out: int) -> int:
     """Input samples per MP3 frame, or 0 when a frame is not a whole number of them."""
     samples, remainder = divmod(FRAME * rate_in, rate_out)
     return 0 if remainder else samples
-
-
-#: Loudness given to a gating block with no energy at all (kept as a number, for JSON).
-_NO_ENERGY = -200.0
-
-
-def blocks_of(samples: np.ndarray, rate: int) -> list[float]:
-    """The loudness (LUFS) of every 400 ms block of mono ``samples``, one every 100 ms.
-
-    These are BS.1770's gating blocks (libebur128's momentary loudness once
-    400 ms are in); :func:`integrated` gates and averages them.
-    """
-    import pyebur128
-
-    state = pyebur128.R128State(1, rate, pyebur128.MeasurementMode.MODE_M)
-    step = rate // 10
-    blocks = []
-    for start in range(0, len(samples) - step + 1, step):
-        state.add_frames(samples[start : start + step], step)
-        if start >= 3 * step:  # a block is 400 ms: the first ends after the fourth step
-            blocks.append(round(max(pyebur128.get_loudness_momentary(state), _NO_ENERGY), 4))
-    return blocks
-
-
-def integrated(blocks: Iterable[float]) -> float:
-    """BS.1770 integrated loudness from gating-block loudnesses (absolute and relative gates)."""
-    loud = np.array([b for b in blocks if b > -70.0], dtype=np.float64)
-    if loud.size == 0:
-        return -70.0
-    energy = 10 ** ((loud + 0.691) / 10)
-    relative = -0.691 + 10 * math.log10(float(energy.mean())) - 10.0
-    kept = energy[loud > relative]
-    return -0.691 + 10 * math.log10(float(kept.mean()))
 
 
 @dataclass(frozen=True)
@@ -154,91 +113,6 @@ def cut(wav: WavReader, boundaries: Sequence[int]) -> list[Piece]:
     return pieces
 
 
-class PieceCache:
-    """Encoded pieces and loudness blocks in a folder, named by content.
-
-    ``<key>.mp3`` + ``<key>.json`` for an encoded piece (its loudness blocks
-    and the MP3's checksum, checked on every read), ``a<version>-<digest>.json`` for the
-    loudness blocks of a piece before its gain. Entries are written to a
-    temporary file and renamed, so a crash never leaves half of one.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def _write(self, path: Path, data: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-    def _read(self, path: Path) -> dict[str, Any] | None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("blocks"), list):
-            return None
-        return data
-
-    @staticmethod
-    def analysis_key(digest: str) -> str:
-        """The entry holding a piece's blocks before its gain (the chain's version is in it)."""
-        return f"a{CHAIN_VERSION}-{digest}"
-
-    def analysis(self, digest: str) -> list[float] | None:
-        """Blocks of the compressed piece before its gain, if measured before."""
-        data = self._read(self.folder / f"{self.analysis_key(digest)}.json")
-        return None if data is None else [float(x) for x in data["blocks"]]
-
-    def put_analysis(self, digest: str, blocks: list[float]) -> None:
-        """Keep the blocks of a compressed piece."""
-        path = self.folder / f"{self.analysis_key(digest)}.json"
-        self._write(path, json.dumps({"blocks": blocks}).encode())
-
-    def encoded(self, key: str) -> tuple[Path, list[float]] | None:
-        """The MP3 of an encoded piece and its loudness blocks, if kept and intact."""
-        mp3 = self.folder / f"{key}.mp3"
-        data = self._read(self.folder / f"{key}.json")
-        if data is None:
-            return None
-        try:
-            intact = hashlib.sha256(mp3.read_bytes()).hexdigest() == data.get("sha256")
-        except OSError:
-            intact = False
-        if not intact:
-            _LOGGER.warning("discarding damaged MP3 piece %s", mp3)
-            self.remove(key)
-            return None
-        return mp3, [float(x) for x in data["blocks"]]
-
-    def put_encoded(self, key: str, mp3: Path, blocks: list[float]) -> Path:
-        """Keep an encoded piece (``mp3`` is moved into the cache)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256(mp3.read_bytes()).hexdigest()
-        target = self.folder / f"{key}.mp3"
-        os.replace(mp3, target)
-        entry = {"blocks": blocks, "sha256": digest}
-        self._write(self.folder / f"{key}.json", json.dumps(entry).encode())
-        return target
-
-    def keys(self) -> set[str]:
-        """Every entry's key (analysis entries as :meth:`analysis_key` names them)."""
-        if not self.folder.is_dir():
-            return set()
-        return {p.stem for p in self.folder.glob("*.json")}
-
-    def remove(self, key: str) -> None:
-        """Drop one entry."""
-        for suffix in (".json", ".mp3"):
-            (self.folder / f"{key}{suffix}").unlink(missing_ok=True)
-
-
 def _ffmpeg(args: list[str], data: bytes, seconds: float) -> bytes:
     """Run ffmpeg on ``data`` (stdin, ``seconds`` of audio) and return what it wrote to stdout.
 
@@ -246,17 +120,9 @@ def _ffmpeg(args: list[str], data: bytes, seconds: float) -> bytes:
     hundred times the usual) is stopped: a stuck ffmpeg fails the build, it
     does not hold up a night's batch.
     """
-    limit = 60.0 + seconds
-    try:
-        result = subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", *args],
-            input=data, capture_output=True, check=False, timeout=limit,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
-        raise FFmpegFailed(f"ffmpeg did not finish in {limit:.0f} s; stopped it") from None
-    if result.returncode != 0:
-        tail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-        raise FFmpegFailed(f"ffmpeg failed: {' '.join(tail) or 'no message'}")
+    result = run_ffmpeg(
+        ["-nostats", "-loglevel", "error", *args], input_bytes=data, timeout=60.0 + seconds
+    )
     return result.stdout
 
 

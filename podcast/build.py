@@ -373,7 +373,8 @@ def render(
     """
     from audio.assemble import assemble
     from audio.master import master
-    from audio.pieces import PieceCache, frame_align
+    from audio.piececache import PieceCache
+    from audio.pieces import frame_align
     from audio.tags import Chapter, EpisodeTags, write_tags
 
     started = time.monotonic()

@@ -34,7 +34,7 @@ def prune(
     dry_run: bool = False,
 ) -> Pruned:
     """Remove episodes published before ``now - older_than``, republish, and sweep the cache."""
-    from audio.pieces import PieceCache
+    from audio.piececache import PieceCache
 
     from .build import pieces_folder, sweep_leftovers
 

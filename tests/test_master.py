@@ -114,7 +114,7 @@ def test_pieces_join_without_a_seam(tmp_path: Path) -> None:
 
 
 def test_unchanged_pieces_come_from_the_cache(tmp_path: Path) -> None:
-    from audio.pieces import PieceCache
+    from audio.piececache import PieceCache
 
     cache = PieceCache(tmp_path / "pieces")
     samples, cuts = paragraphs(3)
@@ -159,7 +159,7 @@ def test_unchanged_pieces_come_from_the_cache(tmp_path: Path) -> None:
 
 def test_integrated_loudness_from_blocks_matches_independent_meters(tmp_path: Path) -> None:
     from audio.ffmpeg import run_ffmpeg
-    from audio.pieces import blocks_of, integrated
+    from audio.loudness import blocks_of, integrated
 
     wav = write_wav(tmp_path / "in.wav", paragraphs(2)[0])
     samples, rate = decode(wav)
@@ -267,12 +267,13 @@ def test_crc16_of_two_parts_from_the_crc_of_each(first: bytes, second: bytes) ->
 def test_a_stuck_ffmpeg_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
 
+    import audio.ffmpeg
     import audio.pieces
     from audio.errors import FFmpegFailed
 
     def stuck(*args: object, **kwargs: object) -> None:
         raise subprocess.TimeoutExpired("ffmpeg", float(kwargs["timeout"]))  # type: ignore[arg-type]
 
-    monkeypatch.setattr(audio.pieces.subprocess, "run", stuck)
+    monkeypatch.setattr(audio.ffmpeg.subprocess, "run", stuck)
     with pytest.raises(FFmpegFailed, match=r"ffmpeg did not finish in 70 s; stopped it"):
         audio.pieces.analyse([bytes(2 * RATE * 10)], RATE)  # 10 s of audio: a minute more
