@@ -16,11 +16,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from podcast.artwork import default_artwork
-from podcast.publish import publish
+from podcast.publish.artwork import default_artwork
+from podcast.publish.site import publish
+from podcast.publish.transcripts import TranscriptCue
 from podcast.settings import Settings
 from podcast.store import Episode, Store, guid_for
-from podcast.transcripts import TranscriptCue
 
 
 def fill(store: Store, count: int) -> None:

@@ -43,9 +43,9 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from podcast.articles import read_article
-    from podcast.build import Builder
-    from podcast.publish import publish
+    from podcast.make.build import Builder
+    from podcast.publish.site import publish
+    from podcast.read.articles import read_article
     from podcast.settings import load_settings
     from podcast.store import Store
 

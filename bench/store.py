@@ -16,8 +16,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from podcast.publish.transcripts import TranscriptCue
 from podcast.store import Episode, Store
-from podcast.transcripts import TranscriptCue
 
 
 def fill(path: Path, count: int) -> None:

@@ -1,5 +1,5 @@
 """``python -m podcast``: the same as the ``audio-edition`` command."""
 
-from .launch import main
+from podcast.launch import main
 
 main()

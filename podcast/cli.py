@@ -18,10 +18,9 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from audio.errors import AudioError
+from podcast.errors import ArticleError, ExitStatus, PodcastError
+from podcast.settings import DEFAULT_CONFIG_NAME, ENV_CONFIG, ENV_SITE, Settings, load_settings
 from voices.errors import VoiceError
-
-from .errors import ArticleError, ExitStatus, PodcastError
-from .settings import DEFAULT_CONFIG_NAME, ENV_CONFIG, ENV_SITE, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -140,7 +139,7 @@ def site_option(help_text: str) -> Callable[[F], F]:
 
 def _stdin_bytes(source: str) -> bytes | None:
     """Standard input when the article is ``-``, refused past the size limit of a file."""
-    from .articles import MAX_ARTICLE_BYTES
+    from podcast.read.articles import MAX_ARTICLE_BYTES
 
     if source != "-":
         return None
@@ -244,11 +243,11 @@ def build(
     ARTICLE is an .html, .md, .txt or .json file, or - for standard input.
     Prints the paths of the feed, each MP3 and the page.
     """
-    from .articles import read_article
-    from .build import Builder
-    from .lock import work_lock
-    from .publish import FEED_FILE, INDEX_FILE, needs_publish, publish
-    from .store import Store
+    from podcast.make.build import Builder
+    from podcast.make.lock import work_lock
+    from podcast.publish.site import FEED_FILE, INDEX_FILE, needs_publish, publish
+    from podcast.read.articles import read_article
+    from podcast.store import Store
 
     settings = obj.settings(site=site, voice=voice)
     loaded = [read_article(source, _stdin_bytes(source)) for source in articles]
@@ -270,7 +269,7 @@ def build(
                 if not obj.quiet:
                     click.echo(_describe(result), err=True)
                 if obj.verbosity and result.review is not None:
-                    from .review.report import summary
+                    from podcast.review.report import summary
 
                     for line in summary(result.review)[1:]:
                         click.echo(f"review:{line}", err=True)
@@ -391,12 +390,12 @@ def batch(
     report goes to .audio-edition/reports/. Exit status 0: all done; 3: some
     articles failed; 1: nothing could be done.
     """
-    from .batch import run_batch, write_report
-    from .lock import work_lock
-    from .prune import prune
-    from .publish import FEED_FILE, show_artwork
-    from .settings import parse_age
-    from .store import Store
+    from podcast.make.batch import run_batch, write_report
+    from podcast.make.lock import work_lock
+    from podcast.make.prune import prune
+    from podcast.publish.site import FEED_FILE, show_artwork
+    from podcast.settings import parse_age
+    from podcast.store import Store
 
     settings = obj.settings(site=site)
     artwork = show_artwork(settings)
@@ -468,11 +467,11 @@ def prune_command(
     Also removes sentence-cache entries and kept MP3 pieces no remaining episode uses,
     and what an interrupted run left in the state folder.
     """
-    from .lock import work_lock
-    from .prune import prune
-    from .publish import show_artwork
-    from .settings import parse_age
-    from .store import Store
+    from podcast.make.lock import work_lock
+    from podcast.make.prune import prune
+    from podcast.publish.site import show_artwork
+    from podcast.settings import parse_age
+    from podcast.store import Store
 
     settings = obj.settings(site=site)
     age_text = older_than or settings.batch.retention
@@ -526,10 +525,10 @@ def review(
     out of the ordinary. Exit status 0 whatever it finds, 3 with --strict when
     something is flagged.
     """
-    from .articles import read_article
-    from .review.report import summary, to_html, to_json
-    from .review.run import review_article, words_to_check
-    from .review.sound import Recogniser
+    from podcast.read.articles import read_article
+    from podcast.review.report import summary, to_html, to_json
+    from podcast.review.run import review_article, words_to_check
+    from podcast.review.sound import Recogniser
 
     settings = obj.settings(voice=voice)
     loaded = [read_article(source, _stdin_bytes(source)) for source in articles]
@@ -550,7 +549,7 @@ def review(
             _out("Words to check across the articles: " + ", ".join(
                 f"{w.word} ({w.count})" for w in words[:20]))  # fmt: skip
     if html_path is not None:
-        from .fsutil import atomic_write_text
+        from podcast.fsutil import atomic_write_text
 
         atomic_write_text(html_path, to_html(reviewed, words))
         if not as_json:
@@ -575,9 +574,9 @@ def adopt(obj: Context, site: Path | None, wait: bool) -> None:
     keeping its guid. Nothing in the site changes; an adopted article is
     rebuilt when it next comes.
     """
-    from .lock import work_lock
-    from .ownership import adopt as adopt_site
-    from .store import Store
+    from podcast.make.lock import work_lock
+    from podcast.make.ownership import adopt as adopt_site
+    from podcast.store import Store
 
     settings = obj.settings(site=site)
     if not settings.site.is_dir():
@@ -601,8 +600,8 @@ def script(obj: Context, article: str, as_json: bool) -> None:
     One sentence per line, a blank line between paragraphs, the intro first;
     exactly the sentences `build` hands to the voice.
     """
-    from .articles import read_article
-    from .scripting import article_script
+    from podcast.make.scripting import article_script
+    from podcast.read.articles import read_article
 
     settings = obj.settings()
     result = article_script(read_article(article, _stdin_bytes(article)), settings)
@@ -654,7 +653,7 @@ def serve(obj: Context, site: Path | None, port: int, host: str) -> None:
     Last-Modified and honours conditional GET, with the right Content-Types.
     Set show.base_url to the address it prints so the feed's links work.
     """
-    from .serve import make_server, url_of
+    from podcast.publish.serve import make_server, url_of
 
     settings = obj.settings(site=site)
     if not settings.site.is_dir():
@@ -685,7 +684,7 @@ def check(obj: Context, site: Path | None, as_json: bool, no_audio: bool) -> Non
     podcast apps do and reports each broken rule by name. Exits 1 when any
     error is found; warnings alone exit 0.
     """
-    from .check import check_site
+    from podcast.publish.check import check_site
 
     settings = obj.settings(site=site)
     report = check_site(settings.site, settings, audio=not no_audio)
@@ -730,10 +729,9 @@ def lexicon_check(
     A WORD may be a phrase ("Xi Jinping"). Phonemes come from the voice itself.
     """
     from audio.assemble import Part, Pauses, assemble
+    from podcast.make.build import make_synthesizer
+    from podcast.make.scripting import load_lexicon
     from voices.normalize import normalize
-
-    from .build import make_synthesizer
-    from .scripting import load_lexicon
 
     settings = obj.settings(voice=voice)
     lex = load_lexicon(settings, "en")

@@ -144,6 +144,6 @@ def main() -> None:
         except OSError:
             if held:  # run as we are: slower, not wrong
                 hold_back_huge_pages(False)
-    from .cli import main as cli_main
+    from podcast.cli import main as cli_main
 
     cli_main()

@@ -18,10 +18,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from podcast.errors import ConfigError
+from podcast.publish.apple import category_problem
 from voices.catalogue import DEFAULT_VOICE
-
-from .apple import category_problem
-from .errors import ConfigError
 
 #: The config file looked for in the working folder when ``--config`` is not given.
 DEFAULT_CONFIG_NAME = "edition.toml"

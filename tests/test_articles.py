@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from podcast.articles import read_article, read_html, slugify, strip_site_name
 from podcast.errors import ArticleError
+from podcast.read.articles import read_article, read_html, slugify, strip_site_name
 from tests.conftest import ROOT, SHORT_HTML
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from podcast.sources import SourceError, expand, fetch
+from podcast.read.sources import SourceError, expand, fetch
 from podcast.store import Store
 from tests.conftest import run_cli
 
@@ -193,7 +193,7 @@ def test_malformed_feed_is_a_source_error(tmp_path: Path) -> None:
 def hold_lock(state: Path, seconds: float) -> subprocess.Popen[str]:
     """Another process holding the working folder's lock for ``seconds``; returns once it holds it."""
     code = (
-        "import sys, time; from pathlib import Path; from podcast.lock import work_lock\n"
+        "import sys, time; from pathlib import Path; from podcast.make.lock import work_lock\n"
         "with work_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))"
     )
     holder = subprocess.Popen(

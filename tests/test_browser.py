@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from mutagen.mp3 import MP3
 
-from podcast.serve import make_server, url_of
+from podcast.publish.serve import make_server, url_of
 from tests.conftest import BuiltSite
 
 pytestmark = pytest.mark.e2e

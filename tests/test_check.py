@@ -13,7 +13,7 @@ import imageio_ffmpeg
 import pytest
 from mutagen.id3 import ID3
 
-from podcast.artwork import default_artwork
+from podcast.publish.artwork import default_artwork
 from tests.conftest import BuiltSite, run_cli
 
 pytestmark = pytest.mark.e2e

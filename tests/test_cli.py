@@ -249,7 +249,7 @@ def test_failed_builds_leave_the_published_site_untouched(built_site: BuiltSite)
 
 
 def test_bad_artwork_in_config(tmp_path: Path) -> None:
-    from podcast.artwork import default_artwork
+    from podcast.publish.artwork import default_artwork
 
     (tmp_path / "small.png").write_bytes(default_artwork(500).data)
     (tmp_path / "edition.toml").write_text('[show]\nartwork = "small.png"\n')

@@ -14,7 +14,7 @@ from lxml import etree
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3, BitrateMode
 
-from podcast.build import cut_here
+from podcast.make.build import cut_here
 from tests.audiocheck import decode, frame_bitrates, integrated_lufs, rms_db, true_peak_dbtp
 from tests.conftest import BuiltSite, run_cli
 

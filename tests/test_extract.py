@@ -12,9 +12,9 @@ from collections import Counter
 
 import pytest
 
-from podcast.articles import read_html
 from podcast.errors import ArticleError
-from podcast.extract import extract, words
+from podcast.read.articles import read_html
+from podcast.read.extract import extract, words
 from tests.conftest import ROOT
 from voices.clean import Removed, clean_blocks_recorded
 from voices.script import Block

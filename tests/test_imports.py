@@ -41,8 +41,8 @@ def test_cli_start_up_loads_no_heavy_library() -> None:
 
 
 def test_the_build_module_loads_no_numpy_until_there_is_sound_to_make() -> None:
-    # an unchanged rebuild imports podcast.build and makes nothing: numpy and onnx cost it 0.07 s
-    loaded = _modules_after("import podcast.build")
+    # an unchanged rebuild imports podcast.make.build and makes nothing: numpy and onnx cost it 0.07 s
+    loaded = _modules_after("import podcast.make.build")
     for heavy in ("numpy", "onnx", "onnxruntime", "piper"):
         assert heavy not in loaded, heavy
 

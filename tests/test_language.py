@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from podcast.articles import Article
-from podcast.build import voice_for
 from podcast.errors import ArticleError
-from podcast.scripting import article_language, article_script
+from podcast.make.build import voice_for
+from podcast.make.scripting import article_language, article_script
+from podcast.read.articles import Article
 from podcast.settings import Settings
 from tests.conftest import add_voice
 from voices.language import detect_language

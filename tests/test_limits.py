@@ -18,14 +18,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from podcast.articles import Article, parse_datetime, read_json
-from podcast.batch import run_batch
 from podcast.cli import cli
 from podcast.errors import ArticleError, ConfigError
-from podcast.publish import show_artwork
-from podcast.scripting import article_script
+from podcast.make.batch import run_batch
+from podcast.make.scripting import article_script
+from podcast.publish.site import show_artwork
+from podcast.read.articles import Article, parse_datetime, read_json
+from podcast.read.sources import SourceError, _entry_article, expand, fetch
 from podcast.settings import Settings, load_settings, parse_age
-from podcast.sources import SourceError, _entry_article, expand, fetch
 from podcast.store import Store
 from voices.script import Block
 
@@ -175,7 +175,7 @@ def test_config_templates_are_sandboxed() -> None:
 
 def test_the_server_closes_idle_connections(tmp_path: Path) -> None:
     """Minor: an idle keep-alive connection was held forever."""
-    from podcast.serve import make_server
+    from podcast.publish.serve import make_server
 
     (tmp_path / "feed.xml").write_text("<rss/>")
     httpd = make_server(tmp_path, "127.0.0.1", 0, idle_timeout=0.5)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from podcast.articles import read_article
-from podcast.scripting import article_script
+from podcast.make.scripting import article_script
+from podcast.read.articles import read_article
 from podcast.settings import Settings
 
 PAGES = Path(__file__).parent / "data" / "pages"

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from podcast.artwork import MAX_SIDE, MIN_SIDE, default_artwork, load_artwork
 from podcast.errors import ConfigError
-from podcast.feed import podcast_guid, truncate_bytes, xml_safe
-from podcast.publish import publish
+from podcast.publish.artwork import MAX_SIDE, MIN_SIDE, default_artwork, load_artwork
+from podcast.publish.feed import podcast_guid, truncate_bytes, xml_safe
+from podcast.publish.site import publish
 from podcast.settings import Settings, ShowSettings
 from podcast.store import Store
 from tests.test_store import episode
@@ -126,7 +126,7 @@ def test_default_artwork_is_a_square_rgb_png_in_range(tmp_path: Path) -> None:
 def test_shipped_default_cover_is_what_default_artwork_draws() -> None:
     # The cover ships as package data so no build pays for drawing it; if the drawing
     # changes, regenerate podcast/data/default-cover.png from default_artwork().
-    from podcast.publish import DEFAULT_ARTWORK
+    from podcast.publish.site import DEFAULT_ARTWORK
 
     assert DEFAULT_ARTWORK.read_bytes() == ART.data
 
@@ -228,7 +228,7 @@ def test_item_link_and_description_fall_back(tmp_path: Path) -> None:
 
 
 def test_transcripts_escape_and_wrap() -> None:
-    from podcast.transcripts import TranscriptCue, subrip, webvtt
+    from podcast.publish.transcripts import TranscriptCue, subrip, webvtt
 
     cues = [
         TranscriptCue(0.0, 1.5, HOSTILE),

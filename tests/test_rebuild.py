@@ -43,7 +43,7 @@ def test_edited_article_keeps_guid_and_gets_a_new_enclosure(
 def test_cuts_follow_the_text_and_come_at_least_every_two_minutes() -> None:
     import numpy as np
 
-    from podcast.build import MAX_PIECE_SECONDS, _parts, cut_here
+    from podcast.make.build import MAX_PIECE_SECONDS, _parts, cut_here
     from voices.script import Paragraph, Script, Sentence
 
     class TenSecondVoice:  # a stand-in: every sentence is ten seconds of silence

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from podcast.build import make_synthesizer
 from podcast.cli import cli
+from podcast.make.build import make_synthesizer
+from podcast.make.scripting import article_script
 from podcast.review.model import Review
-from podcast.scripting import article_script
 from podcast.settings import load_settings
 from podcast.store import Store
 from tests.conftest import ROOT
@@ -115,7 +115,7 @@ def listened(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict
     try:
         clean = review_json(work, "--listen", "clean.md")
         settings = load_settings(environ={}, cwd=work)
-        from podcast.articles import read_article
+        from podcast.read.articles import read_article
 
         script = article_script(read_article("clean.md"), settings, "en")
         spoken = [s.spoken for _, s in script.sentences()]

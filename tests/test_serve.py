@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from podcast.serve import make_server, parse_range
+from podcast.publish.serve import make_server, parse_range
 
 AUDIO = bytes(range(256)) * 40  # 10240 bytes
 

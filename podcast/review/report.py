@@ -9,8 +9,8 @@ import wave
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .model import GuessedWord, Review
-from .run import Reviewed
+from podcast.review.model import GuessedWord, Review
+from podcast.review.run import Reviewed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -74,7 +74,7 @@ def wav_data_uri(samples: np.ndarray, rate: int) -> str:
 
 def to_html(reviewed: Sequence[Reviewed], words: Sequence[GuessedWord]) -> str:
     """The HTML report: each flagged sentence plays beside its text."""
-    from ..feed import environment
+    from podcast.publish.feed import environment
 
     entries: list[dict[str, Any]] = []
     for item in reviewed:

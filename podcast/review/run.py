@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..articles import Article
-from ..scripting import article_language, article_script, load_lexicon
-from ..settings import Settings
-from .model import GuessedWord, Review
-from .sound import Recogniser, sound_findings
-from .text import review_text
+from podcast.make.scripting import article_language, article_script, load_lexicon
+from podcast.read.articles import Article
+from podcast.review.model import GuessedWord, Review
+from podcast.review.sound import Recogniser, sound_findings
+from podcast.review.text import review_text
+from podcast.settings import Settings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,7 +41,7 @@ def review_article(
     """Review ``article``: text findings always; sound findings when every sentence's audio is
     in the sentence cache, or with ``listen`` (which synthesises what is missing and runs the
     recogniser)."""
-    from ..build import make_synthesizer, voice_for
+    from podcast.make.build import make_synthesizer, voice_for
 
     language = article_language(article, settings)
     voice = voice_for(settings, language, article.source or "article")

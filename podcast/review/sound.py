@@ -17,8 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from audio.inspect import SoundFeatures, features
-
-from .model import SoundFinding
+from podcast.review.model import SoundFinding
 
 if TYPE_CHECKING:
     import numpy as np

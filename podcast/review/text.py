@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from podcast.read.articles import Article
+from podcast.review.model import GuessedWord, ReadingFinding, RemovedBlock, Review, first_words
 from voices.dictionary import guessed_words
 from voices.lexicon import Lexicon
 from voices.normalize import normalizer, recording
 from voices.script import Script
-
-from ..articles import Article
-from .model import GuessedWord, ReadingFinding, RemovedBlock, Review, first_words
 
 #: Most guessed words listed for one article (the most frequent first).
 MAX_WORDS = 40

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .apple import category_problem
-from .artwork import load_artwork
-from .errors import ConfigError
-from .feed import FEED_FILE, MAX_DESCRIPTION_BYTES, podcast_guid
-from .pages import INDEX_FILE
-from .settings import Settings
+from podcast.errors import ConfigError
+from podcast.publish.apple import category_problem
+from podcast.publish.artwork import load_artwork
+from podcast.publish.feed import FEED_FILE, MAX_DESCRIPTION_BYTES, podcast_guid
+from podcast.publish.pages import INDEX_FILE
+from podcast.settings import Settings
 
 NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",

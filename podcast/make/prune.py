@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from podcast.make.ownership import check_site_is_ours
+from podcast.publish.artwork import Artwork
+from podcast.publish.site import publish
+from podcast.settings import Settings
+from podcast.store import Store
 from voices.cache import SentenceCache
-
-from .artwork import Artwork
-from .ownership import check_site_is_ours
-from .publish import publish
-from .settings import Settings
-from .store import Store
 
 
 @dataclass(frozen=True)
@@ -35,8 +34,7 @@ def prune(
 ) -> Pruned:
     """Remove episodes published before ``now - older_than``, republish, and sweep the cache."""
     from audio.piececache import PieceCache
-
-    from .build import pieces_folder, sweep_leftovers
+    from podcast.make.build import pieces_folder, sweep_leftovers
 
     check_site_is_ours(store, settings)  # never unlist what this store does not know
     cutoff = (now or datetime.now(UTC)) - older_than

@@ -5,7 +5,7 @@
 * :func:`render` is the work: speech (through the sentence cache), assembly,
   mastering, tags, transcripts and chapters, all in a private work folder.
 * :func:`commit` publishes the files beside the old ones and records the
-  episode in the store; :func:`~podcast.publish.publish` then writes the feeds.
+  episode in the store; :func:`~podcast.publish.site.publish` then writes the feeds.
 """
 
 from __future__ import annotations
@@ -25,25 +25,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from audio.ffmpeg import ffmpeg_exe
-from voices.cache import SentenceCache
-from voices.catalogue import VoiceInfo, find_voice, list_voices
-from voices.language import primary
-from voices.script import Script
-from voices.synth import SynthesisSettings, Synthesizer, voice_identity
-
-from .articles import Article
-from .artwork import Artwork
-from .errors import ArticleError, PodcastError, PublishError
-from .faults import fault_point
-from .feed import truncate_bytes
-from .fsutil import publish_file
-from .launch import huge_pages_gate
-from .ownership import check_site_is_ours
-from .publish import EPISODES_DIR, publish, show_artwork
-from .scripting import article_language, article_script, load_lexicon
-from .settings import Settings
-from .store import Episode, Store, guid_for
-from .transcripts import (
+from podcast.errors import ArticleError, PodcastError, PublishError
+from podcast.fsutil import publish_file
+from podcast.launch import huge_pages_gate
+from podcast.make.faults import fault_point
+from podcast.make.ownership import check_site_is_ours
+from podcast.make.scripting import article_language, article_script, load_lexicon
+from podcast.publish.artwork import Artwork
+from podcast.publish.feed import truncate_bytes
+from podcast.publish.site import EPISODES_DIR, publish, show_artwork
+from podcast.publish.transcripts import (
     TranscriptCue,
     chapter_marks,
     chapters_json,
@@ -51,14 +42,21 @@ from .transcripts import (
     transcript_cues,
     webvtt,
 )
-from .urls import safe_url
+from podcast.read.articles import Article
+from podcast.read.urls import safe_url
+from podcast.settings import Settings
+from podcast.store import Episode, Store, guid_for
+from voices.cache import SentenceCache
+from voices.catalogue import VoiceInfo, find_voice, list_voices
+from voices.language import primary
+from voices.script import Script
+from voices.synth import SynthesisSettings, Synthesizer, voice_identity
 
 if TYPE_CHECKING:  # the sound package (and numpy) load only when audio is made
     from audio.assemble import Music, Part, Pauses
     from audio.inspect import SoundFeatures
     from audio.master import Loudness, MasterSettings
-
-    from .review.model import Review
+    from podcast.review.model import Review
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -293,8 +291,8 @@ def build_review(
 ) -> Review:
     """The review a build keeps with the episode: the text findings, and the sound findings
     from each sentence's measurements (the recogniser runs only in ``review --listen``)."""
-    from .review.sound import sound_findings
-    from .review.text import review_text
+    from podcast.review.sound import sound_findings
+    from podcast.review.text import review_text
 
     found = review_text(plan_.article, plan_.script, load_lexicon(settings, plan_.language))
     sentences = [s for _, s in plan_.script.sentences()]

@@ -13,14 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .artwork import Artwork, default_artwork, load_artwork
-from .errors import ConfigError, PublishError
-from .faults import fault_point
-from .feed import FEED_FILE, environment, feed_specs, render_feed
-from .fsutil import atomic_write_bytes, atomic_write_text
-from .pages import INDEX_FILE, assets, page_key, render_episode_page, render_index, site_key
-from .settings import Settings
-from .store import Store
+from podcast.errors import ConfigError, PublishError
+from podcast.fsutil import atomic_write_bytes, atomic_write_text
+from podcast.make.faults import fault_point
+from podcast.publish.artwork import Artwork, default_artwork, load_artwork
+from podcast.publish.feed import FEED_FILE, environment, feed_specs, render_feed
+from podcast.publish.pages import (
+    INDEX_FILE,
+    assets,
+    page_key,
+    render_episode_page,
+    render_index,
+    site_key,
+)
+from podcast.settings import Settings
+from podcast.store import Store
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,7 +51,7 @@ class Published:
 #: The generated default cover, kept in the state folder so it is drawn once.
 #: The generated default cover, drawn once by :func:`default_artwork` and shipped (a test
 #: checks the two still agree), so no build pays for drawing it.
-DEFAULT_ARTWORK = Path(__file__).parent / "data" / "default-cover.png"
+DEFAULT_ARTWORK = Path(__file__).parent.parent / "data" / "default-cover.png"
 
 
 def show_artwork(settings: Settings) -> Artwork:

@@ -20,13 +20,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import PublishError
-from .feed import FEED_FILE, FEEDS_DIR
-from .publish import EPISODES_DIR
-from .settings import ENV_STATE, Settings
-from .store import Episode, Store
-from .transcripts import TranscriptCue
-from .urls import safe_url
+from podcast.errors import PublishError
+from podcast.publish.feed import FEED_FILE, FEEDS_DIR
+from podcast.publish.site import EPISODES_DIR
+from podcast.publish.transcripts import TranscriptCue
+from podcast.read.urls import safe_url
+from podcast.settings import ENV_STATE, Settings
+from podcast.store import Episode, Store
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -133,8 +133,8 @@ def _site_file(url: str) -> str:
 
 
 def _episode(item: Any, guid: str, settings: Settings) -> Episode | None:
-    from .articles import html_text, slugify
-    from .build import mp3_seconds
+    from podcast.make.build import mp3_seconds
+    from podcast.read.articles import html_text, slugify
 
     site = settings.site
     title = " ".join((item.findtext("title") or "").split())

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from podcast.errors import ConfigError
+from podcast.read.articles import Article
+from podcast.settings import Settings
 from voices.language import detect_language, primary
 from voices.lexicon import Lexicon
 from voices.script import Script, make_script
-
-from .articles import Article
-from .errors import ConfigError
-from .settings import Settings
 
 
 def _render(template: str, variables: dict[str, Any], name: str) -> list[str]:

@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .articles import (
+from podcast.errors import PodcastError
+from podcast.read.articles import (
     SUFFIXES,
     Article,
     article_from_dict,
@@ -31,7 +32,6 @@ from .articles import (
     strip_site_name,
     tidy_author,
 )
-from .errors import PodcastError
 
 #: Largest feed or manifest fetched or read.
 MAX_SOURCE_BYTES = 50 * 1024 * 1024

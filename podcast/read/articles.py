@@ -16,11 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from podcast.errors import ArticleError
+from podcast.read.urls import safe_url
 from voices.clean import Cleaned, Removed, clean_blocks_recorded, clean_page_text, split_byline
 from voices.script import Block
-
-from .errors import ArticleError
-from .urls import safe_url
 
 #: Formats by file suffix.
 SUFFIXES = {
@@ -355,7 +354,7 @@ def html_fragment(html: str, source: str = "") -> tuple[tuple[Block, ...], tuple
     from lxml import etree
     from lxml import html as lxml_html
 
-    from .extract import fragment_blocks
+    from podcast.read.extract import fragment_blocks
 
     if not html.strip():
         return (), ()
@@ -369,11 +368,11 @@ def html_fragment(html: str, source: str = "") -> tuple[tuple[Block, ...], tuple
 
 
 def read_html(html: str, source: str = "") -> Article:
-    """HTML: the article body (:mod:`podcast.extract`), headings kept, and the page's metadata."""
+    """HTML: the article body (:mod:`podcast.read.extract`), headings kept, and the page's metadata."""
     from lxml import etree
     from lxml import html as lxml_html
 
-    from .extract import extract
+    from podcast.read.extract import extract
 
     try:
         page = lxml_html.fromstring(html)

@@ -7,7 +7,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
+from podcast.errors import ConfigError
 
 MIN_SIDE, MAX_SIDE = 1400, 3000
 

@@ -32,12 +32,9 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from audio.errors import AudioError
-from voices.catalogue import VoiceInfo
-from voices.errors import VoiceError
-from voices.synth import Synthesizer
-
-from .artwork import Artwork
-from .build import (
+from podcast.errors import ExitStatus, PodcastError
+from podcast.fsutil import atomic_write_text
+from podcast.make.build import (
     Plan,
     Rendered,
     commit,
@@ -47,13 +44,15 @@ from .build import (
     prepare_run,
     render,
 )
-from .errors import ExitStatus, PodcastError
-from .fsutil import atomic_write_text
-from .ownership import check_site_is_ours
-from .publish import needs_publish, publish
-from .settings import Settings
-from .sources import SourceError, SourceItem, expand
-from .store import Store
+from podcast.make.ownership import check_site_is_ours
+from podcast.publish.artwork import Artwork
+from podcast.publish.site import needs_publish, publish
+from podcast.read.sources import SourceError, SourceItem, expand
+from podcast.settings import Settings
+from podcast.store import Store
+from voices.catalogue import VoiceInfo
+from voices.errors import VoiceError
+from voices.synth import Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
 

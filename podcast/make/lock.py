@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import PodcastError
+from podcast.errors import PodcastError
 
 LOCK_FILE = "lock"
 
