@@ -43,6 +43,7 @@ from podcast.make.build import (
     plan,
     prepare_run,
     render,
+    sweep_leftovers,
 )
 from podcast.make.ownership import check_site_is_ours
 from podcast.publish.artwork import Artwork
@@ -343,6 +344,9 @@ def run_batch(
     except KeyboardInterrupt as stop:
         report.interrupted = True
         report.stopped_by = stop
+        # Every render of this run has ended (the pool waited for them): a work folder left
+        # now is one the interruption caught between its render and its commit. Drop it.
+        sweep_leftovers(settings)
         _LOGGER.info("interrupted: %d episode(s) built before it", run.committed)
     finally:
         if not dry_run and (run.committed or needs_publish(store, settings)):
