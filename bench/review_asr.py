@@ -124,6 +124,9 @@ def main() -> None:
     print(f"clean       {len(false):>3} of {len(clean):<2}  flagged: "
           + ", ".join(f"{sorted(set(r for i in false for r in flagged[i]))}") + f"; median mismatch "
           f"{statistics.median(heard[i] for i in clean):.2f}")  # fmt: skip
+    print(f"mismatch: clean max {max(heard[i] for i in clean):.2f}, 90th percentile "
+          f"{sorted(heard[i] for i in clean)[int(0.9 * len(clean))]:.2f}; wrong text min "
+          f"{min(heard[i] for i, k in planted.items() if k == 'wrong text'):.2f}")  # fmt: skip
     top = [planted.get(i, "clean") for i in ranking[: len(planted)]]
     print(f"top {len(planted)} of the recogniser's ranking: " + ", ".join(
         f"{k} {top.count(k)}" for k in (*KINDS, "clean") if top.count(k)))  # fmt: skip

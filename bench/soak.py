@@ -3,7 +3,7 @@
     .venv/bin/python bench/soak.py [--articles 200] [--words 80]
 
 Not part of `make test`: it takes several minutes. It builds each article for
-real (piper, ffmpeg, SQLite, feed and pages) with one Builder, as a long
+real (piper, ffmpeg, SQLite, feed and pages) with one ArticleRunner, as a long
 batch would, and prints the process's resident memory every few articles.
 It exits 1 if memory after the warm-up grows by more than --max-growth MB.
 """
@@ -43,7 +43,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from podcast.make.build import Builder
+    from podcast.make.runner import ArticleRunner
     from podcast.publish.site import publish
     from podcast.read.articles import read_article
     from podcast.settings import load_settings
@@ -56,11 +56,13 @@ def main() -> None:
         baseline = None
         samples = []
         with Store(settings.store_path) as store:
-            builder = Builder(settings, store)
+            runner = ArticleRunner(settings, store)
             for number in range(1, args.articles + 1):
                 path = root / f"a{number}.txt"
                 path.write_text(article(1000 + number, args.words), encoding="utf-8")
-                builder.build(read_article(path), publish_now=number % 10 == 0)
+                runner.build(read_article(path))
+                if number % 10 == 0:
+                    publish(store, settings, runner.artwork)
                 path.unlink()
                 if number == args.warmup:
                     baseline = rss_mb()
@@ -70,7 +72,7 @@ def main() -> None:
                         f"{number:4d} articles  RSS {samples[-1][1]:7.1f} MB  {time.perf_counter() - started:6.0f} s",
                         flush=True,
                     )
-            publish(store, settings, builder.artwork)
+            publish(store, settings, runner.artwork)
         growth = max(mb for _, mb in samples) - (baseline or samples[0][1])
         print(f"growth after the warm-up: {growth:.1f} MB (allowed {args.max_growth:.0f} MB)")
         sys.exit(0 if growth <= args.max_growth else 1)

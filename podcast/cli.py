@@ -243,8 +243,8 @@ def build(
     ARTICLE is an .html, .md, .txt or .json file, or - for standard input.
     Prints the paths of the feed, each MP3 and the page.
     """
-    from podcast.make.build import Builder
     from podcast.make.lock import work_lock
+    from podcast.make.runner import ArticleRunner
     from podcast.publish.site import FEED_FILE, INDEX_FILE, needs_publish, publish
     from podcast.read.articles import read_article
     from podcast.store import Store
@@ -256,15 +256,13 @@ def build(
         work_lock(settings.state, wait=wait),
         _stoppable(),
     ):
-        builder = Builder(settings, store)
+        runner = ArticleRunner(settings, store)
         built = 0
         try:
             for article in loaded:
                 label = f"Reading {article.title[:40]}"
                 with _progress(not obj.quiet, label) as progress:
-                    result = builder.build(
-                        article, progress=progress, force=force, publish_now=False
-                    )
+                    result = runner.build(article, progress=progress, force=force)
                 built += not result.skipped
                 if not obj.quiet:
                     click.echo(_describe(result), err=True)
@@ -277,12 +275,12 @@ def build(
         except BaseException as error:
             # Whatever was built before the failure is published; otherwise the site is left as it was.
             if built:
-                publish(store, settings, builder.artwork)
+                publish(store, settings, runner.artwork)
             if isinstance(error, KeyboardInterrupt):
                 _interrupted(error, built)
             raise
         if built or needs_publish(store, settings):
-            publish(store, settings, builder.artwork)
+            publish(store, settings, runner.artwork)
         store.backup()
     _out(f"feed: {_show(settings.site / FEED_FILE)}")
     _out(f"page: {_show(settings.site / INDEX_FILE)}")

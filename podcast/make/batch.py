@@ -15,7 +15,6 @@ are skipped and synthesised sentences come from the cache.
 from __future__ import annotations
 
 import concurrent.futures as futures
-import functools
 import json
 import logging
 import multiprocessing
@@ -34,18 +33,9 @@ from typing import Any, Protocol, cast
 from audio.errors import AudioError
 from podcast.errors import ExitStatus, PodcastError
 from podcast.fsutil import atomic_write_text
-from podcast.make.build import (
-    Plan,
-    Rendered,
-    commit,
-    is_current,
-    make_synthesizer,
-    plan,
-    prepare_run,
-    render,
-    sweep_leftovers,
-)
+from podcast.make.build import Plan, Rendered, sweep_leftovers
 from podcast.make.ownership import check_site_is_ours
+from podcast.make.runner import ArticleRunner, Synthesizers
 from podcast.publish.artwork import Artwork
 from podcast.publish.site import needs_publish, publish
 from podcast.read.sources import SourceError, SourceItem, expand
@@ -53,7 +43,6 @@ from podcast.settings import Settings
 from podcast.store import Store
 from voices.catalogue import VoiceInfo
 from voices.errors import VoiceError
-from voices.synth import Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -238,17 +227,12 @@ def _init_worker(settings: Settings, threads: int, parent: int) -> None:
     # Ctrl-C on a terminal reaches the whole process group: the batch decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
-    _WORKER["settings"] = settings
-    _WORKER["threads"] = threads
-    _WORKER["synths"] = {}
+    _WORKER["synthesizers"] = Synthesizers(settings, threads)
 
 
 def _synthesize(voice: VoiceInfo, spoken: Sequence[str]) -> int:
     """In a worker: say each sentence into the shared cache; returns how many were synthesised."""
-    synths = _WORKER["synths"]
-    if voice.name not in synths:
-        synths[voice.name] = make_synthesizer(_WORKER["settings"], voice, _WORKER["threads"])
-    synth = synths[voice.name]
+    synth = _WORKER["synthesizers"](voice)
     before = synth.cache.misses
     for sentence in spoken:
         synth.synthesize(sentence)
@@ -266,8 +250,7 @@ def _fail(
 
 def _load(
     items: Sequence[SourceItem],
-    settings: Settings,
-    artwork: Artwork,
+    runner: ArticleRunner,
     report: BatchReport,
     progress: Progress,
     total: int,
@@ -277,7 +260,7 @@ def _load(
         started = time.monotonic()
         try:
             article = item.load()
-            plans.append(plan(article, settings, artwork))
+            plans.append(runner.plan(article))
         except Exception as error:  # noqa: BLE001 - whatever one article raises is its own failure
             outcome = _fail(item.label, error, started)
             report.outcomes.append(outcome)
@@ -325,15 +308,14 @@ def run_batch(
     report = BatchReport(started=datetime.now(UTC), jobs=jobs, dry_run=dry_run)
     if dry_run:
         check_site_is_ours(store, settings)
-    else:
-        prepare_run(store, settings)
+    runner = ArticleRunner(settings, store, artwork, prepare=not dry_run)
     items = _expand(sources, expand_source, report)
     total = len(items)
     progress.start(total)
-    run = _Run(settings, store, artwork, report, progress, total, publish_every)
+    run = _Run(runner, report, progress, total, publish_every)
     try:
-        plans = _load(items, settings, artwork, report, progress, total)
-        todo = _todo(plans, store, settings, report, progress, total, force)
+        plans = _load(items, runner, report, progress, total)
+        todo = _todo(plans, runner, report, progress, total, force)
         if dry_run:
             for the_plan in todo:
                 run.record(Outcome(the_plan.article.source, "planned", the_plan.article.title))
@@ -361,8 +343,7 @@ def run_batch(
 
 def _todo(
     plans: list[Plan],
-    store: Store,
-    settings: Settings,
+    runner: ArticleRunner,
     report: BatchReport,
     progress: Progress,
     total: int,
@@ -373,7 +354,7 @@ def _todo(
     seen: set[str] = set()
     for the_plan in plans:
         key = the_plan.article.key
-        existing = None if force else is_current(the_plan, store, settings)
+        existing = None if force else runner.current(the_plan)
         if key in seen:
             outcome = Outcome(the_plan.article.source, "failed", the_plan.article.title,
                               reason=f"the same article ({key}) appears twice in this batch")  # fmt: skip
@@ -392,38 +373,19 @@ def _todo(
 
 @dataclass
 class _Run:
-    """What one batch shares between its articles: where outcomes go, and what was committed."""
+    """What one batch shares between its articles: the runner, where outcomes go, and how
+    many episodes were committed."""
 
-    settings: Settings
-    store: Store
-    artwork: Artwork
+    runner: ArticleRunner
     report: BatchReport
     progress: Progress
     total: int
     publish_every: int
     committed: int = 0
-    synths: dict[str, Synthesizer] = field(default_factory=dict)
-
-    def synthesizer(self, voice: VoiceInfo, threads: int = 0) -> Synthesizer:
-        """One synthesizer per voice in this process; its model loads on the first uncached sentence."""
-        if voice.name not in self.synths:
-            self.synths[voice.name] = make_synthesizer(self.settings, voice, threads)
-        return self.synths[voice.name]
 
     def record(self, outcome: Outcome) -> None:
         self.report.outcomes.append(outcome)
         self.progress.update(outcome, self.report, self.total)
-
-    def render(
-        self, the_plan: Plan, *, threads: int = 0, cancel: threading.Event | None = None
-    ) -> Callable[[], Rendered]:
-        """The article's render, ready to run on any thread (the store is read here, on this one)."""
-        existing = self.store.get(the_plan.article.key)
-        return functools.partial(
-            render, the_plan, self.settings, self.artwork, self.synthesizer(the_plan.voice, threads),
-            published_default=existing.published if existing else None, previous=existing,
-            workers=threads or default_jobs(), cancel=cancel,
-        )  # fmt: skip
 
     def finish(
         self,
@@ -437,7 +399,7 @@ class _Run:
         article = the_plan.article
         if error is None and rendered is not None:
             try:
-                episode = commit(rendered, self.store, self.settings)
+                episode = self.runner.commit(rendered)
             except Exception as commit_error:  # noqa: BLE001 - this article's failure alone
                 error = commit_error
             else:
@@ -452,7 +414,8 @@ class _Run:
                     words=[w.word for w in review.guessed],
                 ))  # fmt: skip
                 if self.publish_every and self.committed % self.publish_every == 0:
-                    publish(self.store, self.settings, self.artwork)
+                    runner = self.runner
+                    publish(runner.store, runner.settings, runner.artwork)
                 return
         assert error is not None
         self.record(_fail(article.source, error, started, article.title))
@@ -462,7 +425,7 @@ def _run_here(todo: list[Plan], run: _Run) -> None:
     for the_plan in todo:
         started = time.monotonic()
         try:
-            rendered = run.render(the_plan)()
+            rendered = run.runner.render(run.runner.job(the_plan))
         except Exception as error:  # noqa: BLE001 - this article's failure alone
             run.finish(the_plan, None, error, started)
             continue
@@ -476,7 +439,7 @@ def _run_pool(todo: list[Plan], run: _Run, jobs: int) -> None:
     context = multiprocessing.get_context("spawn")
     pool = futures.ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker,
-        initargs=(run.settings, threads, os.getpid()),
+        initargs=(run.runner.settings, threads, os.getpid()),
     )  # fmt: skip
     renderers = futures.ThreadPoolExecutor(workers)
     cancel = threading.Event()
@@ -512,7 +475,7 @@ def _schedule(
     started: dict[int, float] = {}
     own: dict[int, int] = {}  # sentences each article sent to the workers
     for index, the_plan in enumerate(todo):
-        synth = run.synthesizer(the_plan.voice)
+        synth = run.runner.synthesizers(the_plan.voice)
         started[index] = time.monotonic()
         needed: dict[str, str] = {}
         deps: set[futures.Future[int]] = set()
@@ -539,7 +502,8 @@ def _schedule(
             if failed is not None:
                 run.finish(todo[index], None, failed, started[index])
                 continue
-            rendering[renderers.submit(run.render(todo[index], cancel=cancel))] = index
+            job = run.runner.job(todo[index])
+            rendering[renderers.submit(run.runner.render, job, cancel=cancel)] = index
 
     launch_ready()
     while waiting or rendering:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
 import tempfile
 import threading
@@ -33,7 +32,7 @@ from podcast.make.ownership import check_site_is_ours
 from podcast.make.scripting import article_language, article_script, load_lexicon
 from podcast.publish.artwork import Artwork
 from podcast.publish.feed import truncate_bytes
-from podcast.publish.site import EPISODES_DIR, publish, show_artwork
+from podcast.publish.site import EPISODES_DIR
 from podcast.publish.transcripts import (
     TranscriptCue,
     chapter_marks,
@@ -542,68 +541,3 @@ def mp3_seconds(path: Path) -> float:
 
     info: Any = MP3(str(path)).info  # mutagen is untyped
     return float(info.length)
-
-
-class Builder:
-    """Builds articles in this process, sharing voices, cache and artwork across them."""
-
-    def __init__(
-        self, settings: Settings, store: Store, artwork: Artwork | None = None, threads: int = 0
-    ) -> None:
-        self.settings = settings
-        self.store = store
-        self.artwork = artwork or show_artwork(settings)
-        self.threads = threads
-        self._synthesizers: dict[str, Synthesizer] = {}
-        prepare_run(store, settings)
-
-    def synthesizer(self, voice: VoiceInfo) -> Synthesizer:
-        """One synthesizer per voice; its model loads on the first uncached sentence."""
-        if voice.name not in self._synthesizers:
-            self._synthesizers[voice.name] = make_synthesizer(self.settings, voice, self.threads)
-        return self._synthesizers[voice.name]
-
-    def build(
-        self,
-        article: Article,
-        *,
-        progress: Progress | None = None,
-        force: bool = False,
-        publish_now: bool = True,
-    ) -> BuildResult:
-        """Turn ``article`` into an episode (and publish the site); skip it when nothing changed."""
-        started = time.monotonic()
-        the_plan = plan(article, self.settings, self.artwork)
-        current = None if force else is_current(the_plan, self.store, self.settings)
-        if current is not None:
-            _LOGGER.info("unchanged, skipped: %s", article.title)
-            return BuildResult(
-                current,
-                self.settings.site / current.audio,
-                skipped=True,
-                seconds=time.monotonic() - started,
-            )
-        existing = self.store.get(article.key)
-        rendered = render(
-            the_plan,
-            self.settings,
-            self.artwork,
-            self.synthesizer(the_plan.voice),
-            published_default=existing.published if existing else None,
-            previous=existing,
-            progress=progress,
-            workers=self.threads or os.cpu_count() or 1,
-        )
-        episode = commit(rendered, self.store, self.settings)
-        if publish_now:
-            publish(self.store, self.settings, self.artwork)
-        return BuildResult(
-            episode=episode,
-            audio_path=self.settings.site / episode.audio,
-            skipped=False,
-            sentences=len(rendered.cues),
-            synthesized=rendered.synthesized,
-            loudness=rendered.loudness,
-            seconds=time.monotonic() - started,
-            review=rendered.review,
-        )

@@ -30,8 +30,9 @@ LONG_PAUSE = 0.75
 CUT_OFF_DB = -28.0
 #: The recogniser's sentences listed: those matching the script worst, at most this many...
 RECOGNISER_LIST = 5
-#: ... and only those where it missed at least this share of the words.
-RECOGNISER_MISMATCH = 0.34
+#: ... and only those where it missed at least half of the words (clean sentences of the
+#: benchmark stayed under 0.31, another sentence's audio over 0.73: bench/RESULTS.md).
+RECOGNISER_MISMATCH = 0.5
 #: Recognition runs at 16 kHz (pocketsphinx's English model).
 ASR_RATE = 16000
 
