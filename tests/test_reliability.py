@@ -257,10 +257,11 @@ def test_worker_processes_die_with_the_batch(tmp_path: Path, how: signal.Signals
     while _alive(children) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(children), f"left running: {_alive(children)}"
-    if how == signal.SIGTERM:
+    if how == signal.SIGTERM:  # stopped as Ctrl-C stops: cleaned up, and says so
         assert process.returncode == 143, stderr
         assert "Traceback" not in stderr
-    assert not list((tmp_path / ".audio-edition" / "tmp").glob("build-*"))
+        assert not list((tmp_path / ".audio-edition" / "tmp").glob("build-*"))
+    # (after SIGKILL a work folder may stay; the next run sweeps it: test_batch's SIGKILL test)
     assert_site_valid(tmp_path)
 
 
