@@ -355,8 +355,14 @@ class Store:
         self.db.executemany("DELETE FROM site_files WHERE path = ?", [(p,) for p in paths])
 
     def backup(self) -> Path:
-        """Copy the store beside itself (``episodes.db.bak``), atomically; returns the copy's path."""
+        """Copy the store beside itself (``episodes.db.bak``), atomically; returns the copy's path.
+
+        A run that changed nothing (no row written since the store was opened, migrations
+        included) keeps the copy it finds: it is already this store.
+        """
         target = self.path.with_name(self.path.name + BACKUP_SUFFIX)
+        if self.db.total_changes == 0 and target.is_file():
+            return target
         partial = target.with_name(target.name + ".tmp")
         try:
             copy = sqlite3.connect(str(partial))

@@ -64,3 +64,15 @@ def test_store_is_a_plain_sqlite_file(tmp_path: Path) -> None:
         store.save(episode())
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM episodes").fetchone() == (1,)
+
+
+def test_the_copy_is_made_only_when_the_store_changed(tmp_path: Path) -> None:
+    path = tmp_path / "episodes.db"
+    with Store(path) as store:  # new: its migrations are changes
+        copy = store.backup()
+    made = copy.stat().st_mtime_ns
+    with Store(path) as store:  # opened and closed with nothing written: the copy stays
+        assert store.backup() == copy and copy.stat().st_mtime_ns == made
+    copy.unlink()
+    with Store(path) as store:  # no copy yet: one is made even so
+        assert store.backup().is_file()
