@@ -18,7 +18,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from audio.errors import AudioError
-from podcast.errors import ArticleError, ExitStatus, PodcastError
+from podcast.errors import ArticleError, ExitStatus, PodcastError, os_error_text
 from podcast.settings import DEFAULT_CONFIG_NAME, ENV_CONFIG, ENV_SITE, Settings, load_settings
 from voices.errors import VoiceError
 
@@ -52,11 +52,10 @@ def friendly_errors(function: F) -> F:
         except (PodcastError, VoiceError, AudioError) as error:
             raise _fail(str(error)) from None
         except OSError as error:  # a disk or permission problem the library did not foresee
-            where = f": {error.filename}" if error.filename else ""
-            raise _fail(f"{error.strerror or error}{where}") from None
+            raise _fail(os_error_text(error)) from None
         except KeyboardInterrupt as error:
             click.echo("Interrupted; nothing published was changed.", err=True)
-            sys.exit(143 if isinstance(error, Terminated) else 130)
+            sys.exit(_stop_status(error))
 
     return wrapper  # type: ignore[return-value]
 
@@ -189,7 +188,12 @@ def _interrupted(error: BaseException, published: int) -> NoReturn:
         "the next run continues with the rest.",
         err=True,
     )
-    sys.exit(143 if isinstance(error, Terminated) else 130)
+    sys.exit(_stop_status(error))
+
+
+def _stop_status(error: BaseException) -> int:
+    """130 for Ctrl-C, 143 for SIGTERM: 128 and the signal's number, as shells report them."""
+    return 143 if isinstance(error, Terminated) else 130
 
 
 #: What the progress bar says once every sentence is spoken and the MP3 is being made.

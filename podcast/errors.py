@@ -21,6 +21,12 @@ class ExitStatus(IntEnum):
     """A batch in which some articles failed and the others were published."""
 
 
+def os_error_text(error: OSError) -> str:
+    """An OSError in one line: its reason, and the file it names ("No space left on device: x")."""
+    where = f": {error.filename}" if error.filename else ""
+    return f"{error.strerror or error}{where}"
+
+
 class PodcastError(Exception):
     """Base class for every error raised by the application package."""
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from audio.errors import AudioError
-from podcast.errors import ExitStatus, PodcastError
+from podcast.errors import ExitStatus, PodcastError, os_error_text
 from podcast.fsutil import atomic_write_text
 from podcast.make.build import Plan, Rendered, sweep_leftovers
 from podcast.make.ownership import check_site_is_ours
@@ -59,8 +59,7 @@ def reason(error: BaseException) -> str:
     if isinstance(error, PodcastError | VoiceError | AudioError):
         text = str(error)
     elif isinstance(error, OSError):
-        where = f": {error.filename}" if error.filename else ""
-        text = f"{error.strerror or error}{where}"
+        text = os_error_text(error)
     elif isinstance(error, RecursionError):
         text = "nested too deeply to read"
     else:  # a bug of ours or of a library: still this article's failure alone
