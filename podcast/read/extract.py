@@ -148,10 +148,15 @@ def _trafilatura(html: str, *, precision: bool) -> Any:
     return etree.fromstring(extracted.encode("utf-8")) if extracted else None
 
 
-def link_only(element: Any) -> bool:
-    """A paragraph that is nothing but a link: a teaser for another article."""
-    text = " ".join("".join(element.itertext()).split())
-    links = " ".join(" ".join("".join(ref.itertext()).split()) for ref in element.iter("ref"))
+def link_only(element: Any, link: str = "ref", glue: str = "") -> bool:
+    """A paragraph that is nothing but a link: a teaser for another article. ``link`` is the
+    link's tag (``ref`` in trafilatura's XML, ``a`` in HTML), ``glue`` what joins its text runs."""
+
+    def text_of(node: Any) -> str:
+        return " ".join(glue.join(node.itertext()).split())
+
+    text = text_of(element)
+    links = " ".join(text_of(ref) for ref in element.iter(link))
     return bool(text) and links.strip(" :") == text.strip(" :") and len(text.split()) <= 25
 
 
@@ -215,9 +220,12 @@ def _place(blocks: list[Block], extra: list[tuple[int, Block]], position: dict[s
     return [block for _, _, block in placed]
 
 
-def _continuations(page: Any, blocks: list[Block]) -> list[Block]:
+Positions = tuple[list[Any], dict[str, tuple[int, Any]]]
+
+
+def _continuations(page: Any, blocks: list[Block], positions: Positions) -> list[Block]:
     """Paragraphs from containers of the same tag and class as the one the text came from."""
-    elements, position = _positions(page)
+    elements, position = positions
     parents: Counter[Any] = Counter()
     for block in blocks:
         hit = position.get(block.text)
@@ -257,10 +265,10 @@ EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-em
 _LINK_WORD = re.compile(r"^(https?://|www\.|pic\.twitter\.com/)\S*$|^\S+\.\w{2,4}/\S+$", re.I)
 
 
-def _embedded_posts(page: Any, blocks: list[Block]) -> list[Block]:
+def _embedded_posts(page: Any, blocks: list[Block], positions: Positions) -> list[Block]:
     """Posts embedded from social platforms (quoted in the article; extractors drop them), with
     their bare links left out, where they stand in the page."""
-    elements, position = _positions(page)
+    elements, position = positions
     index_of = {id(e): i for i, e in enumerate(elements)}
     have = words(" ".join(b.text for b in blocks))
     extra: list[tuple[int, Block]] = []
@@ -279,9 +287,7 @@ def _embedded_posts(page: Any, blocks: list[Block]) -> list[Block]:
 
 def link_only_html(element: Any) -> bool:
     """An HTML paragraph that is nothing but a link (a teaser)."""
-    text = _text(element)
-    links = " ".join(_text(a) for a in element.iter("a"))
-    return bool(text) and links.strip(" :") == text.strip(" :") and len(text.split()) <= 25
+    return link_only(element, "a", " ")
 
 
 def _metadata(doc: Any) -> dict[str, str]:
@@ -332,11 +338,12 @@ def extract(html: str, title: str = "") -> Extraction:
         )
         doc, blocks = reference_doc, list(reference_blocks)
         page = lxml_html.fromstring(html)
-    added = _continuations(page, blocks)
+    positions = _positions(page)
+    added = _continuations(page, blocks, positions)
     if added:
         notes.append(f"read {len(added) - len(blocks)} paragraph(s) from the article's other parts")
         blocks = added
-    posts = _embedded_posts(page, blocks)
+    posts = _embedded_posts(page, blocks, positions)
     if posts:
         notes.append(f"read {len(posts) - len(blocks)} embedded post(s)")
         blocks = posts
