@@ -214,5 +214,5 @@ def test_check_reports_an_mp3_it_cannot_measure(built_site: BuiltSite, tmp_path:
     result = run_cli("check", "--site", str(site), "--json", cwd=tmp_path,
                      env={"AUDIO_EDITION_FFMPEG": str(broken)})  # fmt: skip
     assert result.returncode == 1, result.stderr
-    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "mp3.loudness"]
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "mp3.measure"]
     assert "cannot measure" in finding["message"] and "cannot decode" in finding["message"]

@@ -205,9 +205,7 @@ def make_server(
     connections (or a client that stops sending mid-request) hold no thread for ever.
     """
     root = site.resolve()
-    handler = type(
-        "BoundSiteHandler", (SiteHandler,), {"root": root, "timeout": idle_timeout}
-    )
+    handler = type("BoundSiteHandler", (SiteHandler,), {"root": root, "timeout": idle_timeout})
     return SiteServer((host, port), handler)
 
 
