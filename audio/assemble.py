@@ -18,48 +18,9 @@ import numpy as np
 
 from .errors import FFmpegFailed, MusicError
 from .ffmpeg import pydub_segment, run_ffmpeg
+from .targets import Music, Pauses
 
 _LOGGER = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Pauses:
-    """Silence, in milliseconds, between the parts of an episode."""
-
-    sentence: int = 350
-    """After a sentence inside a paragraph."""
-
-    paragraph: int = 750
-    """After the last sentence of a paragraph."""
-
-    heading: int = 1000
-    """Before and after a heading."""
-
-    intro: int = 900
-    """After the intro, before the article starts."""
-
-    lead: int = 250
-    """Silence at the very start."""
-
-    tail: int = 1000
-    """Silence at the very end."""
-
-
-@dataclass(frozen=True)
-class Music:
-    """Intro music: a file (any format ffmpeg reads) or the generated chime."""
-
-    path: Path | None = None
-    """The music file; None for the generated chime."""
-
-    mode: str = "before"
-    """``before``: music, then the first words; ``under``: a bed ducked under the intro."""
-
-    max_seconds: float = 8.0
-    """Music longer than this is cut with a fade."""
-
-    duck_db: float = 18.0
-    """How far the bed is lowered under speech (``under`` mode)."""
 
 
 @dataclass(frozen=True)

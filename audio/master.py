@@ -45,34 +45,9 @@ from .pieces import (
     join,
     run_parallel,
 )
+from .targets import MasterSettings
 
 _LOGGER = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class MasterSettings:
-    """Loudness and encoding targets."""
-
-    target_lufs: float = -16.0
-    """Integrated loudness (Apple's spoken-word guidance)."""
-
-    max_true_peak: float = -1.0
-    """True-peak ceiling of the finished MP3, in dBTP."""
-
-    tolerance: float = 0.5
-    """How close to ``target_lufs`` the MP3 must land, in LU."""
-
-    bitrate_kbps: int = 64
-    """Constant MP3 bitrate; 64 kbit/s mono is plenty for speech."""
-
-    sample_rate: int = 44100
-    """Output sample rate, the same for every episode of the show."""
-
-    max_passes: int = 4
-    """Encode-and-measure passes before giving up on a closer match."""
-
-    headroom: float = 1.2
-    """The limiter's ceiling sits this far under ``max_true_peak``, for the encoder."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +97,9 @@ def _parse_summary(stderr: bytes) -> tuple[float, float | None]:
     return float(loud.group(1)), float(peak.group(1)) if peak else None
 
 
-def measure(path: Path, pre_filter: str = "", *, timeout: float | None = None) -> tuple[float, float]:
+def measure(
+    path: Path, pre_filter: str = "", *, timeout: float | None = None
+) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP) of an audio file, with ffmpeg's ebur128.
 
     ffmpeg is stopped after ``timeout`` seconds; by default a minute plus the file's own

@@ -56,7 +56,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(site=Path(folder) / "site", state=Path(folder) / "state")
         artwork = default_artwork()
-        with Store(settings.store_path) as store:
+        with Store(settings.folders.store) as store:
             started = time.perf_counter()
             fill(store, args.episodes)
             print(

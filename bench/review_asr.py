@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import sentence  # noqa: E402
-from podcast.make.build import make_synthesizer  # noqa: E402
+from podcast.make.voicing import make_synthesizer  # noqa: E402
 from podcast.review.sound import Recogniser, mismatch, sound_findings  # noqa: E402
 from podcast.settings import Settings  # noqa: E402
 from voices.normalize import normalize  # noqa: E402
@@ -50,7 +50,9 @@ def plant(kind: str, samples, other, rate):  # type: ignore[no-untyped-def]
     if kind == "cut off":
         return samples[: int(n * 0.6)]
     if kind == "pause":
-        return np.concatenate([samples[: n // 2], np.zeros(int(1.2 * rate), np.int16), samples[n // 2 :]])
+        return np.concatenate(
+            [samples[: n // 2], np.zeros(int(1.2 * rate), np.int16), samples[n // 2 :]]
+        )
     if kind == "clipping":
         return np.clip(samples.astype(np.int32) * 8, -32768, 32767).astype(np.int16)
     raise ValueError(kind)
@@ -97,7 +99,9 @@ def main() -> None:
         doctored = []
         for index, samples in enumerate(audio):
             other = audio[(index + len(audio) // 2) % len(audio)]
-            doctored.append(plant(planted[index], samples, other, rate) if index in planted else samples)
+            doctored.append(
+                plant(planted[index], samples, other, rate) if index in planted else samples
+            )
         recogniser = _Remembering(Recogniser())
         started = time.monotonic()
         found = sound_findings(
@@ -111,7 +115,9 @@ def main() -> None:
     rank = {index: position + 1 for position, index in enumerate(ranking)}
     flagged = {f.index: f.reasons for f in found}
     print(f"review with recogniser: {seconds:.1f} s for {total_audio:.0f} s of audio")
-    print(f"{'planted':<11} {'flagged':>8}  {'by':<40} {'recogniser ranks (of ' + str(len(texts)) + ')':<28} median mismatch")
+    print(
+        f"{'planted':<11} {'flagged':>8}  {'by':<40} {'recogniser ranks (of ' + str(len(texts)) + ')':<28} median mismatch"
+    )
     for kind in KINDS:
         indices = [i for i, k in planted.items() if k == kind]
         hits = [i for i in indices if i in flagged]

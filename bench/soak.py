@@ -55,7 +55,7 @@ def main() -> None:
         started = time.perf_counter()
         baseline = None
         samples = []
-        with Store(settings.store_path) as store:
+        with Store(settings.folders.store) as store:
             runner = ArticleRunner(settings, store)
             for number in range(1, args.articles + 1):
                 path = root / f"a{number}.txt"

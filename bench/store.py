@@ -22,7 +22,9 @@ from podcast.store import Episode, Store
 
 def fill(path: Path, count: int) -> None:
     cues = tuple(
-        TranscriptCue(i * 4.0, i * 4.0 + 3.5, f"Sentence number {i} of a council story, " * 3, i // 4)
+        TranscriptCue(
+            i * 4.0, i * 4.0 + 3.5, f"Sentence number {i} of a council story, " * 3, i // 4
+        )
         for i in range(80)
     )
     with Store(path) as store:
@@ -51,7 +53,9 @@ def best(function, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
 
 
 def main(counts: list[int]) -> None:
-    print(f"{'episodes':>9}  {'MB':>6}  {'open, no check':>14}  {'open (quick_check)':>18}  {'backup':>7}")
+    print(
+        f"{'episodes':>9}  {'MB':>6}  {'open, no check':>14}  {'open (quick_check)':>18}  {'backup':>7}"
+    )
     for count in counts:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "episodes.db"
@@ -69,7 +73,9 @@ def main(counts: list[int]) -> None:
             store = Store(path)
             copy = best(store.backup, 3)
             store.close()
-            print(f"{count:>9}  {size:>6.1f}  {best(bare) * 1000:>11.1f} ms  {best(checked) * 1000:>15.1f} ms  {copy * 1000:>4.0f} ms")
+            print(
+                f"{count:>9}  {size:>6.1f}  {best(bare) * 1000:>11.1f} ms  {best(checked) * 1000:>15.1f} ms  {copy * 1000:>4.0f} ms"
+            )
 
 
 if __name__ == "__main__":

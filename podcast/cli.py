@@ -144,9 +144,7 @@ def _stdin_bytes(source: str) -> bytes | None:
         return None
     data = sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
     if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleError(
-            f"standard input is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB"
-        )
+        raise ArticleError(f"standard input is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB")
     return data
 
 
@@ -256,7 +254,7 @@ def build(
     settings = obj.settings(site=site, voice=voice)
     loaded = [read_article(source, _stdin_bytes(source)) for source in articles]
     with (
-        Store(settings.store_path) as store,
+        Store(settings.folders.store) as store,
         work_lock(settings.state, wait=wait),
         _stoppable(),
     ):
@@ -404,7 +402,7 @@ def batch(
     jobs = settings.batch.jobs if jobs is None else jobs
     with (
         work_lock(settings.state, wait=wait),
-        Store(settings.store_path) as store,
+        Store(settings.folders.store) as store,
         _stoppable(),
     ):
         report = run_batch(
@@ -480,7 +478,7 @@ def prune_command(
     if not age_text:
         raise _fail("say how old: --older-than 90d, or batch.retention in the config")
     age = parse_age(age_text)
-    with work_lock(settings.state, wait=wait), Store(settings.store_path) as store:
+    with work_lock(settings.state, wait=wait), Store(settings.folders.store) as store:
         pruned = prune(store, settings, show_artwork(settings), age, dry_run=dry_run)
     verb = "Would remove" if dry_run else "Removed"
     for title in pruned.episodes:
@@ -583,12 +581,12 @@ def adopt(obj: Context, site: Path | None, wait: bool) -> None:
     settings = obj.settings(site=site)
     if not settings.site.is_dir():
         raise _fail(f"no site at {_show(settings.site)}")
-    with work_lock(settings.state, wait=wait), Store(settings.store_path) as store:
+    with work_lock(settings.state, wait=wait), Store(settings.folders.store) as store:
         adopted = adopt_site(store, settings)
         store.backup()
     for title in adopted.missing:
         click.echo(f"not adopted (its MP3 is not in the site): {title}", err=True)
-    _out(f"Adopted {len(adopted.episodes)} episode(s) into {_show(settings.store_path)}.")
+    _out(f"Adopted {len(adopted.episodes)} episode(s) into {_show(settings.folders.store)}.")
 
 
 @cli.command()
@@ -730,9 +728,10 @@ def lexicon_check(
 
     A WORD may be a phrase ("Xi Jinping"). Phonemes come from the voice itself.
     """
-    from audio.assemble import Part, Pauses, assemble
-    from podcast.make.build import make_synthesizer
+    from audio.assemble import Part, assemble
+    from audio.targets import Pauses
     from podcast.make.scripting import load_lexicon
+    from podcast.make.voicing import make_synthesizer
     from voices.normalize import normalize
 
     settings = obj.settings(voice=voice)

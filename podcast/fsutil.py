@@ -28,6 +28,7 @@ def _replace_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the new one, never a mix."""
+
     def write(handle: BinaryIO) -> None:
         handle.write(data)
 

@@ -13,12 +13,14 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from audio.targets import MasterSettings, Music, Pauses
 from podcast.errors import ConfigError
+from podcast.make.state import StateFolder
 from podcast.publish.apple import category_problem
 from voices.catalogue import DEFAULT_VOICE
 
@@ -93,30 +95,43 @@ class VoiceSettings:
     """Also use the bundled starter lexicon (English articles)."""
 
 
+_PAUSES, _MUSIC, _MASTER = Pauses(), Music(), MasterSettings()
+
+
 @dataclass(frozen=True)
 class AudioSettings:
-    """Pauses, intro music, loudness and encoding."""
+    """Pauses, intro music, loudness and encoding (defaults from :mod:`audio.targets`)."""
 
-    bitrate: int = 64
+    bitrate: int = _MASTER.bitrate_kbps
     """Constant MP3 bitrate in kbit/s."""
-    sample_rate: int = 44100
+    sample_rate: int = _MASTER.sample_rate
     """MP3 sample rate, the same for every episode."""
-    loudness: float = -16.0
+    loudness: float = _MASTER.target_lufs
     """Integrated loudness target in LUFS."""
-    true_peak: float = -1.0
+    true_peak: float = _MASTER.max_true_peak
     """True-peak ceiling in dBTP."""
     intro_music: str = "chime"
     """``chime`` (generated), empty for none, or a music file."""
-    intro_music_mode: str = "before"
+    intro_music_mode: str = _MUSIC.mode
     """``before`` the first words, or ``under`` them (ducked)."""
-    sentence_pause: int = 350
+    sentence_pause: int = _PAUSES.sentence
     """Milliseconds after a sentence."""
-    paragraph_pause: int = 750
+    paragraph_pause: int = _PAUSES.paragraph
     """Milliseconds after a paragraph."""
-    heading_pause: int = 1000
+    heading_pause: int = _PAUSES.heading
     """Milliseconds before and after a heading."""
-    intro_pause: int = 900
+    intro_pause: int = _PAUSES.intro
     """Milliseconds between the intro and the article."""
+
+    def pauses(self) -> Pauses:
+        """The pause lengths for the assembler."""
+        return replace(_PAUSES, sentence=self.sentence_pause, paragraph=self.paragraph_pause,
+                       heading=self.heading_pause, intro=self.intro_pause)  # fmt: skip
+
+    def master(self) -> MasterSettings:
+        """Loudness and encoding targets for the mastering."""
+        return replace(_MASTER, target_lufs=self.loudness, max_true_peak=self.true_peak,
+                       bitrate_kbps=self.bitrate, sample_rate=self.sample_rate)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -194,14 +209,9 @@ class Settings:
         return self.resolve(self.voice.folder)
 
     @property
-    def store_path(self) -> Path:
-        """The SQLite episode store."""
-        return self.state / "episodes.db"
-
-    @property
-    def cache_folder(self) -> Path:
-        """The sentence cache."""
-        return self.state / "cache"
+    def folders(self) -> StateFolder:
+        """The state folder's layout: store, caches, work folders, reports."""
+        return StateFolder(self.state)
 
 
 _SECTIONS: dict[str, type] = {

@@ -342,7 +342,9 @@ class Store:
     @_readable
     def record_files(self, paths: Iterable[str]) -> None:
         """Note site-relative files a run is about to put into the site (see :meth:`forget_files`)."""
-        self.db.executemany("INSERT OR IGNORE INTO site_files (path) VALUES (?)", [(p,) for p in paths])
+        self.db.executemany(
+            "INSERT OR IGNORE INTO site_files (path) VALUES (?)", [(p,) for p in paths]
+        )
 
     @_readable
     def recorded_files(self) -> set[str]:
@@ -373,7 +375,9 @@ class Store:
             os.replace(partial, target)
         except (sqlite3.Error, OSError) as error:
             partial.unlink(missing_ok=True)
-            raise StoreError(f"cannot keep a copy of the episode store at {target}: {error}") from None
+            raise StoreError(
+                f"cannot keep a copy of the episode store at {target}: {error}"
+            ) from None
         return target
 
     @_readable

@@ -137,11 +137,31 @@ def test_slugify_is_ascii_and_safe() -> None:
 @pytest.mark.parametrize(
     ("title", "site_name", "url", "expected"),
     [
-        ("Why AI Needs Data in Healthcare | Appen", "Appen", "https://appen.com/blog/x", "Why AI Needs Data in Healthcare"),
-        ("Newsom signs housing bill - California Globe", "", "https://californiaglobe.com/x", "Newsom signs housing bill"),
+        (
+            "Why AI Needs Data in Healthcare | Appen",
+            "Appen",
+            "https://appen.com/blog/x",
+            "Why AI Needs Data in Healthcare",
+        ),
+        (
+            "Newsom signs housing bill - California Globe",
+            "",
+            "https://californiaglobe.com/x",
+            "Newsom signs housing bill",
+        ),
         ("BBC News - Storm hits the coast", "BBC News", "", "Storm hits the coast"),
-        ("Biden: We will win this - and soon", "", "https://news.example.com/x", "Biden: We will win this - and soon"),
-        ("Harbour plan wins | Test Gazette", "", "https://gazette.example.org/x", "Harbour plan wins | Test Gazette"),
+        (
+            "Biden: We will win this - and soon",
+            "",
+            "https://news.example.com/x",
+            "Biden: We will win this - and soon",
+        ),
+        (
+            "Harbour plan wins | Test Gazette",
+            "",
+            "https://gazette.example.org/x",
+            "Harbour plan wins | Test Gazette",
+        ),
     ],
     ids=["og-site-name", "address", "before", "not-a-site", "unknown-site"],
 )
@@ -156,7 +176,8 @@ def test_html_title_uses_og_site_name() -> None:
     html = (
         "<html><head><title>Storm hits the coast | The Ledger</title>"
         "<meta property='og:site_name' content='The Ledger'></head><body><article>"
-        "<h1>Storm hits the coast | The Ledger</h1><p>" + "The storm hit the coast on Monday night. " * 8
+        "<h1>Storm hits the coast | The Ledger</h1><p>"
+        + "The storm hit the coast on Monday night. " * 8
         + "</p></article></body></html>"
     )
     assert read_html(html, "storm.html").title == "Storm hits the coast"

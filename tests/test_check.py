@@ -168,7 +168,9 @@ def test_no_site_is_an_error(tmp_path: Path) -> None:
 def test_loudness_is_checked_against_the_configured_target(tmp_path: Path) -> None:
     """Issue 17's first bug: a newsroom at −19 LUFS got a loudness error on every MP3."""
     (tmp_path / "edition.toml").write_text("[audio]\nloudness = -19.0\ntrue_peak = -2.0\n")
-    (tmp_path / "a.md").write_text("# Quiet news\n\nThe council met on Tuesday about the harbour.\n")
+    (tmp_path / "a.md").write_text(
+        "# Quiet news\n\nThe council met on Tuesday about the harbour.\n"
+    )
     assert run_cli("build", "a.md", cwd=tmp_path).returncode == 0
     result = run_cli("check", "--json", cwd=tmp_path)
     findings = json.loads(result.stdout)["findings"]

@@ -91,7 +91,10 @@ def test_every_removal_is_recorded_with_its_rule() -> None:
 
 def test_an_article_is_an_error_only_when_there_is_none() -> None:
     with pytest.raises(ArticleError, match="has no article text"):
-        read_html("<html><body><nav><a href='/'>Home</a></nav><footer>© 2026</footer></body></html>", "nav.html")
+        read_html(
+            "<html><body><nav><a href='/'>Home</a></nav><footer>© 2026</footer></body></html>",
+            "nav.html",
+        )
     article = read_html(page("barrons-reprint-notice"), "barrons.html")
     assert article.coverage is not None and any("Home Depot" in b.text for b in article.blocks)
     assert article.removed
@@ -105,7 +108,9 @@ def test_the_end_of_article_cut_never_takes_most_of_the_article() -> None:
     ]
     kept = clean_blocks_recorded(body + after)
     assert len(kept.blocks) == 7 and not kept.removed  # the heading stays a heading
-    short = clean_blocks_recorded(body * 5 + [Block("heading", "More news"), Block("paragraph", "Other story.")])
+    short = clean_blocks_recorded(
+        body * 5 + [Block("heading", "More news"), Block("paragraph", "Other story.")]
+    )
     assert [b.text for b in short.blocks] == [body[0].text] * 5
     assert short.removed == (
         Removed("More news", "end-of-article: More news", "heading"),

@@ -261,7 +261,16 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
         # Back to the first schema: the later columns and their migration records gone.
         db.execute("DELETE FROM migrations WHERE name != '0001_episodes'")
         db.execute("DROP TABLE site_files")
-        for column in ("srt", "cues", "marks", "sentence_keys", "piece_keys", "gain", "input_lufs", "review"):
+        for column in (
+            "srt",
+            "cues",
+            "marks",
+            "sentence_keys",
+            "piece_keys",
+            "gain",
+            "input_lufs",
+            "review",
+        ):
             db.execute(f"ALTER TABLE episodes DROP COLUMN {column}")
     result = run_cli("build", "harbour.html", cwd=work)
     assert result.returncode == 0, result.stderr

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from podcast.errors import ArticleError
-from podcast.make.build import voice_for
 from podcast.make.scripting import article_language, article_script
+from podcast.make.voicing import voice_for
 from podcast.read.articles import Article
 from podcast.settings import Settings
 from tests.conftest import add_voice

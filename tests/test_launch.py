@@ -189,7 +189,7 @@ def test_the_launcher_lets_huge_pages_through_after_the_third_sentence(
 ) -> None:
     """The synthesizer only reports what it said; the launcher's gate decides (issue 17)."""
     from podcast import launch
-    from podcast.make.build import make_synthesizer
+    from podcast.make.voicing import make_synthesizer
     from podcast.settings import Settings
     from voices import synth
     from voices.catalogue import find_voice

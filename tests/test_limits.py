@@ -67,7 +67,9 @@ def server() -> Iterator[tuple[str, dict[str, object]]]:
         httpd.server_close()
 
 
-def test_fetch_has_a_total_deadline_not_only_one_per_read(server: tuple[str, dict[str, object]]) -> None:
+def test_fetch_has_a_total_deadline_not_only_one_per_read(
+    server: tuple[str, dict[str, object]],
+) -> None:
     """Item 8: one byte every 0.4 s never trips a per-read timeout of 1.5 s; the total must."""
     base, _ = server
     started = time.monotonic()
@@ -167,7 +169,8 @@ def test_config_templates_are_sandboxed() -> None:
     from podcast.settings import IntroSettings
 
     settings = replace(
-        Settings(), intro=IntroSettings(template="{{ title.__class__.__mro__[1].__subclasses__() }}")
+        Settings(),
+        intro=IntroSettings(template="{{ title.__class__.__mro__[1].__subclasses__() }}"),
     )
     with pytest.raises(ConfigError, match="intro.template template: .*unsafe"):
         article_script(Article("T", (Block("paragraph", "Text."),)), settings, "en")
@@ -241,8 +244,12 @@ def _feed(draw: st.DrawFn) -> bytes:
         f"<description><![CDATA[{html}]]></description></item>"
         for t, link, date, html in items
     )
-    text = f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{body}</channel></rss>'
-    return draw(st.sampled_from([text.encode("utf-8", "surrogatepass"), text.encode("latin-1", "replace")]))
+    text = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{body}</channel></rss>'
+    )
+    return draw(
+        st.sampled_from([text.encode("utf-8", "surrogatepass"), text.encode("latin-1", "replace")])
+    )
 
 
 _inputs = st.one_of(
@@ -255,7 +262,9 @@ _inputs = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(_inputs)
 def test_any_input_in_a_batch_ends_with_a_report(tmp_path: Path, case: tuple[str, bytes]) -> None:
     """Item 3's property: arbitrary bytes, JSON and XML at every reader, inside a batch (that
@@ -267,7 +276,7 @@ def test_any_input_in_a_batch_ends_with_a_report(tmp_path: Path, case: tuple[str
     source.write_bytes(data)
     settings_ = Settings(site=work / "site", state=work / "state")
     given_source = str(source) if suffix in (".jsonl", ".rss") else str(work / "in")
-    with Store(settings_.store_path) as store:
+    with Store(settings_.folders.store) as store:
         report = run_batch([given_source], settings_, store, show_artwork(settings_), dry_run=True)
     assert report.finished is not None
     handled = report.source_errors or report.outcomes

@@ -30,7 +30,7 @@ def make_site(tmp_path: Path, title: str, summary: str = "S", show_title: str = 
         state=tmp_path / "state",
         show=dataclasses.replace(ShowSettings(), title=show_title),
     )
-    with Store(settings.store_path) as store:
+    with Store(settings.folders.store) as store:
         store.save(episode(title=title, summary=summary, author=title))
         publish(store, settings, ART)
     return settings
@@ -100,7 +100,7 @@ def test_orphaned_files_are_removed_after_the_feed_moves_on(tmp_path: Path) -> N
     orphan.parent.mkdir(parents=True, exist_ok=True)
     orphan.write_bytes(b"x")
     stranger.write_bytes(b"y")
-    with Store(settings.store_path) as store:
+    with Store(settings.folders.store) as store:
         store.record_files(["episodes/old-1.mp3"])
         publish(store, settings, ART)
         assert "episodes/old-1.mp3" not in store.recorded_files()
@@ -147,7 +147,7 @@ ATOM = "{http://www.w3.org/2005/Atom}link"
 
 
 def store_with(settings: Settings, count: int, **per_episode) -> None:
-    with Store(settings.store_path) as store:
+    with Store(settings.folders.store) as store:
         for n in range(count):
             store.save(
                 episode(
@@ -186,7 +186,7 @@ def test_shrinking_feed_removes_stale_pages(tmp_path: Path) -> None:
     settings = Settings(site=tmp_path / "site", state=tmp_path / "state", show=show)
     store_with(settings, 8)
     bigger = dataclasses.replace(settings, show=dataclasses.replace(show, feed_size=300))
-    with Store(settings.store_path) as store:
+    with Store(settings.folders.store) as store:
         publish(store, bigger, ART)
     assert [p.name for p in settings.site.glob("feed*.xml")] == ["feed.xml"]
 
@@ -246,7 +246,7 @@ def test_transcripts_escape_and_wrap() -> None:
 def test_unchanged_episode_pages_are_not_rewritten(tmp_path: Path) -> None:
     settings = Settings(site=tmp_path / "site", state=tmp_path / "state")
     store_with(settings, 3)
-    with Store(settings.store_path) as store:
+    with Store(settings.folders.store) as store:
         again = publish(store, settings, ART)
         assert not [f for f in again.files if f.startswith("episodes/")]
         renamed = dataclasses.replace(

@@ -72,11 +72,17 @@ def _other_folder(work: Path) -> Path:
     return other
 
 
-LOST_STORES = {"empty store": _empty_store, "state deleted": _no_state, "another folder": _other_folder}
+LOST_STORES = {
+    "empty store": _empty_store,
+    "state deleted": _no_state,
+    "another folder": _other_folder,
+}
 
 
 @pytest.mark.parametrize("case", sorted(LOST_STORES))
-def test_a_lost_store_never_unlists_or_deletes_the_published_site(published: Path, case: str) -> None:
+def test_a_lost_store_never_unlists_or_deletes_the_published_site(
+    published: Path, case: str
+) -> None:
     """Item 1: the feed lists episodes the store does not know: refuse, and change nothing."""
     site = published / "site"
     before = tree_digest(site)
@@ -284,7 +290,9 @@ def test_ctrl_c_stops_the_batch_within_seconds_and_says_what_was_published(tmp_p
     assert waited < 10, f"took {waited:.1f} s to stop"
     published = len(feed_guids(tmp_path / "site"))
     assert 1 <= published < 12
-    assert f"Interrupted (Ctrl-C): {published} episode(s) published before the interruption" in stderr
+    assert (
+        f"Interrupted (Ctrl-C): {published} episode(s) published before the interruption" in stderr
+    )
     assert "nothing published was changed" not in stderr
     assert not list((tmp_path / ".audio-edition" / "tmp").glob("build-*"))
     assert_site_valid(tmp_path)

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from podcast.cli import cli
-from podcast.make.build import make_synthesizer
 from podcast.make.scripting import article_script
+from podcast.make.voicing import make_synthesizer
 from podcast.review.model import Review
 from podcast.settings import load_settings
 from podcast.store import Store
@@ -57,16 +57,24 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_each_text_finding_planted_is_reported(work: Path) -> None:
     (work / "planted.html").write_text(PLANTED_TEXT)
     (article,) = review_json(work, "planted.html")["articles"]
-    assert any(r["rule"] == "element <figure>" and "harbour at dawn" in r["text"] for r in article["removed"])
+    assert any(
+        r["rule"] == "element <figure>" and "harbour at dawn" in r["text"]
+        for r in article["removed"]
+    )
     words = {g["word"]: g for g in article["guessed"]}
     assert {"Vrexalind", "Qortmund"} <= set(words)
-    assert words["Vrexalind"]["phonemes"] and words["Vrexalind"]["lexicon_line"].startswith("Vrexalind = [[ ")
+    assert words["Vrexalind"]["phonemes"] and words["Vrexalind"]["lexicon_line"].startswith(
+        "Vrexalind = [[ "
+    )
     readings = [(r["kind"], r["written"], r["said"]) for r in article["readings"]]
     for kind, written, said in [
         ("unit or word", "1 in 4", "1 in"), ("year or count", "1500 people", "one thousand five hundred"),
         ("Saint or Street", "St. Louis", "Saint"), ("Roman numeral or letter", "Part I", "Part one"),
     ]:  # fmt: skip
-        assert any(k == kind and written in w and s == said for k, w, s in readings), (kind, readings)
+        assert any(k == kind and written in w and s == said for k, w, s in readings), (
+            kind,
+            readings,
+        )
     assert article["coverage"] > 0.9
     assert not article["sound_checked"]  # nothing synthesised yet, and no --listen
 
@@ -95,7 +103,10 @@ def _doctor(samples: np.ndarray, other: np.ndarray, kind: str, rate: int) -> np.
     if kind == "cut-off":  # stopped mid-sound: cut at the loudest 10 ms between 50 % and 80 %
         frame = rate // 100
         start, end = len(samples) // 2 // frame, len(samples) * 4 // 5 // frame
-        energy = [float(np.mean(samples[i * frame : (i + 1) * frame].astype(np.float64) ** 2)) for i in range(start, end)]
+        energy = [
+            float(np.mean(samples[i * frame : (i + 1) * frame].astype(np.float64) ** 2))
+            for i in range(start, end)
+        ]
         return samples[: (start + int(np.argmax(energy))) * frame + frame // 2]
     if kind == "clipping":
         return np.clip(samples.astype(np.int32) * 8, -32768, 32767).astype(np.int16)
@@ -125,8 +136,13 @@ def listened(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict
         planted = {body[n]: kind for n, kind in GLITCHES.items()}
         for index, kind in planted.items():
             other = audio[body[-1]] if index != body[-1] else audio[body[0]]
-            synth.cache.put(synth.cache_key(spoken[index]), _doctor(audio[index], other, kind, synth.sample_rate))
-        CliRunner().invoke(cli, ["review", "--listen", "--html", "report.html", "clean.md"], catch_exceptions=False)
+            synth.cache.put(
+                synth.cache_key(spoken[index]),
+                _doctor(audio[index], other, kind, synth.sample_rate),
+            )
+        CliRunner().invoke(
+            cli, ["review", "--listen", "--html", "report.html", "clean.md"], catch_exceptions=False
+        )
         doctored = review_json(work, "--listen", "clean.md")
     finally:
         os.chdir(old)

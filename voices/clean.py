@@ -104,7 +104,6 @@ _END_OF_ARTICLE = re.compile(
 _TERMINAL = ".!?\"'\u201d\u2019)…:。！？"
 
 
-
 @dataclass(frozen=True)
 class CleanPage:
     """An article recovered from a page's text."""
@@ -168,8 +167,13 @@ def _short(limit: int, pattern: re.Pattern[str]) -> Callable[[str], bool]:
 #: The furniture rules, in the order they are tried; tests/test_clean.py has real lines for each.
 RULES: tuple[Rule, ...] = (
     Rule("empty", lambda line: not any(ch.isalnum() for ch in line)),
-    Rule("prompt", lambda line: len(line) < 200 and bool(
-        _PROMPT.search(line) or (len(line) < 80 and _PROMPT_START.match(line)))),
+    Rule(
+        "prompt",
+        lambda line: (
+            len(line) < 200
+            and bool(_PROMPT.search(line) or (len(line) < 80 and _PROMPT_START.match(line)))
+        ),
+    ),
     Rule("control", lambda line: bool(_CONTROL.match(line))),
     Rule("disclosure", lambda line: bool(_DISCLOSURE.match(line))),
     Rule("byline", is_byline),

@@ -327,7 +327,9 @@ _MEASURE_WORDS = frozenset(
 def _say_unit(match: re.Match[str]) -> str:
     number, unit = match.group("n"), match.group("unit")
     if unit in _WORD_UNITS and match.group("space"):  # "1 in 4", "5 in total": the word
-        return _chose("unit or word", _around(match), match.group(0), f"{cardinal(number)} {UNITS[unit]}")
+        return _chose(
+            "unit or word", _around(match), match.group(0), f"{cardinal(number)} {UNITS[unit]}"
+        )
     words = UNITS[unit]
     following = re.match(r"\s+([A-Za-z][A-Za-z-]*)", match.string[match.end() :])
     before = re.search(r"(\w+)\s*$", match.string[: match.start()])
@@ -383,7 +385,9 @@ def _say_regnal(match: re.Match[str]) -> str:
     if name in _NOT_REGNAL:
         said = f"{name} {_words(value)}"
     elif len(numeral) == 1 and name not in MONARCH_NAMES:
-        return _chose("Roman numeral or letter", match.group(0), match.group(0), f"{name} {_words(value)}")
+        return _chose(
+            "Roman numeral or letter", match.group(0), match.group(0), f"{name} {_words(value)}"
+        )
     else:
         said = f"{name} the {ordinal(value)}"
     if len(numeral) == 1:
@@ -431,9 +435,13 @@ def _say_email(match: re.Match[str]) -> str:
 
 
 def _say_drive(match: re.Match[str]) -> str:
-    """"Dr." after a street's name (a capitalised word); a full stop that ended the sentence stays."""
+    """ "Dr." after a street's name (a capitalised word); a full stop that ended the sentence stays."""
     before = re.search(r"(\w+) $", match.string[: match.start()])
-    if before is None or not before.group(1)[0].isupper() or before.group(1).lower() in _DETERMINERS:
+    if (
+        before is None
+        or not before.group(1)[0].isupper()
+        or before.group(1).lower() in _DETERMINERS
+    ):
         return match.group(0)
     said = "Drive." if match.group().endswith(".") and match.end() == len(match.string) else "Drive"
     return _chose("Doctor or Drive", _around(match), said, "Doctor")
@@ -580,16 +588,23 @@ _RULES: list[_Rule] = [
     (re.compile(r"(?<=[a-z] )Dr\b\.?(?!\s+[A-Z])"), _say_drive),
     # Titles before "and" another title ("Mr. and Mrs. Kowalski"), and before names.
     (
-        re.compile(r"\b(" + "|".join(TITLES) + r")\.?(?=\s+(?:and|&)\s+(?:" + "|".join(TITLES) + r")\b)"),
+        re.compile(
+            r"\b(" + "|".join(TITLES) + r")\.?(?=\s+(?:and|&)\s+(?:" + "|".join(TITLES) + r")\b)"
+        ),
         lambda m: TITLES[m.group(1)],
     ),
     (re.compile(r"\b(" + "|".join(TITLES) + r")\.?(?=\s+[A-Z])"), lambda m: TITLES[m.group(1)]),
-    (re.compile(r"\bSt\.?(?=\s+[A-Z])"), lambda m: _chose("Saint or Street", _around(m), "Saint", "Street")),
+    (
+        re.compile(r"\bSt\.?(?=\s+[A-Z])"),
+        lambda m: _chose("Saint or Street", _around(m), "Saint", "Street"),
+    ),
     (
         re.compile(r"(?<=[a-z] )St\b\.?"),
         lambda m: _chose(
-            "Saint or Street", _around(m),
-            "Street." if m.group().endswith(".") and m.end() == len(m.string) else "Street", "Saint",
+            "Saint or Street",
+            _around(m),
+            "Street." if m.group().endswith(".") and m.end() == len(m.string) else "Street",
+            "Saint",
         ),
     ),
     (

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class SynthesisSettings:
     """How piper speaks. None keeps the voice's own value."""

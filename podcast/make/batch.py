@@ -33,7 +33,7 @@ from typing import Any, Protocol, cast
 from audio.errors import AudioError
 from podcast.errors import ExitStatus, PodcastError, os_error_text
 from podcast.fsutil import atomic_write_text
-from podcast.make.build import Plan, Rendered, sweep_leftovers
+from podcast.make.build import Plan, Rendered
 from podcast.make.ownership import check_site_is_ours
 from podcast.make.runner import ArticleRunner, Synthesizers
 from podcast.publish.artwork import Artwork
@@ -241,9 +241,7 @@ def _synthesize(voice: VoiceInfo, spoken: Sequence[str]) -> int:
 # -- the batch -----------------------------------------------------------------------------------
 
 
-def _fail(
-    label: str, error: BaseException, started: float, title: str = ""
-) -> Outcome:
+def _fail(label: str, error: BaseException, started: float, title: str = "") -> Outcome:
     return Outcome(label, "failed", title, reason=reason(error), seconds=time.monotonic() - started)
 
 
@@ -327,7 +325,7 @@ def run_batch(
         report.stopped_by = stop
         # Every render of this run has ended (the pool waited for them): a work folder left
         # now is one the interruption caught between its render and its commit. Drop it.
-        sweep_leftovers(settings)
+        settings.folders.sweep_leftovers()
         _LOGGER.info("interrupted: %d episode(s) built before it", run.committed)
     finally:
         if not dry_run and (run.committed or needs_publish(store, settings)):
@@ -506,9 +504,13 @@ def _schedule(
 
     launch_ready()
     while waiting or rendering:
-        pending: set[futures.Future[Any]] = {d for deps in waiting.values() for d in deps if not d.done()}
+        pending: set[futures.Future[Any]] = {
+            d for deps in waiting.values() for d in deps if not d.done()
+        }
         pending |= set(rendering)
-        finished: set[futures.Future[Any]] = futures.wait(pending, return_when=futures.FIRST_COMPLETED)[0]
+        finished: set[futures.Future[Any]] = futures.wait(
+            pending, return_when=futures.FIRST_COMPLETED
+        )[0]
         for future in finished:
             if future in rendering:
                 index = rendering.pop(future)
@@ -522,6 +524,6 @@ def write_report(report: BatchReport, settings: Settings, path: Path | None = No
     """Write the JSON report into ``STATE/reports`` (and to ``path`` if given)."""
     data = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
     stamp = report.started.strftime("%Y%m%dT%H%M%SZ")
-    target = path or settings.state / "reports" / f"batch-{stamp}-{os.getpid()}.json"
+    target = path or settings.folders.reports / f"batch-{stamp}-{os.getpid()}.json"
     atomic_write_text(target, data)
     return target

@@ -23,13 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from audio.ffmpeg import ffmpeg_exe
-from podcast.errors import ArticleError, PodcastError, PublishError
+from audio.targets import Music
+from podcast.errors import PodcastError, PublishError
 from podcast.fsutil import publish_file
-from podcast.launch import huge_pages_gate
 from podcast.make.faults import fault_point
-from podcast.make.ownership import check_site_is_ours
 from podcast.make.scripting import article_language, article_script, load_lexicon
+from podcast.make.voicing import synthesis_settings, voice_for
 from podcast.publish.artwork import Artwork
 from podcast.publish.feed import truncate_bytes
 from podcast.publish.site import EPISODES_DIR
@@ -45,16 +44,14 @@ from podcast.read.articles import Article
 from podcast.read.urls import safe_url
 from podcast.settings import Settings
 from podcast.store import Episode, Store, guid_for
-from voices.cache import SentenceCache
-from voices.catalogue import VoiceInfo, find_voice, list_voices
-from voices.language import primary
+from voices.catalogue import VoiceInfo
 from voices.script import Script
-from voices.synth import SynthesisSettings, Synthesizer, voice_identity
+from voices.synth import Synthesizer, voice_identity
 
 if TYPE_CHECKING:  # the sound package (and numpy) load only when audio is made
-    from audio.assemble import Music, Part, Pauses
+    from audio.assemble import Part
     from audio.inspect import SoundFeatures
-    from audio.master import Loudness, MasterSettings
+    from audio.master import Loudness
     from podcast.review.model import Review
 
 _LOGGER = logging.getLogger(__name__)
@@ -121,80 +118,13 @@ class BuildResult:
     """The editor's review of what was built (None when skipped)."""
 
 
-def pauses_from(settings: Settings) -> Pauses:
-    """The pause lengths from the settings."""
-    from audio.assemble import Pauses
-
-    a = settings.audio
-    return Pauses(
-        sentence=a.sentence_pause,
-        paragraph=a.paragraph_pause,
-        heading=a.heading_pause,
-        intro=a.intro_pause,
-    )
-
-
 def music_from(settings: Settings) -> Music | None:
     """The intro music from the settings (None when switched off)."""
-    from audio.assemble import Music
-
     choice = settings.audio.intro_music.strip()
     if not choice:
         return None
     path = None if choice == "chime" else settings.resolve(choice)
     return Music(path=path, mode=settings.audio.intro_music_mode)
-
-
-def master_from(settings: Settings) -> MasterSettings:
-    """Loudness and encoding targets from the settings."""
-    from audio.master import MasterSettings
-
-    a = settings.audio
-    return MasterSettings(
-        target_lufs=a.loudness,
-        max_true_peak=a.true_peak,
-        bitrate_kbps=a.bitrate,
-        sample_rate=a.sample_rate,
-    )
-
-
-def synthesis_settings(settings: Settings) -> SynthesisSettings:
-    """How piper speaks, from the settings."""
-    return SynthesisSettings(length_scale=settings.voice.length_scale)
-
-
-def make_synthesizer(
-    settings: Settings, voice: VoiceInfo | None = None, threads: int = 0
-) -> Synthesizer:
-    """A synthesizer with the sentence cache (the model loads only when needed)."""
-    return Synthesizer(
-        voice or find_voice(settings.voice.name, settings.voices_folder),
-        synthesis_settings(settings),
-        SentenceCache(settings.cache_folder),
-        threads=threads,
-        prepared=settings.voice_cache,
-        on_said=huge_pages_gate,
-    )
-
-
-def voice_for(settings: Settings, language: str, source: str = "article") -> VoiceInfo:
-    """The configured voice if it speaks ``language``, else an installed voice that does.
-
-    Raises :class:`ArticleError` when no installed voice speaks it, rather than
-    reading the article with another language's rules.
-    """
-    configured = find_voice(settings.voice.name, settings.voices_folder)
-    if primary(configured.language) == language:
-        return configured
-    installed = list_voices(settings.voices_folder)
-    for voice in installed:
-        if primary(voice.language) == language:
-            _LOGGER.info("%s is in %s: reading it with %s", source, language, voice.name)
-            return voice
-    names = ", ".join(v.name for v in installed)
-    raise ArticleError(
-        f"{source} is in language {language!r}; no installed voice speaks it (installed: {names})"
-    )
 
 
 def plan(article: Article, settings: Settings, artwork: Artwork) -> Plan:
@@ -316,39 +246,6 @@ def _mastering_of(episode: Episode | None) -> tuple[float, float] | None:
     return episode.gain, episode.input_lufs
 
 
-def pieces_folder(settings: Settings) -> Path:
-    """Where encoded MP3 pieces and their loudness are kept between builds."""
-    return settings.state / "pieces"
-
-
-def sweep_leftovers(settings: Settings) -> int:
-    """Remove what killed runs left in the state folder: work folders and half-written cache files.
-
-    Call it only while holding the working-folder lock (no other run can be
-    writing them then). Returns how many were removed.
-    """
-    removed = 0
-    tmp = settings.state / "tmp"
-    for folder in tmp.glob("build-*") if tmp.is_dir() else ():
-        shutil.rmtree(folder, ignore_errors=True)
-        removed += 1
-    for pattern in ("??/.tmp-*", ".tmp-*"):
-        for cache in (settings.cache_folder, pieces_folder(settings)):
-            for leftover in cache.glob(pattern) if cache.is_dir() else ():
-                leftover.unlink(missing_ok=True)
-                removed += 1
-    if removed:
-        _LOGGER.info("removed %d files or folders left by an interrupted run", removed)
-    return removed
-
-
-def work_root(settings: Settings) -> Path:
-    """Where renders make their files: inside the state folder, never the site."""
-    root = settings.state / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
 def render(
     plan_: Plan,
     settings: Settings,
@@ -377,16 +274,16 @@ def render(
     started = time.monotonic()
     article, script = plan_.article, plan_.script
     misses_before = synth.cache.misses if synth.cache else 0
-    work = Path(tempfile.mkdtemp(prefix="build-", dir=work_root(settings)))
+    work = Path(tempfile.mkdtemp(prefix="build-", dir=settings.folders.work_root()))
     try:
         wav = work / "episode.wav"
-        mastering = master_from(settings)
+        mastering = settings.audio.master()
         measured: list[SoundFeatures] = []
         timeline = assemble(
             _parts(script, synth, progress, cancel, measured),
             wav,
             synth.sample_rate,
-            pauses_from(settings),
+            settings.audio.pauses(),
             music_from(settings),
             frame_align=frame_align(synth.sample_rate, mastering.sample_rate),
         )
@@ -396,7 +293,7 @@ def render(
             mp3,
             mastering,
             boundaries=timeline.boundaries,
-            cache=PieceCache(pieces_folder(settings)),
+            cache=PieceCache(settings.folders.pieces),
             previous=_mastering_of(previous),
             workers=workers,
         )
@@ -428,7 +325,7 @@ def render(
     except OSError as error:
         shutil.rmtree(work, ignore_errors=True)
         raise PublishError(
-            f"cannot write the episode's audio in {work_root(settings)}: {error.strerror or error}"
+            f"cannot write the episode's audio in {settings.folders.work}: {error.strerror or error}"
         ) from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -509,30 +406,6 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
         )
     finally:
         shutil.rmtree(rendered.work, ignore_errors=True)
-
-
-def prepare_run(store: Store, settings: Settings) -> None:
-    """What a run checks before it makes any audio: the voice, ffmpeg, a writable site and
-    state folder, and a store that knows every episode the site lists; then it sweeps what
-    a killed run left."""
-    find_voice(settings.voice.name, settings.voices_folder)  # an unknown voice fails first
-    ffmpeg_exe()  # and an ffmpeg named but missing, even when every piece is cached
-    check_writable(settings)
-    check_site_is_ours(store, settings)
-    sweep_leftovers(settings)
-
-
-def check_writable(settings: Settings) -> None:
-    """Fail before any audio is made when the site or the state folder cannot be written."""
-    for folder, what in ((settings.site, "site"), (settings.state, "state folder")):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-", delete=True)
-            probe.close()
-        except OSError as error:
-            raise PublishError(
-                f"cannot write to the {what} {folder}: {error.strerror or error}"
-            ) from None
 
 
 def mp3_seconds(path: Path) -> float:

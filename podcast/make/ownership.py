@@ -123,7 +123,11 @@ def adopt(store: Store, settings: Settings) -> Adopted:
 
 
 def _files_of(episode: Episode) -> list[str]:
-    return [f for f in (episode.audio, episode.transcript, episode.srt, episode.chapters, episode.page) if f]
+    return [
+        f
+        for f in (episode.audio, episode.transcript, episode.srt, episode.chapters, episode.page)
+        if f
+    ]
 
 
 def _site_file(url: str) -> str:
@@ -143,7 +147,10 @@ def _episode(item: Any, guid: str, settings: Settings) -> Episode | None:
     if not audio or not (site / audio).is_file():
         _LOGGER.warning("not adopted, its MP3 is not in the site: %s", title)
         return None
-    transcripts = {t.get("type"): _site_file(t.get("url", "")) for t in item.iterfind("podcast:transcript", _NS)}
+    transcripts = {
+        t.get("type"): _site_file(t.get("url", ""))
+        for t in item.iterfind("podcast:transcript", _NS)
+    }
     chapters_tag = item.find("podcast:chapters", _NS)
     chapters = _site_file(chapters_tag.get("url", "")) if chapters_tag is not None else ""
     slug = slugify(title)
@@ -173,7 +180,9 @@ def _episode(item: Any, guid: str, settings: Settings) -> Episode | None:
         author=" ".join((item.findtext("itunes:author", namespaces=_NS) or "").split()),
         summary=html_text(item.findtext("description") or ""),
         url=link,
-        categories=tuple(c.text.strip() for c in item.iterfind("category") if c.text and c.text.strip()),
+        categories=tuple(
+            c.text.strip() for c in item.iterfind("category") if c.text and c.text.strip()
+        ),
         srt=transcripts.get("application/x-subrip", ""),
         cues=_cues(site / page, site / transcripts.get("text/vtt", "-")),
         marks=_marks(site / chapters) if chapters else (),
@@ -209,7 +218,9 @@ def _cues(page: Path, vtt: Path) -> tuple[TranscriptCue, ...]:
                     start, end = float(span.get("data-start")), float(span.get("data-end"))
                 except (TypeError, ValueError):
                     continue
-                cues.append(TranscriptCue(start, end, " ".join(span.text_content().split()), index, kind))
+                cues.append(
+                    TranscriptCue(start, end, " ".join(span.text_content().split()), index, kind)
+                )
     if cues:
         return tuple(cues)
     return tuple(_vtt_cues(vtt))

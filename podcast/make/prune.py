@@ -34,15 +34,14 @@ def prune(
 ) -> Pruned:
     """Remove episodes published before ``now - older_than``, republish, and sweep the cache."""
     from audio.piececache import PieceCache
-    from podcast.make.build import pieces_folder, sweep_leftovers
 
     check_site_is_ours(store, settings)  # never unlist what this store does not know
     cutoff = (now or datetime.now(UTC)) - older_than
     old = [e for e in store.episodes(transcripts=False) if e.published < cutoff]
-    cache = SentenceCache(settings.cache_folder)
-    pieces = PieceCache(pieces_folder(settings))
+    cache = SentenceCache(settings.folders.sentences)
+    pieces = PieceCache(settings.folders.pieces)
     if not dry_run:
-        sweep_leftovers(settings)
+        settings.folders.sweep_leftovers()
         store.delete([e.key for e in old])
         publish(store, settings, artwork)  # the feeds stop naming them, then their files go
     kept = [e for e in store.episodes() if e.published >= cutoff]

@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from audio.ffmpeg import ffmpeg_exe
 from podcast.make.build import (
     BuildResult,
     Plan,
@@ -22,20 +23,32 @@ from podcast.make.build import (
     Rendered,
     commit,
     is_current,
-    make_synthesizer,
     plan,
-    prepare_run,
     render,
 )
+from podcast.make.ownership import check_site_is_ours
+from podcast.make.state import check_writable
+from podcast.make.voicing import make_synthesizer
 from podcast.publish.artwork import Artwork
 from podcast.publish.site import show_artwork
 from podcast.read.articles import Article
 from podcast.settings import Settings
 from podcast.store import Episode, Store
-from voices.catalogue import VoiceInfo
+from voices.catalogue import VoiceInfo, find_voice
 from voices.synth import Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
+
+
+def prepare_run(store: Store, settings: Settings) -> None:
+    """What a run checks before it makes any audio: the voice, ffmpeg, a writable site and
+    state folder, and a store that knows every episode the site lists; then it sweeps what
+    a killed run left."""
+    find_voice(settings.voice.name, settings.voices_folder)  # an unknown voice fails first
+    ffmpeg_exe()  # and an ffmpeg named but missing, even when every piece is cached
+    check_writable(settings.site, settings.state)
+    check_site_is_ours(store, settings)
+    settings.folders.sweep_leftovers()
 
 
 class Synthesizers:

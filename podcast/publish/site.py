@@ -33,7 +33,6 @@ _LOGGER = logging.getLogger(__name__)
 
 EPISODES_DIR = "episodes"
 #: Checksums of the inputs of each episode page, in the state folder.
-PAGES_MANIFEST = "pages.json"
 __all__ = ["EPISODES_DIR", "FEED_FILE", "INDEX_FILE", "Published", "publish", "show_artwork"]
 
 
@@ -88,7 +87,7 @@ def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
             written.update(render_feed(spec, episodes, settings, artwork_file, template))
         written[INDEX_FILE] = render_index(episodes, settings, artwork_file, specs[1:])
         written.update(assets())
-        manifest_path = settings.state / PAGES_MANIFEST
+        manifest_path = settings.folders.pages_manifest
         manifest = _read_manifest(manifest_path)
         shared = site_key(settings, artwork_file)
         current: dict[str, str] = {}

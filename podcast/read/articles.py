@@ -121,7 +121,9 @@ def strip_site_name(title: str, site_name: str = "", url: str = "") -> str:
         if not letters or len(part.split()) > 6:
             return False
         return letters == name_letters or (
-            len(letters) >= 4 and bool(host_letters) and (letters in host_letters or host_letters in letters)
+            len(letters) >= 4
+            and bool(host_letters)
+            and (letters in host_letters or host_letters in letters)
         )
 
     parts = _TITLE_SEPARATOR.split(title)

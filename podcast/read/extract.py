@@ -43,7 +43,9 @@ FURNITURE_WORDS = frozenset(
     readmore read-more more-stories most-read mostread popular trending audio-player tts listen
     breadcrumb breadcrumbs toolbar tags author-bio outbrain taboola comments""".split()
 )
-FURNITURE_ROLES = frozenset({"navigation", "complementary", "dialog", "banner", "contentinfo", "search"})
+FURNITURE_ROLES = frozenset(
+    {"navigation", "complementary", "dialog", "banner", "contentinfo", "search"}
+)
 #: Below this share of the reference's words, the main text is a fragment, not the article...
 MIN_COVERAGE = 0.5
 #: ... when it is also under this many words (a whole short article is not a fragment)...
@@ -182,7 +184,9 @@ def doc_blocks(doc: Any, title: str) -> tuple[str, list[Block]]:
             if text:
                 blocks.append(Block("paragraph", text))
             continue
-        if element.tag in ("item", "quote") and any(a.tag == "row" for a in element.iterancestors()):
+        if element.tag in ("item", "quote") and any(
+            a.tag == "row" for a in element.iterancestors()
+        ):
             continue
         text = " ".join("".join(element.itertext()).split())
         if not text:
@@ -207,7 +211,9 @@ def _positions(page: Any) -> tuple[list[Any], dict[str, tuple[int, Any]]]:
     return elements, position
 
 
-def _place(blocks: list[Block], extra: list[tuple[int, Block]], position: dict[str, tuple[int, Any]]) -> list[Block]:
+def _place(
+    blocks: list[Block], extra: list[tuple[int, Block]], position: dict[str, tuple[int, Any]]
+) -> list[Block]:
     """``blocks`` with ``extra`` (page index, block) put where they stand in the page."""
     placed: list[tuple[int, int, Block]] = []
     last = -1
@@ -261,7 +267,14 @@ def _continuations(page: Any, blocks: list[Block], positions: Positions) -> list
 
 
 #: Classes the platforms give an embedded post's ``<blockquote>`` (their embed codes, not a site's).
-EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed", "mastodon-embed", "text-post-media")
+EMBED_CLASSES = (
+    "twitter-tweet",
+    "instagram-media",
+    "tiktok-embed",
+    "bluesky-embed",
+    "mastodon-embed",
+    "text-post-media",
+)
 _LINK_WORD = re.compile(r"^(https?://|www\.|pic\.twitter\.com/)\S*$|^\S+\.\w{2,4}/\S+$", re.I)
 
 
@@ -311,7 +324,11 @@ def extract(html: str, title: str = "") -> Extraction:
     def main_text(keep: frozenset[str]) -> tuple[Any, list[tuple[str, Removed]], Any]:
         page = lxml_html.fromstring(html)
         removed = strip_furniture(page, keep)
-        return page, removed, _trafilatura(lxml_html.tostring(page, encoding="unicode"), precision=True)
+        return (
+            page,
+            removed,
+            _trafilatura(lxml_html.tostring(page, encoding="unicode"), precision=True),
+        )
 
     page, removed, doc = main_text(frozenset())
     # A "furniture" element that holds a fair share of the article is article.

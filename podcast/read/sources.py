@@ -172,7 +172,9 @@ def _entry_article(entry: Any, label: str) -> Article:
     summary_text = html_text(summary)
     return Article(
         title=strip_site_name(
-            " ".join(entry.get("title", "").split()), entry.get("site_name", ""), entry.get("link", "")
+            " ".join(entry.get("title", "").split()),
+            entry.get("site_name", ""),
+            entry.get("link", ""),
         ),
         blocks=blocks,
         author=tidy_author(entry.get("author", "")),

@@ -114,7 +114,8 @@ class Review:
             coverage=data.get("coverage"),
             removed=tuple(RemovedBlock(r["text"], r["rule"]) for r in data.get("removed", [])),
             guessed=tuple(
-                GuessedWord(g["word"], g["count"], g.get("phonemes", "")) for g in data.get("guessed", [])
+                GuessedWord(g["word"], g["count"], g.get("phonemes", ""))
+                for g in data.get("guessed", [])
             ),
             readings=tuple(ReadingFinding(**r) for r in data.get("readings", [])),
             sound=tuple(

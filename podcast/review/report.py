@@ -24,7 +24,8 @@ def summary(review: Review) -> list[str]:
     coverage = f"{review.coverage:.0%}" if review.coverage is not None else "not measured"
     counts = review.counts
     sound = (
-        f"{counts['sound']} sentence(s) to listen to" + (" (recogniser ran)" if review.listened else "")
+        f"{counts['sound']} sentence(s) to listen to"
+        + (" (recogniser ran)" if review.listened else "")
         if review.sound_checked
         else "sound not checked (build it first, or use --listen)"
     )
@@ -41,7 +42,9 @@ def summary(review: Review) -> list[str]:
         said = f" /{word.phonemes}/  lexicon: {word.lexicon_line}" if word.phonemes else ""
         lines.append(f"  guess: {word.word} ×{word.count}{said}")
     for reading in review.readings:
-        lines.append(f"  reading ({reading.kind}): {reading.written!r} said {reading.said!r}, not {reading.other!r}")
+        lines.append(
+            f"  reading ({reading.kind}): {reading.written!r} said {reading.said!r}, not {reading.other!r}"
+        )
     for finding in review.sound:
         lines.append(f"  listen ({', '.join(finding.reasons)}): {finding.text}  [{finding.detail}]")
     return lines
@@ -52,8 +55,15 @@ def to_json(reviewed: Sequence[Reviewed], words: Sequence[GuessedWord]) -> str:
     return json.dumps(
         {
             "articles": [r.review.to_dict() for r in reviewed],
-            "words_to_check": [{"word": w.word, "articles": w.count, "phonemes": w.phonemes,
-                                "lexicon_line": w.lexicon_line} for w in words],  # fmt: skip
+            "words_to_check": [
+                {
+                    "word": w.word,
+                    "articles": w.count,
+                    "phonemes": w.phonemes,
+                    "lexicon_line": w.lexicon_line,
+                }
+                for w in words
+            ],  # fmt: skip
             "flagged": any(r.review.flagged for r in reviewed),
         },
         ensure_ascii=False,
@@ -79,7 +89,9 @@ def to_html(reviewed: Sequence[Reviewed], words: Sequence[GuessedWord]) -> str:
     entries: list[dict[str, Any]] = []
     for item in reviewed:
         wanted = {f.index for f in item.review.sound} | {r.index for r in item.review.readings}
-        clips = {i: wav_data_uri(item.audio[i], item.rate) for i in sorted(wanted) if i in item.audio}
+        clips = {
+            i: wav_data_uri(item.audio[i], item.rate) for i in sorted(wanted) if i in item.audio
+        }
         entries.append({"review": item.review, "clips": clips})
     template = environment().get_template("review.html.j2")
     return str(template.render(reviews=entries, words=list(words)))

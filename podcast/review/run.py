@@ -41,7 +41,7 @@ def review_article(
     """Review ``article``: text findings always; sound findings when every sentence's audio is
     in the sentence cache, or with ``listen`` (which synthesises what is missing and runs the
     recogniser)."""
-    from podcast.make.build import make_synthesizer, voice_for
+    from podcast.make.voicing import make_synthesizer, voice_for
 
     language = article_language(article, settings)
     voice = voice_for(settings, language, article.source or "article")
@@ -67,7 +67,9 @@ def review_article(
             synth.sample_rate,
             synth.phonemes,
             recogniser if listen else None,
-            frozenset(i for i, (p, _) in enumerate(script.sentences()) if p.kind in ("body", "heading")),
+            frozenset(
+                i for i, (p, _) in enumerate(script.sentences()) if p.kind in ("body", "heading")
+            ),
         )
         review = replace(review, sound=found, sound_checked=True, listened=listen)
     return Reviewed(review, audio, synth.sample_rate)

@@ -60,7 +60,9 @@ def sound_findings(
     for index, text, spoken, audio in sentences:
         found = audio if isinstance(audio, SoundFeatures) else features(audio, rate)
         count = _phoneme_count(phonemes(spoken)) if phonemes is not None else _letters(spoken)
-        per_unit = found.voiced_seconds / count if count >= 12 and found.voiced_seconds > 0 else None
+        per_unit = (
+            found.voiced_seconds / count if count >= 12 and found.voiced_seconds > 0 else None
+        )
         samples = None if isinstance(audio, SoundFeatures) else audio
         measured.append((index, text, spoken, found, per_unit, samples))
     rates = [m[4] for m in measured if m[4] is not None]
