@@ -138,7 +138,7 @@ def site_option(help_text: str) -> Callable[[F], F]:
 
 def _stdin_bytes(source: str) -> bytes | None:
     """Standard input when the article is ``-``, refused past the size limit of a file."""
-    from podcast.read.articles import MAX_ARTICLE_BYTES
+    from podcast.read.model import MAX_ARTICLE_BYTES
 
     if source != "-":
         return None
@@ -390,9 +390,10 @@ def batch(
     report goes to .audio-edition/reports/. Exit status 0: all done; 3: some
     articles failed; 1: nothing could be done.
     """
-    from podcast.make.batch import run_batch, write_report
+    from podcast.make.batch import run_batch
     from podcast.make.lock import work_lock
     from podcast.make.prune import prune
+    from podcast.make.report import write_report
     from podcast.publish.site import FEED_FILE, show_artwork
     from podcast.settings import parse_age
     from podcast.store import Store

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from podcast.errors import ArticleError
-from podcast.read.articles import read_article, read_html, slugify, strip_site_name
+from podcast.read.articles import read_article
+from podcast.read.fields import slugify, strip_site_name
+from podcast.read.formats import read_html
 from tests.conftest import ROOT, SHORT_HTML
 
 

@@ -13,8 +13,8 @@ from collections import Counter
 import pytest
 
 from podcast.errors import ArticleError
-from podcast.read.articles import read_html
 from podcast.read.extract import extract, words
+from podcast.read.formats import read_html
 from tests.conftest import ROOT
 from voices.clean import Removed, clean_blocks_recorded
 from voices.script import Block

@@ -9,7 +9,7 @@ import pytest
 from podcast.errors import ArticleError
 from podcast.make.scripting import article_language, article_script
 from podcast.make.voicing import voice_for
-from podcast.read.articles import Article
+from podcast.read.model import Article
 from podcast.settings import Settings
 from tests.conftest import add_voice
 from voices.language import detect_language

@@ -23,7 +23,9 @@ from podcast.errors import ArticleError, ConfigError
 from podcast.make.batch import run_batch
 from podcast.make.scripting import article_script
 from podcast.publish.site import show_artwork
-from podcast.read.articles import Article, parse_datetime, read_json
+from podcast.read.fields import parse_datetime
+from podcast.read.formats import read_json
+from podcast.read.model import Article
 from podcast.read.sources import SourceError, _entry_article, expand, fetch
 from podcast.settings import Settings, load_settings, parse_age
 from podcast.store import Store

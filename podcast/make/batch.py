@@ -15,230 +15,32 @@ are skipped and synthesised sentences come from the cache.
 from __future__ import annotations
 
 import concurrent.futures as futures
-import json
 import logging
 import multiprocessing
 import os
 import shutil
-import signal
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
-from audio.errors import AudioError
-from podcast.errors import ExitStatus, PodcastError, os_error_text
-from podcast.fsutil import atomic_write_text
 from podcast.make.build import Plan, Rendered
 from podcast.make.ownership import check_site_is_ours
-from podcast.make.runner import ArticleRunner, Synthesizers
+from podcast.make.pool import default_jobs, init_worker, synthesize_into_cache, threads_per_job
+from podcast.make.report import BatchReport, NoProgress, Outcome, Progress, reason, write_report
+from podcast.make.runner import ArticleRunner
 from podcast.publish.artwork import Artwork
 from podcast.publish.site import needs_publish, publish
 from podcast.read.sources import SourceError, SourceItem, expand
 from podcast.settings import Settings
 from podcast.store import Store
-from voices.catalogue import VoiceInfo
-from voices.errors import VoiceError
 
 _LOGGER = logging.getLogger(__name__)
 
 #: Sentences handed to a worker process at a time.
 CHUNK = 6
-#: What an article can end as, in the order the report lists them.
-STATUSES = ("built", "skipped", "failed", "planned")
-#: Longest reason kept for one article's failure.
-MAX_REASON = 400
-
-
-def reason(error: BaseException) -> str:
-    """One line saying why an article failed, whatever was raised while reading or building it."""
-    if isinstance(error, PodcastError | VoiceError | AudioError):
-        text = str(error)
-    elif isinstance(error, OSError):
-        text = os_error_text(error)
-    elif isinstance(error, RecursionError):
-        text = "nested too deeply to read"
-    else:  # a bug of ours or of a library: still this article's failure alone
-        text = f"unexpected {type(error).__name__}: {error}"
-        _LOGGER.debug("unexpected error", exc_info=error)
-    text = " ".join(text.split()) or type(error).__name__
-    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
-
-
-@dataclass
-class Outcome:
-    """What happened to one article."""
-
-    label: str
-    status: str
-    """``built``, ``skipped``, ``failed``, or ``planned`` in a dry run."""
-    title: str = ""
-    guid: str = ""
-    reason: str = ""
-    seconds: float = 0.0
-    audio_seconds: float = 0.0
-    sentences: int = 0
-    synthesized: int = 0
-    coverage: float | None = None
-    """Share of the page's article text spoken (the review's coverage)."""
-    findings: dict[str, int] = field(default_factory=dict)
-    """The review's findings by kind (removed, guessed, readings, sound)."""
-    words: list[str] = field(default_factory=list)
-    """The words the voice will guess (the report ranks them across articles)."""
-
-
-@dataclass
-class BatchReport:
-    """A batch run: every article's outcome, with reasons and timings."""
-
-    started: datetime
-    jobs: int
-    outcomes: list[Outcome] = field(default_factory=list)
-    finished: datetime | None = None
-    source_errors: list[str] = field(default_factory=list)
-    interrupted: bool = False
-    """Stopped by Ctrl-C or SIGTERM: what was built before it is published, the rest is not."""
-    dry_run: bool = False
-    """Articles were read and planned; no audio was made and nothing published."""
-    stopped_by: KeyboardInterrupt | None = field(default=None, repr=False, compare=False)
-    """What interrupted the run (Ctrl-C, or SIGTERM raised as its subclass)."""
-
-    @property
-    def statuses(self) -> tuple[str, ...]:
-        """The statuses its articles can have (``planned`` only in a dry run)."""
-        return STATUSES if self.dry_run else STATUSES[:3]
-
-    def count(self, status: str) -> int:
-        """How many articles ended with ``status``."""
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def exit_status(self) -> ExitStatus:
-        """0 when all went well, 3 when some failed, 1 when nothing could be done."""
-        failed = self.count("failed") + len(self.source_errors)
-        done = self.count("built") + self.count("skipped") + self.count("planned")
-        if failed and not done:
-            return ExitStatus.ERROR
-        return ExitStatus.PARTIAL if failed else ExitStatus.OK
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        finished = self.finished or datetime.now(UTC)
-        return {
-            "started": self.started.isoformat(),
-            "finished": finished.isoformat(),
-            "seconds": round((finished - self.started).total_seconds(), 3),
-            "jobs": self.jobs,
-            "exit_status": int(self.exit_status),
-            "interrupted": self.interrupted,
-            "dry_run": self.dry_run,
-            "counts": {s: self.count(s) for s in self.statuses},
-            "source_errors": self.source_errors,
-            **{s: [asdict(o) for o in self.outcomes if o.status == s] for s in self.statuses},
-            "findings": {
-                kind: sum(o.findings.get(kind, 0) for o in self.outcomes)
-                for kind in ("removed", "guessed", "readings", "sound")
-            },
-            "words_to_check": [
-                {"word": word, "articles": count} for word, count in self.words_to_check()
-            ],
-        }
-
-    def words_to_check(self, limit: int = 50) -> list[tuple[str, int]]:
-        """Words the voice will guess, ranked by how many built articles use them."""
-        counts: Counter[str] = Counter(w for o in self.outcomes for w in set(o.words))
-        return counts.most_common(limit)
-
-
-class Progress(Protocol):
-    """Told about each article as it ends; the CLI shows a bar or log lines."""
-
-    def start(self, total: int) -> None:
-        """The batch knows how many articles it has."""
-
-    def update(self, outcome: Outcome, report: BatchReport, total: int) -> None:
-        """One article ended."""
-
-    def finish(self, report: BatchReport) -> None:
-        """The batch ended."""
-
-
-class NoProgress:
-    """A :class:`Progress` that shows nothing."""
-
-    def start(self, total: int) -> None:
-        """Nothing to show."""
-
-    def update(self, outcome: Outcome, report: BatchReport, total: int) -> None:
-        """Nothing to show."""
-
-    def finish(self, report: BatchReport) -> None:
-        """Nothing to show."""
-
-
-def default_jobs() -> int:
-    """One job per core."""
-    return os.cpu_count() or 1
-
-
-def threads_per_job(jobs: int) -> int:
-    """onnxruntime threads for each of ``jobs`` processes, so that threads × processes ≤ cores."""
-    return max(1, (os.cpu_count() or 1) // max(1, jobs))
-
-
-# -- worker processes ----------------------------------------------------------------------------
-
-_WORKER: dict[str, Any] = {}
-#: How often a worker looks whether the batch that started it is still there.
-PARENT_POLL = 0.5
-
-
-def _die_with_parent(parent: int) -> None:
-    """In a worker: exit at once when the batch process dies, however it dies.
-
-    Linux's ``PR_SET_PDEATHSIG`` sends SIGKILL when the parent goes; a thread that
-    watches ``getppid`` covers other systems and the moment before the call.
-    """
-    import ctypes
-    import threading
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL)
-        os._exit(1)
-
-    if os.getppid() != parent:
-        os._exit(1)
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
-
-
-def _init_worker(settings: Settings, threads: int, parent: int) -> None:
-    # Ctrl-C on a terminal reaches the whole process group: the batch decides what stops.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent(parent)
-    _WORKER["synthesizers"] = Synthesizers(settings, threads)
-
-
-def _synthesize(voice: VoiceInfo, spoken: Sequence[str]) -> int:
-    """In a worker: say each sentence into the shared cache; returns how many were synthesised."""
-    synth = _WORKER["synthesizers"](voice)
-    before = synth.cache.misses
-    for sentence in spoken:
-        synth.synthesize(sentence)
-    return int(synth.cache.misses - before)
-
-
-# -- the batch -----------------------------------------------------------------------------------
 
 
 def _fail(label: str, error: BaseException, started: float, title: str = "") -> Outcome:
@@ -435,7 +237,7 @@ def _run_pool(todo: list[Plan], run: _Run, jobs: int) -> None:
     _LOGGER.info("%d worker processes, %d onnxruntime threads each", workers, threads)
     context = multiprocessing.get_context("spawn")
     pool = futures.ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker,
+        workers, mp_context=context, initializer=init_worker,
         initargs=(run.runner.settings, threads, os.getpid()),
     )  # fmt: skip
     renderers = futures.ThreadPoolExecutor(workers)
@@ -485,7 +287,9 @@ def _schedule(
         chunks = list(needed.items())
         for start in range(0, len(chunks), CHUNK):
             chunk = chunks[start : start + CHUNK]
-            future = pool.submit(_synthesize, the_plan.voice, [spoken for _, spoken in chunk])
+            future = pool.submit(
+                synthesize_into_cache, the_plan.voice, [spoken for _, spoken in chunk]
+            )
             for key, _ in chunk:
                 inflight[key] = future
             deps.add(future)
@@ -518,12 +322,3 @@ def _schedule(
                 rendered = None if error else cast(Rendered, future.result())
                 run.finish(todo[index], rendered, error, started[index], own[index])
         launch_ready()
-
-
-def write_report(report: BatchReport, settings: Settings, path: Path | None = None) -> Path:
-    """Write the JSON report into ``STATE/reports`` (and to ``path`` if given)."""
-    data = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
-    stamp = report.started.strftime("%Y%m%dT%H%M%SZ")
-    target = path or settings.folders.reports / f"batch-{stamp}-{os.getpid()}.json"
-    atomic_write_text(target, data)
-    return target

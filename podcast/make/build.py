@@ -40,7 +40,7 @@ from podcast.publish.transcripts import (
     transcript_cues,
     webvtt,
 )
-from podcast.read.articles import Article
+from podcast.read.model import Article
 from podcast.read.urls import safe_url
 from podcast.settings import Settings
 from podcast.store import Episode, Store, guid_for

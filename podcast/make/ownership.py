@@ -138,7 +138,8 @@ def _site_file(url: str) -> str:
 
 def _episode(item: Any, guid: str, settings: Settings) -> Episode | None:
     from podcast.make.build import mp3_seconds
-    from podcast.read.articles import html_text, slugify
+    from podcast.read.fields import slugify
+    from podcast.read.formats import html_text
 
     site = settings.site
     title = " ".join((item.findtext("title") or "").split())

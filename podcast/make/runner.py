@@ -31,7 +31,7 @@ from podcast.make.state import check_writable
 from podcast.make.voicing import make_synthesizer
 from podcast.publish.artwork import Artwork
 from podcast.publish.site import show_artwork
-from podcast.read.articles import Article
+from podcast.read.model import Article
 from podcast.settings import Settings
 from podcast.store import Episode, Store
 from voices.catalogue import VoiceInfo, find_voice

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from podcast.errors import ConfigError
-from podcast.read.articles import Article
+from podcast.read.model import Article
 from podcast.settings import Settings
 from voices.language import detect_language, primary
 from voices.lexicon import Lexicon

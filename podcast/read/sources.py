@@ -21,17 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from podcast.errors import PodcastError
-from podcast.read.articles import (
-    SUFFIXES,
-    Article,
-    article_from_dict,
-    finish_article,
-    html_fragment,
-    html_text,
-    read_article,
-    strip_site_name,
-    tidy_author,
-)
+from podcast.read.articles import read_article
+from podcast.read.fields import strip_site_name, tidy_author
+from podcast.read.formats import article_from_dict, html_fragment, html_text
+from podcast.read.model import SUFFIXES, Article, finish_article
 
 #: Largest feed or manifest fetched or read.
 MAX_SOURCE_BYTES = 50 * 1024 * 1024

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from podcast.make.scripting import article_language, article_script, load_lexicon
-from podcast.read.articles import Article
+from podcast.read.model import Article
 from podcast.review.model import GuessedWord, Review
 from podcast.review.sound import Recogniser, sound_findings
 from podcast.review.text import review_text

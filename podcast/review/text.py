@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from podcast.read.articles import Article
+from podcast.read.model import Article
 from podcast.review.model import GuessedWord, ReadingFinding, RemovedBlock, Review, first_words
 from voices.dictionary import guessed_words
 from voices.lexicon import Lexicon
