@@ -61,6 +61,50 @@ def run_cli(
     )
 
 
+@dataclass(frozen=True)
+class Invoked:
+    """What :func:`invoke_cli` gives back: the same fields a finished process has."""
+
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def invoke_cli(
+    *args: str, cwd: Path, input: bytes | None = None, env: dict[str, str] | None = None
+) -> Invoked:
+    """Run ``audio-edition ARGS`` in this process, with click's ``CliRunner``.
+
+    The same commands, output and exit status as :func:`run_cli` without starting
+    Python and loading the voice again: for tests where a process adds nothing.
+    Signals, locks, worker processes and end-to-end runs keep :func:`run_cli`.
+    An exception the CLI does not turn into an exit status is raised here.
+    """
+    import contextlib
+    import logging
+
+    from click.testing import CliRunner
+
+    from audio.ffmpeg import ffmpeg_exe
+    from podcast.cli import cli
+
+    root = logging.getLogger()
+    handlers = root.handlers[:]
+    ffmpeg_exe.cache_clear()  # the environment may name another ffmpeg
+    try:
+        root.handlers = []  # the CLI points logging at this run's stderr
+        with contextlib.chdir(cwd):
+            result = CliRunner().invoke(
+                cli, list(args), input=input, env={"AUDIO_EDITION_CONFIG": None, **(env or {})},
+                prog_name="audio-edition", catch_exceptions=False,
+            )  # fmt: skip
+    finally:
+        root.handlers = handlers
+        ffmpeg_exe.cache_clear()
+    return Invoked(tuple(args), result.exit_code, result.stdout, result.stderr)
+
+
 def add_voice(
     work: Path,
     name: str,

@@ -19,7 +19,7 @@ import pytest
 
 from podcast.read.sources import SourceError, expand, fetch
 from podcast.store import Store
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -74,11 +74,11 @@ def test_folder_batch_skips_unchanged_and_rebuilds_only_the_edit(tmp_path: Path)
     assert again.stdout.startswith("0 built, 3 unchanged, 0 failed")
     story = tmp_path / "articles" / "story-1.txt"
     story.write_text(story.read_text().replace("was welcome", "was overdue"))
-    edited = run_cli("batch", "articles", "--jobs", "1", cwd=tmp_path)
+    edited = invoke_cli("batch", "articles", "--jobs", "1", cwd=tmp_path)
     assert edited.stdout.startswith("1 built, 2 unchanged, 0 failed")
     (built,) = report_of(tmp_path)["built"]
     assert built["synthesized"] == 1
-    assert run_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
+    assert invoke_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
 
 
 def test_bad_articles_are_reported_and_the_rest_published(tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_bad_articles_are_reported_and_the_rest_published(tmp_path: Path) -> Non
     (tmp_path / "articles" / "bad.json").write_text("{nope")
     (tmp_path / "articles" / "german.json").write_text(json.dumps({
         "title": "Rente", "language": "de", "body": "Die Rente steigt im Juli um fünf Prozent für alle."}))  # fmt: skip
-    result = run_cli("batch", "articles", "-j", "1", cwd=tmp_path)
+    result = invoke_cli("batch", "articles", "-j", "1", cwd=tmp_path)
     assert result.returncode == 3, result.stderr
     report = report_of(tmp_path)
     assert report["exit_status"] == 3
@@ -117,7 +117,7 @@ def test_jsonl_manifest_isolates_bad_lines(tmp_path: Path) -> None:
         json.dumps({"title": "Second from manifest", "body": "A second short story about the bridge.", "categories": ["Local"]}),
     ]  # fmt: skip
     (tmp_path / "today.jsonl").write_text("\n".join(lines) + "\n")
-    result = run_cli("batch", "today.jsonl", "-j", "1", cwd=tmp_path)
+    result = invoke_cli("batch", "today.jsonl", "-j", "1", cwd=tmp_path)
     assert result.returncode == 3, result.stderr
     report = report_of(tmp_path)
     assert [b["title"] for b in report["built"]] == ["First from manifest", "Second from manifest"]
@@ -215,7 +215,7 @@ def test_one_batch_at_a_time(tmp_path: Path) -> None:
             busy.stderr
             == f"Error: {state} is in use by process {holder.pid}; wait for it to finish or use --wait\n"
         )
-        waited = run_cli("batch", "articles", "--wait", "-j", "1", cwd=tmp_path)
+        waited = invoke_cli("batch", "articles", "--wait", "-j", "1", cwd=tmp_path)
         assert waited.returncode == 0, waited.stderr
     finally:
         holder.kill()
@@ -232,7 +232,7 @@ def test_a_stale_lock_from_a_killed_process_is_recovered(tmp_path: Path) -> None
     holder.wait()
     holder.stdout.close()
     assert (state / "lock").read_text().startswith("process ")  # left behind, and harmless
-    assert run_cli("batch", "articles", "-j", "1", cwd=tmp_path).returncode == 0
+    assert invoke_cli("batch", "articles", "-j", "1", cwd=tmp_path).returncode == 0
 
 
 def test_sigkill_at_any_moment_leaves_a_valid_site_and_the_next_run_resumes(tmp_path: Path) -> None:
@@ -260,7 +260,7 @@ def test_sigkill_at_any_moment_leaves_a_valid_site_and_the_next_run_resumes(tmp_
     assert counts["skipped"] >= 1, f"earlier runs finished nothing: {report_of(tmp_path)}"
     assert not list((tmp_path / "site").rglob(".*.tmp"))
     assert len(feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes()).entries) == 6
-    assert run_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
+    assert invoke_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
 
 
 def test_prune_removes_old_episodes_their_files_and_unused_cache(tmp_path: Path) -> None:
@@ -270,7 +270,7 @@ def test_prune_removes_old_episodes_their_files_and_unused_cache(tmp_path: Path)
         for n, age in enumerate((200, 100, 1))
     ]  # fmt: skip
     (tmp_path / "m.jsonl").write_text("\n".join(lines))
-    assert run_cli("batch", "m.jsonl", "-j", "1", cwd=tmp_path).returncode == 0
+    assert invoke_cli("batch", "m.jsonl", "-j", "1", cwd=tmp_path).returncode == 0
     mp3s_before = set((tmp_path / "site" / "episodes").glob("*.mp3"))
     cache = tmp_path / ".audio-edition" / "cache"
     entries_before = len(list(cache.rglob("*.pcm")))
@@ -279,7 +279,7 @@ def test_prune_removes_old_episodes_their_files_and_unused_cache(tmp_path: Path)
     pieces_folder = tmp_path / ".audio-edition" / "pieces"
     assert {p.stem for p in pieces_folder.glob("*.json")} == set().union(*pieces.values())
     old_pieces = (pieces["Story 0"] | pieces["Story 1"]) - pieces["Story 2"]
-    dry = run_cli("prune", "--older-than", "90d", "--dry-run", cwd=tmp_path)
+    dry = invoke_cli("prune", "--older-than", "90d", "--dry-run", cwd=tmp_path)
     # Each old story had two sentences of its own (title, body); the disclosure and outro stay.
     # Its MP3 pieces and their loudness go too.
     assert dry.returncode == 0
@@ -287,7 +287,7 @@ def test_prune_removes_old_episodes_their_files_and_unused_cache(tmp_path: Path)
         f"Would remove 2 episode(s) and {4 + len(old_pieces)} unused cache entries." in dry.stdout
     )
     assert set((tmp_path / "site" / "episodes").glob("*.mp3")) == mp3s_before
-    result = run_cli("prune", "--older-than", "90d", cwd=tmp_path)
+    result = invoke_cli("prune", "--older-than", "90d", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Removed 2 episode(s)" in result.stdout
     parsed = feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes())
@@ -296,6 +296,6 @@ def test_prune_removes_old_episodes_their_files_and_unused_cache(tmp_path: Path)
     assert len(list(cache.rglob("*.pcm"))) == entries_before - 4
     assert {p.stem for p in pieces_folder.glob("*.json")} == pieces["Story 2"]
     assert {p.stem for p in pieces_folder.glob("*.mp3")} < pieces["Story 2"]
-    assert run_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
-    bad = run_cli("prune", cwd=tmp_path)
+    assert invoke_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
+    bad = invoke_cli("prune", cwd=tmp_path)
     assert bad.returncode == 1 and "say how old" in bad.stderr

@@ -14,7 +14,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from podcast.publish.artwork import default_artwork
-from tests.conftest import BuiltSite, run_cli
+from tests.conftest import BuiltSite, invoke_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -130,7 +130,7 @@ def site_copy(built_site: BuiltSite, tmp_path: Path) -> Path:
 
 
 def test_the_built_site_passes(built_site: BuiltSite) -> None:
-    result = run_cli("check", "--json", cwd=built_site.work)
+    result = invoke_cli("check", "--json", cwd=built_site.work)
     assert result.returncode == 0, result.stdout
     report = json.loads(result.stdout)
     assert report["ok"] and report["errors"] == 0 and report["warnings"] == 0
@@ -140,7 +140,7 @@ def test_the_built_site_passes(built_site: BuiltSite) -> None:
 @pytest.mark.parametrize("rule", sorted(MUTATIONS))
 def test_each_broken_rule_is_reported(site_copy: Path, rule: str) -> None:
     MUTATIONS[rule](site_copy / "site")
-    result = run_cli("check", "--json", cwd=site_copy)
+    result = invoke_cli("check", "--json", cwd=site_copy)
     assert result.returncode == 1, result.stdout
     report = json.loads(result.stdout)
     rules = {f["rule"] for f in report["findings"] if f["severity"] == "error"}
@@ -149,7 +149,7 @@ def test_each_broken_rule_is_reported(site_copy: Path, rule: str) -> None:
 
 def test_human_report_names_rule_and_place(site_copy: Path) -> None:
     MUTATIONS["item.enclosure.length"](site_copy / "site")
-    result = run_cli("check", "--no-audio", cwd=site_copy)
+    result = invoke_cli("check", "--no-audio", cwd=site_copy)
     assert result.returncode == 1
     line = next(line for line in result.stdout.splitlines() if "item.enclosure.length" in line)
     assert (
@@ -160,7 +160,7 @@ def test_human_report_names_rule_and_place(site_copy: Path) -> None:
 
 
 def test_no_site_is_an_error(tmp_path: Path) -> None:
-    result = run_cli("check", cwd=tmp_path)
+    result = invoke_cli("check", cwd=tmp_path)
     assert result.returncode == 1
     assert "site.feed" in result.stdout
 
@@ -171,13 +171,13 @@ def test_loudness_is_checked_against_the_configured_target(tmp_path: Path) -> No
     (tmp_path / "a.md").write_text(
         "# Quiet news\n\nThe council met on Tuesday about the harbour.\n"
     )
-    assert run_cli("build", "a.md", cwd=tmp_path).returncode == 0
-    result = run_cli("check", "--json", cwd=tmp_path)
+    assert invoke_cli("build", "a.md", cwd=tmp_path).returncode == 0
+    result = invoke_cli("check", "--json", cwd=tmp_path)
     findings = json.loads(result.stdout)["findings"]
     assert result.returncode == 0, findings
     assert not [f for f in findings if f["rule"].startswith("mp3.")]
     (tmp_path / "edition.toml").write_text("[audio]\nloudness = -14.0\n")
-    louder = run_cli("check", "--json", cwd=tmp_path)
+    louder = invoke_cli("check", "--json", cwd=tmp_path)
     assert louder.returncode == 1
     (finding,) = [f for f in json.loads(louder.stdout)["findings"] if f["rule"] == "mp3.loudness"]
     assert "want -14 ± 1" in finding["message"]
@@ -213,7 +213,7 @@ def test_check_reports_an_mp3_it_cannot_measure(built_site: BuiltSite, tmp_path:
     broken.chmod(0o755)
     site = tmp_path / "site"
     shutil.copytree(built_site.site, site)
-    result = run_cli("check", "--site", str(site), "--json", cwd=tmp_path,
+    result = invoke_cli("check", "--site", str(site), "--json", cwd=tmp_path,
                      env={"AUDIO_EDITION_FFMPEG": str(broken)})  # fmt: skip
     assert result.returncode == 1, result.stderr
     (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "mp3.measure"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHORT_HTML, BuiltSite, add_voice, run_cli
+from tests.conftest import SHORT_HTML, BuiltSite, add_voice, invoke_cli
 
 
 def one_line_error(result, expected: str) -> None:
@@ -36,20 +36,20 @@ def tree_digest(folder: Path) -> dict[str, str]:
     ids=["main", "build", "script", "voices", "init"],
 )
 def test_every_command_has_help(command: list[str], tmp_path: Path) -> None:
-    result = run_cli(*command, "--help", cwd=tmp_path)
+    result = invoke_cli(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Usage: audio-edition" in result.stdout or "Usage: python -m podcast" in result.stdout
     assert len(result.stdout.splitlines()) > 4
 
 
 def test_version(tmp_path: Path) -> None:
-    result = run_cli("--version", cwd=tmp_path)
+    result = invoke_cli("--version", cwd=tmp_path)
     assert result.returncode == 0
     assert "0.1.0" in result.stdout
 
 
 def test_voices_lists_the_bundled_voice(tmp_path: Path) -> None:
-    result = run_cli("voices", cwd=tmp_path)
+    result = invoke_cli("voices", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     header, *rows = result.stdout.splitlines()
     assert header.split() == ["NAME", "LANGUAGE", "RATE", "SOURCE"]
@@ -59,7 +59,7 @@ def test_voices_lists_the_bundled_voice(tmp_path: Path) -> None:
 
 def test_voices_lists_a_voice_from_the_folder(tmp_path: Path) -> None:
     folder = add_voice(tmp_path, "xx_XX-copy-low", language="xx_XX")
-    result = run_cli("voices", cwd=tmp_path)
+    result = invoke_cli("voices", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     row = next(r.split() for r in result.stdout.splitlines() if r.startswith("xx_XX-copy-low"))
     assert row[1:4] == ["xx_XX", "22050", str(folder)]
@@ -68,7 +68,7 @@ def test_voices_lists_a_voice_from_the_folder(tmp_path: Path) -> None:
 def test_script_prints_intro_then_one_sentence_per_line(tmp_path: Path) -> None:
     article = tmp_path / "a.html"
     article.write_text(SHORT_HTML, encoding="utf-8")
-    result = run_cli("script", str(article), cwd=tmp_path)
+    result = invoke_cli("script", str(article), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
         "This audio is created with A I assistance.\n\n"
@@ -86,7 +86,7 @@ def test_script_prints_intro_then_one_sentence_per_line(tmp_path: Path) -> None:
 def test_script_json_gives_written_and_spoken_forms(tmp_path: Path) -> None:
     article = tmp_path / "a.md"
     article.write_text("# Title\n\nIt cost $5.\n\n## Part two\n\nDone.\n", encoding="utf-8")
-    result = run_cli("script", str(article), "--json", cwd=tmp_path)
+    result = invoke_cli("script", str(article), "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     kinds = [p["kind"] for p in data["paragraphs"]]
@@ -97,67 +97,69 @@ def test_script_json_gives_written_and_spoken_forms(tmp_path: Path) -> None:
 
 
 def test_script_reads_standard_input(tmp_path: Path) -> None:
-    result = run_cli("script", "-", cwd=tmp_path, input=b"Plain title\n\nFirst paragraph here.\n")
+    result = invoke_cli(
+        "script", "-", cwd=tmp_path, input=b"Plain title\n\nFirst paragraph here.\n"
+    )
     assert result.returncode == 0, result.stderr
     assert "Plain title\n\n" in result.stdout and "First paragraph here.\n" in result.stdout
 
 
 def test_init_writes_a_config_that_loads_and_refuses_to_overwrite(tmp_path: Path) -> None:
-    result = run_cli("init", cwd=tmp_path)
+    result = invoke_cli("init", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "edition.toml").is_file()
-    assert run_cli("voices", cwd=tmp_path).returncode == 0
+    assert invoke_cli("voices", cwd=tmp_path).returncode == 0
     one_line_error(
-        run_cli("init", cwd=tmp_path), "edition.toml already exists (use --force to overwrite)"
+        invoke_cli("init", cwd=tmp_path), "edition.toml already exists (use --force to overwrite)"
     )
-    assert run_cli("init", "--force", cwd=tmp_path).returncode == 0
+    assert invoke_cli("init", "--force", cwd=tmp_path).returncode == 0
 
 
 # -- documented errors -----------------------------------------------------------------------
 
 
 def test_missing_article(tmp_path: Path) -> None:
-    one_line_error(run_cli("build", "nope.html", cwd=tmp_path), "article not found: nope.html")
+    one_line_error(invoke_cli("build", "nope.html", cwd=tmp_path), "article not found: nope.html")
 
 
 def test_empty_article(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("  \n\n")
-    one_line_error(run_cli("build", "empty.txt", cwd=tmp_path), "empty.txt is empty")
+    one_line_error(invoke_cli("build", "empty.txt", cwd=tmp_path), "empty.txt is empty")
 
 
 def test_empty_standard_input(tmp_path: Path) -> None:
-    one_line_error(run_cli("script", "-", cwd=tmp_path, input=b""), "standard input is empty")
+    one_line_error(invoke_cli("script", "-", cwd=tmp_path, input=b""), "standard input is empty")
 
 
 def test_binary_article(tmp_path: Path) -> None:
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
-    one_line_error(run_cli("build", "image.txt", cwd=tmp_path), "image.txt is not a text file")
+    one_line_error(invoke_cli("build", "image.txt", cwd=tmp_path), "image.txt is not a text file")
 
 
 def test_unreadable_article(tmp_path: Path) -> None:
     # /proc/self/mem exists but cannot be read from the start (even as root).
-    result = run_cli("build", "/proc/self/mem", cwd=tmp_path)
+    result = invoke_cli("build", "/proc/self/mem", cwd=tmp_path)
     one_line_error(result, "cannot read /proc/self/mem: Input/output error")
 
 
 def test_folder_as_article(tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()
-    one_line_error(run_cli("build", "folder", cwd=tmp_path), "not a file: folder")
+    one_line_error(invoke_cli("build", "folder", cwd=tmp_path), "not a file: folder")
 
 
 def test_title_only_article(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Only a title\n")
-    one_line_error(run_cli("build", "a.txt", cwd=tmp_path), "a.txt has no article text")
+    one_line_error(invoke_cli("build", "a.txt", cwd=tmp_path), "a.txt has no article text")
 
 
 def test_html_without_an_article(tmp_path: Path) -> None:
     (tmp_path / "nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
-    one_line_error(run_cli("build", "nav.html", cwd=tmp_path), "nav.html has no article text")
+    one_line_error(invoke_cli("build", "nav.html", cwd=tmp_path), "nav.html has no article text")
 
 
 def test_malformed_json_article(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text('{"title": "x", ')
-    result = run_cli("build", "a.json", cwd=tmp_path)
+    result = invoke_cli("build", "a.json", cwd=tmp_path)
     one_line_error(
         result,
         "a.json is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 16 (char 15)",
@@ -167,13 +169,13 @@ def test_malformed_json_article(tmp_path: Path) -> None:
 def test_json_article_without_body(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text('{"title": "x"}')
     one_line_error(
-        run_cli("build", "a.json", cwd=tmp_path), "a.json: needs a 'body' or an 'html' field"
+        invoke_cli("build", "a.json", cwd=tmp_path), "a.json: needs a 'body' or an 'html' field"
     )
 
 
 def test_unknown_voice(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Title\n\nBody text.\n")
-    result = run_cli("build", "a.txt", "--voice", "nobody", cwd=tmp_path)
+    result = invoke_cli("build", "a.txt", "--voice", "nobody", cwd=tmp_path)
     one_line_error(result, "unknown voice 'nobody'; available: en_US-joe-medium")
 
 
@@ -181,20 +183,20 @@ def test_unknown_voice_from_config(tmp_path: Path) -> None:
     (tmp_path / "edition.toml").write_text('[voice]\nname = "nobody"\n')
     (tmp_path / "a.txt").write_text("Title\n\nBody text.\n")
     one_line_error(
-        run_cli("build", "a.txt", cwd=tmp_path),
+        invoke_cli("build", "a.txt", cwd=tmp_path),
         "unknown voice 'nobody'; available: en_US-joe-medium",
     )
 
 
 def test_malformed_config_names_the_line(tmp_path: Path) -> None:
     (tmp_path / "edition.toml").write_text('[show]\ntitle = "ok"\nauthor = \n')
-    result = run_cli("voices", cwd=tmp_path)
+    result = invoke_cli("voices", cwd=tmp_path)
     one_line_error(result, f"{tmp_path / 'edition.toml'}: Invalid value (at line 3, column 10)")
 
 
 def test_config_with_unknown_setting(tmp_path: Path) -> None:
     (tmp_path / "edition.toml").write_text("[audio]\nbitrat = 64\n")
-    result = run_cli("voices", cwd=tmp_path)
+    result = invoke_cli("voices", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith(
         f"Error: {tmp_path / 'edition.toml'}: unknown setting audio.bitrat"
@@ -204,14 +206,14 @@ def test_config_with_unknown_setting(tmp_path: Path) -> None:
 def test_config_with_wrong_type(tmp_path: Path) -> None:
     (tmp_path / "edition.toml").write_text('[audio]\nbitrate = "fast"\n')
     one_line_error(
-        run_cli("voices", cwd=tmp_path),
+        invoke_cli("voices", cwd=tmp_path),
         f"{tmp_path / 'edition.toml'}: audio.bitrate must be int, not str",
     )
 
 
 def test_missing_config_file(tmp_path: Path) -> None:
     one_line_error(
-        run_cli("--config", "missing.toml", "voices", cwd=tmp_path),
+        invoke_cli("--config", "missing.toml", "voices", cwd=tmp_path),
         "config file not found: missing.toml",
     )
 
@@ -221,13 +223,13 @@ def test_article_in_a_language_without_a_voice(tmp_path: Path) -> None:
         json.dumps({"title": "Hallo", "body": "Guten Tag.", "language": "de"})
     )
     one_line_error(
-        run_cli("build", "de.json", cwd=tmp_path),
+        invoke_cli("build", "de.json", cwd=tmp_path),
         "de.json is in language 'de'; no installed voice speaks it (installed: en_US-joe-medium)",
     )
 
 
 def test_usage_error_exits_2(tmp_path: Path) -> None:
-    result = run_cli("build", cwd=tmp_path)
+    result = invoke_cli("build", cwd=tmp_path)
     assert result.returncode == 2
     assert "Missing argument 'ARTICLES...'" in result.stderr
 
@@ -242,7 +244,7 @@ def test_failed_builds_leave_the_published_site_untouched(built_site: BuiltSite)
         ["build", str(built_site.article), "--voice", "nobody"],
         ["build", "missing.txt"],
     ):
-        result = run_cli(*args, cwd=built_site.work)
+        result = invoke_cli(*args, cwd=built_site.work)
         assert result.returncode == 1
     assert tree_digest(built_site.site) == before
     assert store.is_file()
@@ -255,14 +257,14 @@ def test_bad_artwork_in_config(tmp_path: Path) -> None:
     (tmp_path / "edition.toml").write_text('[show]\nartwork = "small.png"\n')
     (tmp_path / "a.txt").write_text("Title\n\nBody text.\n")
     one_line_error(
-        run_cli("build", "a.txt", cwd=tmp_path),
+        invoke_cli("build", "a.txt", cwd=tmp_path),
         f"show.artwork {tmp_path / 'small.png'}: must be square, 1400–3000 px (is 500×500)",
     )
 
 
 def test_category_not_in_apples_list(tmp_path: Path) -> None:
     (tmp_path / "edition.toml").write_text('[show]\ncategory = "News"\nsubcategory = "Gossip"\n')
-    result = run_cli("voices", cwd=tmp_path)
+    result = invoke_cli("voices", cwd=tmp_path)
     assert result.returncode == 1
     assert "show.subcategory 'Gossip' is not under 'News'" in result.stderr
 

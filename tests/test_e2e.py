@@ -16,7 +16,7 @@ from mutagen.mp3 import MP3, BitrateMode
 
 from podcast.make.build import cut_here
 from tests.audiocheck import decode, frame_bitrates, integrated_lufs, rms_db, true_peak_dbtp
-from tests.conftest import BuiltSite, run_cli
+from tests.conftest import BuiltSite, invoke_cli, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +45,7 @@ def parse_vtt(text: str) -> list[tuple[float, float, list[str]]]:
 
 @pytest.fixture(scope="module")
 def script_sentences(built_site: BuiltSite) -> list[str]:
-    result = run_cli("script", str(built_site.article), cwd=built_site.work)
+    result = invoke_cli("script", str(built_site.article), cwd=built_site.work)
     assert result.returncode == 0, result.stderr
     return [line for line in result.stdout.splitlines() if line.strip()]
 
@@ -115,7 +115,7 @@ def test_duration_matches_segments_and_pauses(
 ) -> None:
     samples, rate = decoded
     cues = parse_vtt(built_site.vtt.read_text(encoding="utf-8"))
-    text = run_cli("script", str(built_site.article), cwd=built_site.work).stdout
+    text = invoke_cli("script", str(built_site.article), cwd=built_site.work).stdout
     paragraphs = [p.splitlines() for p in text.strip().split("\n\n")]
     kinds = ["intro"] * 3 + ["body", "heading", "body", "outro"]
     assert len(paragraphs) == len(kinds)

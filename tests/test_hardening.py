@@ -17,7 +17,7 @@ import feedparser
 import pytest
 from mutagen.id3 import ID3
 
-from tests.conftest import SHORT_HTML, BuiltSite, add_voice, run_cli
+from tests.conftest import SHORT_HTML, BuiltSite, add_voice, invoke_cli, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -85,7 +85,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], list[str]], str, dict[str, str]]] =
 def test_bad_input_one_line_error_and_site_unchanged(work: Path, case: str) -> None:
     make, message, env = BAD_INPUTS[case]
     before = tree_digest(work / "site")
-    result = run_cli(*make(work), cwd=work, env=env)
+    result = invoke_cli(*make(work), cwd=work, env=env)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
@@ -112,7 +112,7 @@ def test_full_disk_while_writing_the_audio(work: Path) -> None:
     assert "Traceback" not in result.stderr
     assert tree_digest(work / "site") == before
     assert (
-        run_cli("build", "harbour.html", "--force", cwd=work).returncode == 0
+        invoke_cli("build", "harbour.html", "--force", cwd=work).returncode == 0
     )  # space again: it works
 
 
@@ -123,10 +123,10 @@ def test_legacy_encodings_are_decoded(tmp_path: Path) -> None:
         ('<html><head><meta charset="iso-8859-1"><title>Caf\u00e9</title></head><body><article>'
          "<h1>Caf\u00e9 reopens</h1><p>" + "The caf\u00e9 reopened on Monday after a long winter. " * 4 + "</p></article></body></html>").encode("latin-1")
     )  # fmt: skip
-    first = run_cli("script", "a.txt", cwd=tmp_path)
+    first = invoke_cli("script", "a.txt", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "Caf\u00e9 owners \u201cdelighted\u201d" in first.stdout and "na\u00efve" in first.stdout
-    second = run_cli("script", "b.html", cwd=tmp_path)
+    second = invoke_cli("script", "b.html", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "The caf\u00e9 reopened" in second.stdout
 
@@ -140,7 +140,7 @@ def test_one_5000_character_sentence_is_split_for_the_voice(tmp_path: Path) -> N
     )
     assert len(sentence) > 5000
     (tmp_path / "long.txt").write_text("A long sentence\n\n" + sentence)
-    result = run_cli("script", "long.txt", "--json", cwd=tmp_path)
+    result = invoke_cli("script", "long.txt", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     body = [
         s
@@ -155,7 +155,7 @@ def test_control_characters_and_emoji(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(
         "Bells \u0007 and \u001b[31m colours \U0001f389\n\nThe town cheered \U0001f44f\U0001f3fd at \u0001last\u0085.\n"
     )
-    result = run_cli("script", "a.txt", "--json", cwd=tmp_path)
+    result = invoke_cli("script", "a.txt", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     sentences = [s for p in data["paragraphs"] for s in p["sentences"]]
@@ -181,7 +181,7 @@ HOSTILE = {
 
 def test_hostile_article_is_inert_everywhere_and_stays_in_the_site(tmp_path: Path) -> None:
     (tmp_path / "evil.json").write_text(json.dumps(HOSTILE))
-    result = run_cli("build", "evil.json", cwd=tmp_path)
+    result = invoke_cli("build", "evil.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     outside = {p for p in tmp_path.rglob("*") if p.is_file()} - set((tmp_path / "site").rglob("*"))
     assert all(
@@ -206,7 +206,7 @@ def test_hostile_article_is_inert_everywhere_and_stays_in_the_site(tmp_path: Pat
     tags = ID3(next(site.glob("episodes/*.mp3")))
     assert str(tags["TIT2"]) == " ".join(HOSTILE["title"].split())  # stored as text, not markup
     assert not tags.getall("WOAS")  # the javascript: link was dropped
-    assert run_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
+    assert invoke_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
 
 
 @pytest.mark.parametrize("point", ["synthesis", "encoding", "commit", "feed"])
@@ -227,13 +227,13 @@ def test_sigkill_at_each_fault_point_loses_nothing(work: Path, point: str) -> No
     after = tree_digest(work / "site")
     if point in ("synthesis", "encoding"):
         assert after == before  # nothing reached the site
-    check = run_cli("check", cwd=work)
+    check = invoke_cli("check", cwd=work)
     assert check.returncode == 0, check.stdout
-    rerun = run_cli("build", "harbour.html", cwd=work)
+    rerun = invoke_cli("build", "harbour.html", cwd=work)
     assert rerun.returncode == 0, rerun.stderr
     # the next run, holding the folder's lock, clears what the killed one left behind
     assert not list((state / "tmp").glob("build-*")) and not half_written.exists()
-    assert run_cli("check", "--no-audio", cwd=work).returncode == 0
+    assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0
     entries = feedparser.parse((work / "site" / "feed.xml").read_bytes()).entries
     assert len(entries) == 1
     vtt = next((work / "site" / "episodes").glob("*.vtt")).read_text(encoding="utf-8")
@@ -247,12 +247,12 @@ def test_corrupted_cache_entry_is_detected_and_regenerated(work: Path) -> None:
     # inverted, not zeroed: a sentence often ends in exact silence, which zeroing leaves as it was
     data[-100:] = bytes(b ^ 0xFF for b in data[-100:])
     victim.write_bytes(bytes(data))
-    result = run_cli("-v", "build", "harbour.html", "--force", cwd=work)
+    result = invoke_cli("-v", "build", "harbour.html", "--force", cwd=work)
     assert result.returncode == 0, result.stderr
     assert f"discarding corrupt cache entry {victim}" in result.stderr
     assert "(1 synthesised)" in result.stderr
     assert victim.read_bytes() != bytes(data)
-    assert run_cli("check", cwd=work).returncode == 0
+    assert invoke_cli("check", cwd=work).returncode == 0
 
 
 def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
@@ -272,7 +272,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "review",
         ):
             db.execute(f"ALTER TABLE episodes DROP COLUMN {column}")
-    result = run_cli("build", "harbour.html", cwd=work)
+    result = invoke_cli("build", "harbour.html", cwd=work)
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(store) as db:
         names = [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY name")]
@@ -285,4 +285,4 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "0006_review",
         ]
         assert db.execute("SELECT count(*) FROM episodes").fetchone() == (1,)
-    assert run_cli("check", "--no-audio", cwd=work).returncode == 0
+    assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0

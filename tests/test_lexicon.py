@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli
 from voices.lexicon import Entry, Lexicon, LexiconError, parse_lexicon
 from voices.normalize import normalize
 
@@ -54,13 +54,13 @@ def test_newsroom_lexicon_in_the_config_reaches_the_script(tmp_path: Path) -> No
     (tmp_path / "names.txt").write_text("Okafor = Oh-KAH-for\nKyiv = Kiev\n", encoding="utf-8")
     (tmp_path / "edition.toml").write_text('[voice]\nlexicon = "names.txt"\n')
     (tmp_path / "a.txt").write_text("Title\n\nMaria Okafor reported from Kyiv and Qatar.\n")
-    result = run_cli("script", "a.txt", cwd=tmp_path)
+    result = invoke_cli("script", "a.txt", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Maria Oh-KAH-for reported from Kiev and [[ kˈʌtɑːɹ ]]." in result.stdout
 
 
 def test_lexicon_check_shows_the_spoken_form_and_phonemes(tmp_path: Path) -> None:
-    result = run_cli(
+    result = invoke_cli(
         "lexicon", "check", "Kyiv", "Xi Jinping", "Zelensky", "--wav", "out.wav", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tests.conftest import BuiltSite, run_cli
+from tests.conftest import BuiltSite, invoke_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def test_edited_article_keeps_guid_and_gets_a_new_enclosure(
     before = etree.fromstring((work / "site" / "feed.xml").read_bytes()).find("channel/item")
     old_url = before.find("enclosure").get("url")
     article.write_text(article.read_text().replace("The vote was 9-2.", "The vote was 10-1."))
-    result = run_cli("build", str(article), cwd=work)
+    result = invoke_cli("build", str(article), cwd=work)
     assert result.returncode == 0, result.stderr
     assert "(1 synthesised)" in result.stderr  # only the edited sentence was spoken again
     # and only the MP3 piece holding it was encoded again; the rest came from the piece cache
@@ -37,7 +37,7 @@ def test_edited_article_keeps_guid_and_gets_a_new_enclosure(
     assert (work / "site" / new_url.split("/", 3)[3]).is_file()
     pages = list((work / "site" / "episodes").glob("*.html"))
     assert len(pages) == 1 and re.search(r"-[0-9a-f]{8}\.html$", pages[0].name)
-    assert run_cli("check", "--no-audio", cwd=work).returncode == 0
+    assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0
 
 
 def test_cuts_follow_the_text_and_come_at_least_every_two_minutes() -> None:

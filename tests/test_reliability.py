@@ -19,7 +19,7 @@ import feedparser
 import pytest
 from mutagen.id3 import ID3
 
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli, run_cli
 from tests.test_batch import assert_site_valid, report_of, write_articles
 
 pytestmark = pytest.mark.e2e
@@ -42,7 +42,7 @@ def three_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A working folder whose site holds three episodes, built for real."""
     work = tmp_path_factory.mktemp("three")
     write_articles(work / "articles", 3)
-    result = run_cli("batch", "articles", "-j", "1", cwd=work)
+    result = invoke_cli("batch", "articles", "-j", "1", cwd=work)
     assert result.returncode == 0, result.stderr
     return work
 
@@ -88,7 +88,7 @@ def test_a_lost_store_never_unlists_or_deletes_the_published_site(
     before = tree_digest(site)
     cwd = LOST_STORES[case](published)
     (cwd / "new.md").write_text("# A fourth story\n\nThe harbour opened today.\n")
-    result = run_cli("build", "new.md", "--site", str(site), cwd=cwd)
+    result = invoke_cli("build", "new.md", "--site", str(site), cwd=cwd)
     assert result.returncode == 1, result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"Error: the site {site} lists 3 episode(s) that the episode store ")
@@ -96,7 +96,7 @@ def test_a_lost_store_never_unlists_or_deletes_the_published_site(
     assert tree_digest(site) == before
     batch = run_cli("batch", str(published / "articles"), "--site", str(site), cwd=cwd)
     assert batch.returncode == 1 and "has no record of" in batch.stderr
-    prune = run_cli("prune", "--older-than", "1h", "--site", str(site), cwd=cwd)
+    prune = invoke_cli("prune", "--older-than", "1h", "--site", str(site), cwd=cwd)
     assert prune.returncode == 1 and "has no record of" in prune.stderr
     assert tree_digest(site) == before
 
@@ -107,12 +107,12 @@ def test_adopt_takes_a_published_site_back_into_a_new_store(published: Path) -> 
     guids = feed_guids(site)
     page_before = {p.name: p.read_text() for p in (site / "episodes").glob("*.html")}
     _no_state(published)
-    adopted = run_cli("adopt", cwd=published)
+    adopted = invoke_cli("adopt", cwd=published)
     assert adopted.returncode == 0, adopted.stderr
     assert "Adopted 3 episode(s)" in adopted.stdout
-    assert run_cli("adopt", cwd=published).stdout.startswith("Adopted 0 episode(s)")
+    assert invoke_cli("adopt", cwd=published).stdout.startswith("Adopted 0 episode(s)")
     (published / "new.md").write_text("# A fourth story\n\nThe harbour opened today.\n")
-    result = run_cli("build", "new.md", cwd=published)
+    result = invoke_cli("build", "new.md", cwd=published)
     assert result.returncode == 0, result.stderr
     after = feed_guids(site)
     assert len(after) == 4 and set(guids) < set(after)
@@ -123,10 +123,10 @@ def test_adopt_takes_a_published_site_back_into_a_new_store(published: Path) -> 
             "<span data-start="
         )
     # Their articles, built again, keep their guids (the store now knows them).
-    again = run_cli("batch", "articles", "-j", "1", cwd=published)
+    again = invoke_cli("batch", "articles", "-j", "1", cwd=published)
     assert again.returncode == 0, again.stderr
     assert set(feed_guids(site)) == set(after)
-    assert run_cli("check", "--no-audio", cwd=published).returncode == 0
+    assert invoke_cli("check", "--no-audio", cwd=published).returncode == 0
 
 
 def test_files_the_tool_has_no_record_of_are_never_deleted(published: Path) -> None:
@@ -136,7 +136,7 @@ def test_files_the_tool_has_no_record_of_are_never_deleted(published: Path) -> N
     story = published / "articles" / "story-0.txt"
     story.write_text(story.read_text().replace("was welcome", "was overdue"))
     before = set((published / "site" / "episodes").glob("story-number-0-*.mp3"))
-    result = run_cli("batch", "articles", "-j", "1", cwd=published)
+    result = invoke_cli("batch", "articles", "-j", "1", cwd=published)
     assert result.returncode == 0, result.stderr
     assert stranger.is_file()
     # The replaced MP3 of story 0 (ours, recorded) did go.
@@ -154,7 +154,7 @@ def test_an_article_that_repeats_a_sentence_builds_with_two_jobs(tmp_path: Path)
     result = run_cli("batch", "in", "--jobs", "2", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("2 built, 0 unchanged, 0 failed")
-    script = run_cli("script", "in/b.md", cwd=tmp_path).stdout
+    script = invoke_cli("script", "in/b.md", cwd=tmp_path).stdout
     assert script.count("Front matter title") == 1
 
 
@@ -185,7 +185,7 @@ def test_one_bad_article_never_aborts_the_batch(tmp_path: Path) -> None:
         json.dumps({"title": "Year one", "body": "Text.", "published": "0001-01-01T00:00:00+14:00"})
         + "\n"
     )
-    result = run_cli("batch", "in", "feed.rss", "today.jsonl", "-j", "1", cwd=tmp_path)
+    result = invoke_cli("batch", "in", "feed.rss", "today.jsonl", "-j", "1", cwd=tmp_path)
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
     report = report_of(tmp_path)
@@ -314,13 +314,13 @@ def test_a_damaged_store_is_one_line_with_what_to_do(published: Path) -> None:
     middle = len(data) // page // 2 * page
     data[middle : middle + page] = os.urandom(page)
     store.write_bytes(bytes(data))
-    result = run_cli("build", "articles/story-1.txt", "--force", cwd=published)
+    result = invoke_cli("build", "articles/story-1.txt", "--force", cwd=published)
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"Error: the episode store {store.resolve()} is damaged")
     assert "episodes.db.bak" in line
     shutil.copy(published / ".audio-edition" / "episodes.db.bak", store)
-    assert run_cli("batch", "articles", "-j", "1", cwd=published).returncode == 0
+    assert invoke_cli("batch", "articles", "-j", "1", cwd=published).returncode == 0
 
 
 def test_batch_checks_the_site_is_writable_before_making_audio(tmp_path: Path) -> None:

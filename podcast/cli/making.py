@@ -1,0 +1,291 @@
+"""Commands that make and keep episodes: build, batch, prune, adopt."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from podcast.cli.base import (
+    Context,
+    cli,
+    describe,
+    fail,
+    friendly_errors,
+    interrupted,
+    out,
+    progress_bar,
+    show_path,
+    site_option,
+    stdin_bytes,
+    stoppable,
+)
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True)
+@site_option("Folder the site is written to (default: ./site).")
+@click.option("--voice", help="Voice to read with (see `audio-edition voices`).")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
+@click.option(
+    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
+)
+@click.pass_obj
+@friendly_errors
+def build(
+    obj: Context,
+    articles: tuple[str, ...],
+    site: Path | None,
+    voice: str | None,
+    force: bool,
+    wait: bool,
+) -> None:
+    """Build ARTICLE... into episodes and publish the feed and the site.
+
+    ARTICLE is an .html, .md, .txt or .json file, or - for standard input.
+    Prints the paths of the feed, each MP3 and the page.
+    """
+    from podcast.make.lock import work_lock
+    from podcast.make.runner import ArticleRunner
+    from podcast.publish.site import FEED_FILE, INDEX_FILE, needs_publish, publish
+    from podcast.read.articles import read_article
+    from podcast.store import Store
+
+    settings = obj.settings(site=site, voice=voice)
+    loaded = [read_article(source, stdin_bytes(source)) for source in articles]
+    with (
+        Store(settings.folders.store) as store,
+        work_lock(settings.state, wait=wait),
+        stoppable(),
+    ):
+        runner = ArticleRunner(settings, store)
+        built = 0
+        try:
+            for article in loaded:
+                label = f"Reading {article.title[:40]}"
+                with progress_bar(not obj.quiet, label) as progress:
+                    result = runner.build(article, progress=progress, force=force)
+                built += not result.skipped
+                if not obj.quiet:
+                    click.echo(describe(result), err=True)
+                if obj.verbosity and result.review is not None:
+                    from podcast.review.report import summary
+
+                    for line in summary(result.review)[1:]:
+                        click.echo(f"review:{line}", err=True)
+                out(f"mp3:  {show_path(result.audio_path)}")
+        except BaseException as error:
+            # Whatever was built before the failure is published; otherwise the site is left as it was.
+            if built:
+                publish(store, settings, runner.artwork)
+            if isinstance(error, KeyboardInterrupt):
+                interrupted(error, built)
+            raise
+        if built or needs_publish(store, settings):
+            publish(store, settings, runner.artwork)
+        store.backup()
+    out(f"feed: {show_path(settings.site / FEED_FILE)}")
+    out(f"page: {show_path(settings.site / INDEX_FILE)}")
+
+
+class _BatchProgress:
+    """A bar on a terminal (articles, audio minutes, ETA); one line an article otherwise."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.started = 0.0
+        self.width = 0
+
+    def start(self, total: int) -> None:
+        import time
+
+        self.started = time.monotonic()
+        if not self.quiet:
+            click.echo(f"{total} article(s) to consider", err=True)
+
+    def update(self, outcome: Any, report: Any, total: int) -> None:
+        import time
+
+        done = len(report.outcomes)
+        if outcome.status == "failed":
+            self._clear()
+            click.echo(f"failed: {outcome.label}: {outcome.reason}", err=True)
+        if self.quiet:
+            return
+        minutes = sum(o.audio_seconds for o in report.outcomes if o.status == "built") / 60
+        elapsed = time.monotonic() - self.started
+        remaining = elapsed / done * (total - done) if done else 0.0
+        if self.tty:
+            filled = int(24 * done / max(total, 1))
+            line = (
+                f"[{'#' * filled}{'-' * (24 - filled)}] {done}/{total} articles · "
+                f"{minutes:.1f} min of new audio · ETA {int(remaining // 60)}:{int(remaining % 60):02d}"
+            )
+            self.width = max(self.width, len(line))
+            click.echo("\r" + line.ljust(self.width), err=True, nl=False)
+        elif outcome.status != "failed":
+            click.echo(
+                f"[{done}/{total}] {outcome.status}: {outcome.title or outcome.label}"
+                + (
+                    f" ({outcome.audio_seconds:.0f} s of audio, {outcome.seconds:.1f} s)"
+                    if outcome.status == "built"
+                    else ""
+                ),
+                err=True,
+            )
+
+    def _clear(self) -> None:
+        if self.tty and self.width:
+            click.echo("\r" + " " * self.width + "\r", err=True, nl=False)
+
+    def finish(self, report: Any) -> None:
+        if self.tty and self.width and not self.quiet:
+            click.echo("", err=True)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@site_option("Folder the site is written to (default: ./site).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(0, 256),
+    default=None,
+    help="Worker processes (default: batch.jobs, else one per core).",
+)
+@click.option("--force", is_flag=True, help="Rebuild every article, changed or not.")
+@click.option(
+    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the JSON report here.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and plan every article and say what would be built; make and publish nothing.",
+)
+@click.pass_obj
+@friendly_errors
+def batch(
+    obj: Context,
+    sources: tuple[str, ...],
+    site: Path | None,
+    jobs: int | None,
+    force: bool,
+    wait: bool,
+    report_path: Path | None,
+    dry_run: bool,
+) -> None:
+    """Build every article of SOURCE... doing only what is new, and publish.
+
+    SOURCE is a folder of article files, a JSONL manifest (one article object
+    a line), or an RSS/Atom feed with full content (a file or an http(s) URL).
+    Unchanged articles are skipped; an edited one re-synthesises only the
+    sentences that changed. A bad article is reported and skipped. A JSON
+    report goes to .audio-edition/reports/. Exit status 0: all done; 3: some
+    articles failed; 1: nothing could be done.
+    """
+    from podcast.make.batch import run_batch
+    from podcast.make.lock import work_lock
+    from podcast.make.prune import prune
+    from podcast.make.report import write_report
+    from podcast.publish.site import FEED_FILE, show_artwork
+    from podcast.settings import parse_age
+    from podcast.store import Store
+
+    settings = obj.settings(site=site)
+    artwork = show_artwork(settings)
+    jobs = settings.batch.jobs if jobs is None else jobs
+    with (
+        work_lock(settings.state, wait=wait),
+        Store(settings.folders.store) as store,
+        stoppable(),
+    ):
+        report = run_batch(
+            sources, settings, store, artwork, jobs=jobs, force=force,
+            progress=_BatchProgress(obj.quiet), publish_every=settings.batch.publish_every,
+            dry_run=dry_run,
+        )  # fmt: skip
+        if report_path is not None:
+            write_report(report, settings, report_path)
+        if report.interrupted:
+            interrupted(report.stopped_by or KeyboardInterrupt(), report.count("built"))
+        if settings.batch.retention and not dry_run:
+            pruned = prune(store, settings, artwork, parse_age(settings.batch.retention))
+            if pruned.episodes and not obj.quiet:
+                click.echo(
+                    f"Pruned {len(pruned.episodes)} episode(s) older than {settings.batch.retention}",
+                    err=True,
+                )
+    for error in report.source_errors:
+        click.echo(f"Error: {error}", err=True)
+    counts = report.to_dict()["counts"]
+    if dry_run:
+        for outcome in report.outcomes:
+            if outcome.status == "planned":
+                out(f"would build: {outcome.title} ({outcome.label})")
+        out(
+            f"{report.count('planned')} to build, {counts['skipped']} unchanged, {counts['failed']} "
+            "failed (dry run: nothing made or published)"
+        )
+    else:
+        out(
+            f"{counts['built']} built, {counts['skipped']} unchanged, {counts['failed']} failed"
+            f" in {report.to_dict()['seconds']:.1f} s; feed: {show_path(settings.site / FEED_FILE)}"
+        )
+        words = report.words_to_check(10)
+        if words and not obj.quiet:
+            click.echo(
+                "Words the voice guessed (articles): "
+                + ", ".join(f"{w} ({n})" for w, n in words)
+                + " — `audio-edition review` shows how each is said",
+                err=True,
+            )
+    sys.exit(int(report.exit_status))
+
+
+@cli.command(name="prune")
+@click.option(
+    "--older-than", "older_than", help="Age like 90d, 12w or 36h (default: batch.retention)."
+)
+@click.option("--dry-run", is_flag=True, help="Say what would go; change nothing.")
+@site_option("Folder of the site (default: ./site).")
+@click.option(
+    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
+)
+@click.pass_obj
+@friendly_errors
+def prune_command(
+    obj: Context, older_than: str | None, dry_run: bool, site: Path | None, wait: bool
+) -> None:
+    """Remove episodes older than an age from the feeds and the disk.
+
+    Also removes sentence-cache entries and kept MP3 pieces no remaining episode uses,
+    and what an interrupted run left in the state folder.
+    """
+    from podcast.make.lock import work_lock
+    from podcast.make.prune import prune
+    from podcast.publish.site import show_artwork
+    from podcast.settings import parse_age
+    from podcast.store import Store
+
+    settings = obj.settings(site=site)
+    age_text = older_than or settings.batch.retention
+    if not age_text:
+        raise fail("say how old: --older-than 90d, or batch.retention in the config")
+    age = parse_age(age_text)
+    with work_lock(settings.state, wait=wait), Store(settings.folders.store) as store:
+        pruned = prune(store, settings, show_artwork(settings), age, dry_run=dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    for title in pruned.episodes:
+        click.echo(f"  {title}")
+    click.echo(
+        f"{verb} {len(pruned.episodes)} episode(s) and {pruned.cache_entries} unused cache entries."
+    )
