@@ -27,6 +27,7 @@ test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check podcast voices audio tests bench
+	$(BIN)/ruff format --check podcast voices audio tests bench
 	$(BIN)/python -m mypy
 
 bench: $(VENV)/.installed

@@ -79,3 +79,20 @@ def test_every_setting_range_is_in_the_readme() -> None:
 
     for key, low, high, unit in RANGES:
         assert f"`{key}` {low:g} to {high:g}{unit}" in README, key
+
+
+def test_the_readme_map_names_every_module_in_its_folder() -> None:
+    """The README's map of the code lists each folder's modules, and only those."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    mapped: set[str] = set()
+    for line in text.splitlines():
+        room = re.match(r"- `((?:podcast|voices|audio)/(?:\w+/)?)` — ", line)
+        if room:
+            mapped |= {room[1] + name for name in re.findall(r"`(\w+\.py)`", line)}
+    actual = {
+        path.relative_to(ROOT).as_posix()
+        for package in ("podcast", "voices", "audio")
+        for path in (ROOT / package).rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py")
+    }
+    assert mapped == actual, (sorted(actual - mapped), sorted(mapped - actual))
