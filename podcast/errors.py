@@ -45,3 +45,7 @@ class StoreError(PodcastError):
 
 class PublishError(PodcastError):
     """The feed or the site cannot be written."""
+
+
+class ClusterError(PodcastError):
+    """The Dask cluster cannot be reached, has no workers, or a worker cannot say a voice."""

@@ -33,6 +33,7 @@ ENV_SITE = "AUDIO_EDITION_SITE"
 ENV_STATE = "AUDIO_EDITION_STATE"
 ENV_VOICE = "AUDIO_EDITION_VOICE"
 ENV_VOICE_CACHE = "AUDIO_EDITION_VOICE_CACHE"
+ENV_CLUSTER = "AUDIO_EDITION_CLUSTER"
 
 DEFAULT_INTRO = """\
 This audio is created with AI assistance.
@@ -154,6 +155,8 @@ class BatchSettings:
     """Publish the feeds after this many new episodes (and always at the end)."""
     retention: str = ""
     """Remove episodes older than this after each batch and in ``prune`` (e.g. ``90d``); empty keeps all."""
+    cluster: str = ""
+    """A Dask scheduler (``tcp://HOST:8786``), ``local`` or ``local:N``; empty: this machine."""
 
 
 @dataclass(frozen=True)
@@ -291,6 +294,10 @@ def _check(settings: Settings, where: str) -> None:
         raise ConfigError(f"{where}: show.base_url must start with http:// or https://")
     if settings.batch.retention:
         parse_age(settings.batch.retention, f"{where}: batch.retention")
+    if settings.batch.cluster:
+        from podcast.make.cluster import ClusterAddress  # imports no Dask
+
+        ClusterAddress.parse(settings.batch.cluster, f"{where}: batch.cluster")
     problem = category_problem(settings.show.category, settings.show.subcategory)
     if problem:
         raise ConfigError(f"{where}: show.{problem}")

@@ -22,6 +22,7 @@ from podcast.cli.base import (
     stdin_bytes,
     stoppable,
 )
+from podcast.settings import ENV_CLUSTER
 
 
 @cli.command()
@@ -156,6 +157,14 @@ class _BatchProgress:
     default=None,
     help="Worker processes (default: batch.jobs, else one per core).",
 )
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    envvar=ENV_CLUSTER,
+    help="Say the sentences on a Dask cluster: tcp://HOST:8786 joins a running scheduler, "
+    "local or local:N starts N worker processes here (default: batch.cluster; needs "
+    "audio-edition[cluster]).",
+)
 @click.option("--force", is_flag=True, help="Rebuild every article, changed or not.")
 @click.option(
     "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
@@ -178,6 +187,7 @@ def batch(
     sources: tuple[str, ...],
     site: Path | None,
     jobs: int | None,
+    cluster: str | None,
     force: bool,
     wait: bool,
     report_path: Path | None,
@@ -203,6 +213,11 @@ def batch(
     settings = obj.settings(site=site)
     artwork = show_artwork(settings)
     jobs = settings.batch.jobs if jobs is None else jobs
+    cluster = cluster or settings.batch.cluster or None
+    if cluster:
+        from podcast.make.cluster import ClusterAddress
+
+        ClusterAddress.parse(cluster)  # a bad address fails before the lock is taken
     with (
         work_lock(settings.state, wait=wait),
         Store(settings.folders.store) as store,
@@ -211,7 +226,7 @@ def batch(
         report = run_batch(
             sources, settings, store, artwork, jobs=jobs, force=force,
             progress=_BatchProgress(obj.quiet), publish_every=settings.batch.publish_every,
-            dry_run=dry_run,
+            dry_run=dry_run, cluster=cluster,
         )  # fmt: skip
         if report_path is not None:
             write_report(report, settings, report_path)

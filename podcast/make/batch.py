@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import concurrent.futures as futures
 import logging
-import multiprocessing
-import os
 import shutil
 import threading
 import time
@@ -28,7 +26,7 @@ from typing import Any, cast
 
 from podcast.make.build import Plan, Rendered
 from podcast.make.ownership import check_site_is_ours
-from podcast.make.pool import default_jobs, init_worker, synthesize_into_cache, threads_per_job
+from podcast.make.pool import LocalPool, SynthesisPool, default_jobs
 from podcast.make.report import BatchReport, NoProgress, Outcome, Progress, reason, write_report
 from podcast.make.runner import ArticleRunner
 from podcast.publish.artwork import Artwork
@@ -94,20 +92,29 @@ def run_batch(
     publish_every: int = 10,
     expand_source: Callable[[str], list[SourceItem]] = expand,
     dry_run: bool = False,
+    cluster: str | None = None,
 ) -> BatchReport:
     """Build every article of ``sources``; see the module docstring for how.
 
     Whatever one article raises while it is read or built is that article's failure. Ctrl-C
     (KeyboardInterrupt) stops the run: queued work is cancelled, running work dropped, and
     what was built before is published; the report says ``interrupted``. With ``dry_run``
-    every article is read and planned, and nothing is made or published.
+    every article is read and planned, and nothing is made or published. With ``cluster``
+    (``local``, ``local:N`` or ``tcp://HOST:PORT``) the sentences are said by the workers
+    of a Dask cluster (:mod:`podcast.make.cluster`); everything else stays in this process.
     """
     jobs = jobs or default_jobs()
     progress = progress or NoProgress()
-    report = BatchReport(started=datetime.now(UTC), jobs=jobs, dry_run=dry_run)
+    report = BatchReport(started=datetime.now(UTC), jobs=jobs, dry_run=dry_run,
+                         cluster=cluster or "")  # fmt: skip
     if dry_run:
         check_site_is_ours(store, settings)
     runner = ArticleRunner(settings, store, artwork, prepare=not dry_run)
+    pool: SynthesisPool | None = None
+    if cluster and not dry_run:
+        from podcast.make.cluster import ClusterPool
+
+        pool = ClusterPool.connect(cluster, settings)  # a one-line error before any work
     items = _expand(sources, expand_source, report)
     total = len(items)
     progress.start(total)
@@ -118,10 +125,13 @@ def run_batch(
         if dry_run:
             for the_plan in todo:
                 run.record(Outcome(the_plan.article.source, "planned", the_plan.article.title))
+        elif todo and pool is not None:
+            _run_pool(todo, run, pool, default_jobs())
         elif todo and jobs <= 1:
             _run_here(todo, run)
         elif todo:
-            _run_pool(todo, run, jobs)
+            local = LocalPool(settings, jobs)
+            _run_pool(todo, run, local, local.size)
     except KeyboardInterrupt as stop:
         report.interrupted = True
         report.stopped_by = stop
@@ -130,6 +140,8 @@ def run_batch(
         settings.folders.sweep_leftovers()
         _LOGGER.info("interrupted: %d episode(s) built before it", run.committed)
     finally:
+        if pool is not None:
+            pool.close()
         if not dry_run and (run.committed or needs_publish(store, settings)):
             publish(store, settings, artwork)
         report.finished = datetime.now(UTC)
@@ -193,6 +205,7 @@ class _Run:
         error: BaseException | None,
         started: float,
         synthesized: int | None = None,
+        workers: list[str] | None = None,
     ) -> None:
         """Commit a finished render (or record its failure); publish every few episodes."""
         article = the_plan.article
@@ -210,7 +223,7 @@ class _Run:
                     sentences=len(rendered.cues),
                     synthesized=rendered.synthesized if synthesized is None else synthesized,
                     coverage=review.coverage, findings=review.counts,
-                    words=[w.word for w in review.guessed],
+                    words=[w.word for w in review.guessed], workers=workers or [],
                 ))  # fmt: skip
                 if self.publish_every and self.committed % self.publish_every == 0:
                     runner = self.runner
@@ -231,53 +244,46 @@ def _run_here(todo: list[Plan], run: _Run) -> None:
         run.finish(the_plan, rendered, None, started)
 
 
-def _run_pool(todo: list[Plan], run: _Run, jobs: int) -> None:
-    workers = min(jobs, default_jobs())
-    threads = threads_per_job(workers)
-    _LOGGER.info("%d worker processes, %d onnxruntime threads each", workers, threads)
-    context = multiprocessing.get_context("spawn")
-    pool = futures.ProcessPoolExecutor(
-        workers, mp_context=context, initializer=init_worker,
-        initargs=(run.runner.settings, threads, os.getpid()),
-    )  # fmt: skip
-    renderers = futures.ThreadPoolExecutor(workers)
+def _run_pool(todo: list[Plan], run: _Run, pool: SynthesisPool, renderers_count: int) -> None:
+    renderers = futures.ThreadPoolExecutor(renderers_count)
     cancel = threading.Event()
     rendering: dict[futures.Future[Any], int] = {}
     try:
         _schedule(todo, run, pool, renderers, rendering, cancel)
     finally:
         cancel.set()
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        # Queued sentences are cancelled; what the workers are saying now is dropped with them.
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
+        pool.close()
         renderers.shutdown(wait=True, cancel_futures=True)
-        pool.shutdown(wait=True)
         for future in rendering:  # renders finished but not committed: dropped
             if future.done() and not future.cancelled() and future.exception() is None:
                 shutil.rmtree(future.result().work, ignore_errors=True)
+        run.report.workers.update(pool.workers)
+
+
+#: How often the scheduler looks whether the pool can still work, when nothing finishes.
+POOL_CHECK = 1.0
 
 
 def _schedule(
     todo: list[Plan],
     run: _Run,
-    pool: futures.ProcessPoolExecutor,
+    pool: SynthesisPool,
     renderers: futures.ThreadPoolExecutor,
     rendering: dict[futures.Future[Any], int],
     cancel: threading.Event,
 ) -> None:
-    """Send every uncached sentence to the workers once; render each article when its are cached."""
-    inflight: dict[str, futures.Future[int]] = {}
-    waiting: dict[int, set[futures.Future[int]]] = {}
+    """Send every uncached sentence to the pool once; render each article when its are cached."""
+    inflight: dict[str, futures.Future[Any]] = {}
+    keys_of: dict[futures.Future[Any], list[str]] = {}
+    settled: dict[futures.Future[Any], str | BaseException] = {}
+    waiting: dict[int, set[futures.Future[Any]]] = {}
     started: dict[int, float] = {}
-    own: dict[int, int] = {}  # sentences each article sent to the workers
+    own: dict[int, set[futures.Future[Any]]] = {}  # what each article sent to the pool
     for index, the_plan in enumerate(todo):
         synth = run.runner.synthesizers(the_plan.voice)
         started[index] = time.monotonic()
         needed: dict[str, str] = {}
-        deps: set[futures.Future[int]] = set()
+        deps: set[futures.Future[Any]] = set()
         for _, sentence in the_plan.script.sentences():
             key = synth.cache_key(sentence.spoken)
             if key in inflight:
@@ -285,26 +291,41 @@ def _schedule(
             elif key not in needed and not (synth.cache is not None and synth.cache.has(key)):
                 needed[key] = sentence.spoken
         chunks = list(needed.items())
+        own[index] = set()
         for start in range(0, len(chunks), CHUNK):
             chunk = chunks[start : start + CHUNK]
-            future = pool.submit(
-                synthesize_into_cache, the_plan.voice, [spoken for _, spoken in chunk]
-            )
+            future = pool.submit(the_plan.voice, [spoken for _, spoken in chunk])
+            keys_of[future] = [key for key, _ in chunk]
             for key, _ in chunk:
                 inflight[key] = future
             deps.add(future)
+            own[index].add(future)
         waiting[index] = deps
-        own[index] = len(needed)
+
+    def settle(future: futures.Future[Any], index: int) -> str | BaseException:
+        if future not in settled:
+            synth = run.runner.synthesizers(todo[index].voice)
+            try:
+                settled[future] = pool.settle(future, keys_of[future], synth)
+            except Exception as error:  # noqa: BLE001 - the articles that need it fail
+                settled[future] = error
+        return settled[future]
 
     def launch_ready() -> None:
         for index in [i for i, deps in waiting.items() if all(d.done() for d in deps)]:
             deps = waiting.pop(index)
-            failed = next((d.exception() for d in deps if d.exception() is not None), None)
+            results = [settle(d, index) for d in deps]
+            failed = next((r for r in results if isinstance(r, BaseException)), None)
             if failed is not None:
                 run.finish(todo[index], None, failed, started[index])
                 continue
             job = run.runner.job(todo[index])
             rendering[renderers.submit(run.runner.render, job, cancel=cancel)] = index
+
+    def fail_waiting(error: BaseException) -> None:
+        for index in list(waiting):
+            waiting.pop(index)
+            run.finish(todo[index], None, error, started[index])
 
     launch_ready()
     while waiting or rendering:
@@ -313,12 +334,20 @@ def _schedule(
         }
         pending |= set(rendering)
         finished: set[futures.Future[Any]] = futures.wait(
-            pending, return_when=futures.FIRST_COMPLETED
+            pending, timeout=POOL_CHECK, return_when=futures.FIRST_COMPLETED
         )[0]
+        if not finished and waiting:
+            try:
+                pool.check()
+            except Exception as lost:  # noqa: BLE001 - every article still waiting fails with it
+                fail_waiting(lost)
         for future in finished:
             if future in rendering:
                 index = rendering.pop(future)
                 error = future.exception()
                 rendered = None if error else cast(Rendered, future.result())
-                run.finish(todo[index], rendered, error, started[index], own[index])
+                said = [settled.get(f) for f in own[index]]
+                workers = sorted({w for w in said if isinstance(w, str)})
+                run.finish(todo[index], rendered, error, started[index],
+                           len([k for f in own[index] for k in keys_of[f]]), workers)  # fmt: skip
         launch_ready()

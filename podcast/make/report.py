@@ -60,6 +60,8 @@ class Outcome:
     """The review's findings by kind (removed, guessed, readings, sound)."""
     words: list[str] = field(default_factory=list)
     """The words the voice will guess (the report ranks them across articles)."""
+    workers: list[str] = field(default_factory=list)
+    """The cluster workers that said its new sentences."""
 
 
 @dataclass
@@ -75,6 +77,10 @@ class BatchReport:
     """Stopped by Ctrl-C or SIGTERM: what was built before it is published, the rest is not."""
     dry_run: bool = False
     """Articles were read and planned; no audio was made and nothing published."""
+    cluster: str = ""
+    """The Dask cluster the sentences were said on (empty: this machine)."""
+    workers: Counter[str] = field(default_factory=Counter)
+    """Sentences said, by worker (``local`` for this machine's worker processes)."""
     stopped_by: KeyboardInterrupt | None = field(default=None, repr=False, compare=False)
     """What interrupted the run (Ctrl-C, or SIGTERM raised as its subclass)."""
 
@@ -104,6 +110,8 @@ class BatchReport:
             "finished": finished.isoformat(),
             "seconds": round((finished - self.started).total_seconds(), 3),
             "jobs": self.jobs,
+            "cluster": self.cluster,
+            "workers": dict(self.workers),
             "exit_status": int(self.exit_status),
             "interrupted": self.interrupted,
             "dry_run": self.dry_run,
