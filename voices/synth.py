@@ -129,6 +129,7 @@ class Synthesizer:
         self._voice_id = voice_identity(voice)
         self._lock = threading.Lock()
         self._said = 0  # sentences piper said in this synthesizer
+        self._shared: Synthesizer | None = None
         self.on_said = on_said
         """Told how many sentences piper has said, after each one (the launcher uses it)."""
 
@@ -141,7 +142,16 @@ class Synthesizer:
         with self._lock:
             return self._load_locked()
 
+    def share_model(self, other: Synthesizer) -> None:
+        """Use ``other``'s model (the same voice), loaded when either first needs it: one copy
+        in memory for both (a cluster worker renders each article with its own cache)."""
+        if other._voice_id != self._voice_id:
+            raise ValueError(f"{other.voice.name} is not {self.voice.name}")
+        self._shared = other
+
     def _load_locked(self) -> PiperVoice:
+        if self._piper is None and self._shared is not None:
+            self._piper = self._shared._load()
         if self._piper is None:
             _LOGGER.info("loading voice %s from %s", self.voice.name, self.voice.model)
             try:

@@ -19,6 +19,7 @@ import logging
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,12 +29,13 @@ from podcast.make.build import Plan, Rendered
 from podcast.make.ownership import check_site_is_ours
 from podcast.make.pool import LocalPool, SynthesisPool, default_jobs
 from podcast.make.report import BatchReport, NoProgress, Outcome, Progress, reason, write_report
-from podcast.make.runner import ArticleRunner
+from podcast.make.runner import ArticleRunner, RenderJob
 from podcast.publish.artwork import Artwork
 from podcast.publish.site import needs_publish, publish
 from podcast.read.sources import SourceError, SourceItem, expand
 from podcast.settings import Settings
 from podcast.store import Store
+from voices.synth import Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -93,6 +95,7 @@ def run_batch(
     expand_source: Callable[[str], list[SourceItem]] = expand,
     dry_run: bool = False,
     cluster: str | None = None,
+    synthesis: SynthesisPool | None = None,
 ) -> BatchReport:
     """Build every article of ``sources``; see the module docstring for how.
 
@@ -102,6 +105,7 @@ def run_batch(
     every article is read and planned, and nothing is made or published. With ``cluster``
     (``local``, ``local:N`` or ``tcp://HOST:PORT``) the sentences are said by the workers
     of a Dask cluster (:mod:`podcast.make.cluster`); everything else stays in this process.
+    ``synthesis`` is a pool to use instead (``bench/cluster.py`` passes simulated workers).
     """
     jobs = jobs or default_jobs()
     progress = progress or NoProgress()
@@ -110,11 +114,11 @@ def run_batch(
     if dry_run:
         check_site_is_ours(store, settings)
     runner = ArticleRunner(settings, store, artwork, prepare=not dry_run)
-    pool: SynthesisPool | None = None
+    starting = None
     if cluster and not dry_run:
-        from podcast.make.cluster import ClusterPool
+        from podcast.make.cluster import ClusterStart
 
-        pool = ClusterPool.connect(cluster, settings)  # a one-line error before any work
+        starting = ClusterStart(cluster, settings)  # joined while the articles are read
     items = _expand(sources, expand_source, report)
     total = len(items)
     progress.start(total)
@@ -122,6 +126,8 @@ def run_batch(
     try:
         plans = _load(items, runner, report, progress, total)
         todo = _todo(plans, runner, report, progress, total, force)
+        # An unreachable cluster is one error before any audio is made, whatever is to do.
+        pool = starting.pool() if starting is not None else synthesis
         if dry_run:
             for the_plan in todo:
                 run.record(Outcome(the_plan.article.source, "planned", the_plan.article.title))
@@ -140,8 +146,8 @@ def run_batch(
         settings.folders.sweep_leftovers()
         _LOGGER.info("interrupted: %d episode(s) built before it", run.committed)
     finally:
-        if pool is not None:
-            pool.close()
+        if starting is not None:
+            starting.close()
         if not dry_run and (run.committed or needs_publish(store, settings)):
             publish(store, settings, artwork)
         report.finished = datetime.now(UTC)
@@ -256,8 +262,12 @@ def _run_pool(todo: list[Plan], run: _Run, pool: SynthesisPool, renderers_count:
         renderers.shutdown(wait=True, cancel_futures=True)
         for future in rendering:  # renders finished but not committed: dropped
             if future.done() and not future.cancelled() and future.exception() is None:
-                shutil.rmtree(future.result().work, ignore_errors=True)
+                result = future.result()
+                if isinstance(result, Rendered):  # a cluster's renders left nothing here
+                    shutil.rmtree(result.work, ignore_errors=True)
         run.report.workers.update(pool.workers)
+        for worker, seconds in pool.seconds.items():
+            run.report.worker_seconds[worker] = run.report.worker_seconds.get(worker, 0.0) + seconds
 
 
 #: How often the scheduler looks whether the pool can still work, when nothing finishes.
@@ -272,13 +282,25 @@ def _schedule(
     rendering: dict[futures.Future[Any], int],
     cancel: threading.Event,
 ) -> None:
-    """Send every uncached sentence to the pool once; render each article when its are cached."""
+    """Send every uncached sentence to the pool once; render each article when its are cached.
+
+    When the pool's workers render (a cluster), only the sentences several articles share
+    are sent on their own (said once for all); each article then goes to a worker whole,
+    with the sentences the batch has, and comes back as files to commit.
+    """
+    remote = pool.renders
     inflight: dict[str, futures.Future[Any]] = {}
     keys_of: dict[futures.Future[Any], list[str]] = {}
     settled: dict[futures.Future[Any], str | BaseException] = {}
     waiting: dict[int, set[futures.Future[Any]]] = {}
     started: dict[int, float] = {}
     own: dict[int, set[futures.Future[Any]]] = {}  # what each article sent to the pool
+    jobs: dict[int, RenderJob] = {}
+    shared: Counter[str] = Counter()
+    if remote:
+        for the_plan in todo:
+            synth = run.runner.synthesizers(the_plan.voice)
+            shared.update({synth.cache_key(s.spoken) for _, s in the_plan.script.sentences()})
     for index, the_plan in enumerate(todo):
         synth = run.runner.synthesizers(the_plan.voice)
         started[index] = time.monotonic()
@@ -289,6 +311,8 @@ def _schedule(
             if key in inflight:
                 deps.add(inflight[key])
             elif key not in needed and not (synth.cache is not None and synth.cache.has(key)):
+                if remote and shared[key] < 2:
+                    continue  # said by the worker that renders the article
                 needed[key] = sentence.spoken
         chunks = list(needed.items())
         own[index] = set()
@@ -319,13 +343,34 @@ def _schedule(
             if failed is not None:
                 run.finish(todo[index], None, failed, started[index])
                 continue
-            job = run.runner.job(todo[index])
-            rendering[renderers.submit(run.runner.render, job, cancel=cancel)] = index
+            job = jobs[index] = run.runner.job(todo[index])
+            if remote:
+                audio = _cached_audio(todo[index], run.runner.synthesizers(todo[index].voice))
+                rendering[pool.submit_render(job, audio, run.runner.artwork)] = index
+            else:
+                rendering[renderers.submit(run.runner.render, job, cancel=cancel)] = index
 
     def fail_waiting(error: BaseException) -> None:
         for index in list(waiting):
             waiting.pop(index)
             run.finish(todo[index], None, error, started[index])
+
+    def finished_render(future: futures.Future[Any], index: int) -> None:
+        error = future.exception()
+        said = [settled.get(f) for f in own[index]]
+        workers = sorted({w for w in said if isinstance(w, str)})
+        synthesized: int | None = len([k for f in own[index] for k in keys_of[f]])
+        rendered = None
+        if error is None and remote:
+            try:
+                synth = run.runner.synthesizers(todo[index].voice)
+                rendered, worker = pool.settle_render(future, jobs[index], synth)
+                workers, synthesized = sorted({*workers, worker}), None
+            except Exception as settling:  # noqa: BLE001 - this article's failure alone
+                error = settling
+        elif error is None:
+            rendered = cast(Rendered, future.result())
+        run.finish(todo[index], rendered, error, started[index], synthesized, workers)
 
     launch_ready()
     while waiting or rendering:
@@ -336,18 +381,28 @@ def _schedule(
         finished: set[futures.Future[Any]] = futures.wait(
             pending, timeout=POOL_CHECK, return_when=futures.FIRST_COMPLETED
         )[0]
-        if not finished and waiting:
+        if not finished and (waiting or (remote and rendering)):
             try:
                 pool.check()
             except Exception as lost:  # noqa: BLE001 - every article still waiting fails with it
                 fail_waiting(lost)
+                for future in list(rendering):
+                    if remote and not future.done():
+                        future.cancel()
+                        lost_index = rendering.pop(future)
+                        run.finish(todo[lost_index], None, lost, started[lost_index])
         for future in finished:
             if future in rendering:
-                index = rendering.pop(future)
-                error = future.exception()
-                rendered = None if error else cast(Rendered, future.result())
-                said = [settled.get(f) for f in own[index]]
-                workers = sorted({w for w in said if isinstance(w, str)})
-                run.finish(todo[index], rendered, error, started[index],
-                           len([k for f in own[index] for k in keys_of[f]]), workers)  # fmt: skip
+                finished_render(future, rendering.pop(future))
         launch_ready()
+
+
+def _cached_audio(the_plan: Plan, synth: Synthesizer) -> dict[str, bytes]:
+    """The 16-bit samples of each of the plan's sentences the sentence cache holds, by key."""
+    audio = {}
+    for _, sentence in the_plan.script.sentences():
+        key = synth.cache_key(sentence.spoken)
+        samples = synth.cache.get(key) if synth.cache is not None else None
+        if samples is not None:
+            audio[key] = samples.astype("<i2").tobytes()
+    return audio

@@ -42,6 +42,7 @@ from podcast.publish.transcripts import (
 )
 from podcast.read.model import Article
 from podcast.read.urls import safe_url
+from podcast.review.model import Review
 from podcast.settings import Settings
 from podcast.store import Episode, Store, guid_for
 from voices.catalogue import VoiceInfo
@@ -52,7 +53,6 @@ if TYPE_CHECKING:  # the sound package (and numpy) load only when audio is made
     from audio.assemble import Part
     from audio.inspect import SoundFeatures
     from audio.master import Loudness
-    from podcast.review.model import Review
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -94,6 +94,8 @@ class Rendered:
     """Wall time of the render."""
     review: Review
     """The editor's review: coverage, words to check, readings, sound to check."""
+    measured: tuple[SoundFeatures, ...] = ()
+    """Each sentence's measurements, kept when the review is made elsewhere (a cluster)."""
 
 
 @dataclass(frozen=True)
@@ -257,13 +259,16 @@ def render(
     progress: Progress | None = None,
     workers: int = 1,
     cancel: threading.Event | None = None,
+    review: bool = True,
 ) -> Rendered:
     """Make the episode's files in a new work folder (the caller commits or discards it).
 
     ``previous`` is the article's last build, whose mastering gain is where this
     one starts (so its unchanged MP3 pieces can be reused); ``workers`` pieces
     of the MP3 are encoded at once. Setting ``cancel`` stops it before the next sentence
-    (raising :class:`Cancelled`), its work folder removed.
+    (raising :class:`Cancelled`), its work folder removed. Without ``review`` (a render on a
+    cluster's worker, which has not the newsroom's lexicon), the review is left for the
+    batch process to make from :attr:`Rendered.measured`.
     """
     from audio.assemble import assemble
     from audio.master import master
@@ -333,7 +338,10 @@ def render(
     return Rendered(
         plan=plan_,
         work=work,
-        review=build_review(plan_, settings, measured, synth.sample_rate),
+        review=build_review(plan_, settings, measured, synth.sample_rate)
+        if review
+        else Review(article.title, article.source, None),
+        measured=() if review else tuple(measured),
         files={
             "audio": f"{stem}.mp3",
             "transcript": f"{stem}.vtt",
@@ -350,7 +358,8 @@ def render(
     )
 
 
-_WORK_NAMES = {
+#: The files a render makes in its work folder, by role.
+WORK_NAMES = {
     "audio": "episode.mp3",
     "transcript": "episode.vtt",
     "srt": "episode.srt",
@@ -369,7 +378,7 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
         try:
             store.record_files(rendered.files.values())
             for role, name in rendered.files.items():
-                publish_file(rendered.work / _WORK_NAMES[role], settings.site / name)
+                publish_file(rendered.work / WORK_NAMES[role], settings.site / name)
         except OSError as error:
             raise PublishError(
                 f"cannot write to the site {settings.site}: {error.strerror or error}"

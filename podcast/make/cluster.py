@@ -16,10 +16,13 @@ naming itself and the voice, before it says anything.
 from __future__ import annotations
 
 import concurrent.futures as futures
+import dataclasses
 import hashlib
 import logging
 import os
 import re
+import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -28,8 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from podcast.errors import ClusterError, ConfigError
+from podcast.make.build import Rendered
+from podcast.make.runner import RenderJob
 from podcast.make.voicing import synthesis_settings
-from podcast.settings import Settings
+from podcast.publish.artwork import Artwork
+from podcast.settings import ENV_VOICE_CACHE, Settings, default_voice_cache
 from voices.catalogue import VoiceInfo, find_voice
 from voices.synth import SynthesisSettings, Synthesizer
 
@@ -45,6 +51,14 @@ ENV_CLUSTER_GRACE = "AUDIO_EDITION_CLUSTER_GRACE"
 ENV_WORKER_VOICES = "AUDIO_EDITION_WORKER_VOICES"
 #: Environment variable: on a worker, onnxruntime threads per voice (default: the batch's choice).
 ENV_WORKER_THREADS = "AUDIO_EDITION_WORKER_THREADS"
+
+#: Dask settings for workers this batch starts (``local``); the README gives them for others.
+WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 _ADDRESS = re.compile(r"(?:tcp|tls|ucx|inproc|ws|wss)://\S+")
 
@@ -157,19 +171,91 @@ def worker_voice(ref: VoiceRef, where: str) -> VoiceInfo:
     return voice
 
 
-def say_on_worker(ref: VoiceRef, spoken: Sequence[str]) -> Said:
-    """On a worker: say each sentence with the voice ``ref`` names (loaded once, then kept)."""
-    started = time.monotonic()
+_RENDER_LOCK = threading.Lock()
+
+
+def _synthesizer(ref: VoiceRef) -> Synthesizer:
+    """On a worker: the synthesizer for ``ref``, made once (its model loads on first use)."""
     key = (ref.model_sha256, ref.settings.key())
     synth = _SYNTHESIZERS.get(key)
     if synth is None:
         threads = int(os.environ.get(ENV_WORKER_THREADS, "0") or 0) or ref.threads
-        synth = Synthesizer(
-            worker_voice(ref, _worker_name()), ref.settings, cache=None, threads=threads
-        )
+        # The quicker prepared copy of the model, kept in this machine's voice cache (made and
+        # checked to sound the same on first use: voices/prepare.py), as a local batch uses.
+        prepared = Path(os.environ.get(ENV_VOICE_CACHE) or default_voice_cache(os.environ))
+        synth = Synthesizer(worker_voice(ref, _worker_name()), ref.settings, cache=None,
+                            threads=threads, prepared=prepared)  # fmt: skip
         _SYNTHESIZERS[key] = synth
+    return synth
+
+
+def say_on_worker(ref: VoiceRef, spoken: Sequence[str]) -> Said:
+    """On a worker: say each sentence with the voice ``ref`` names (loaded once, then kept)."""
+    started = time.monotonic()
+    synth = _synthesizer(ref)
     audio = tuple(synth.synthesize(sentence).astype("<i2").tobytes() for sentence in spoken)
     return Said(_worker_name(), audio, synth.sample_rate, time.monotonic() - started)
+
+
+@dataclass(frozen=True)
+class RemoteRender:
+    """A worker's render of one article: its files, what was made, and the new sentences."""
+
+    worker: str
+    files: dict[str, bytes]
+    """Work-folder name (``episode.mp3``…) → contents."""
+    rendered: Rendered
+    """What :func:`~podcast.make.build.render` returned there (its work folder is gone)."""
+    said: dict[str, bytes]
+    """The sentences the worker said, by sentence-cache key (16-bit samples)."""
+    seconds: float
+
+
+def render_on_worker(
+    ref: VoiceRef,
+    job: RenderJob,
+    settings: Settings,
+    artwork: Artwork,
+    audio: dict[str, bytes],
+    music: bytes | None,
+) -> RemoteRender:
+    """On a worker: the whole render of one article (speech, assembly, mastering, encoding,
+    tags, transcripts), in a temporary folder, from the sentences the batch sent (``audio``)
+    and those the worker says itself. Nothing of it stays on the worker."""
+    import numpy as np
+
+    from podcast.make.build import WORK_NAMES, render
+    from voices.cache import SentenceCache
+
+    started = time.monotonic()
+    base = _synthesizer(ref)
+    with _RENDER_LOCK, tempfile.TemporaryDirectory(prefix="audio-edition-worker-") as tmp:
+        local = dataclasses.replace(settings, state=Path(tmp) / "state", site=Path(tmp) / "site")
+        if music is not None:
+            (Path(tmp) / "music").write_bytes(music)
+            local = dataclasses.replace(
+                local, audio=dataclasses.replace(local.audio, intro_music=str(Path(tmp) / "music"))
+            )
+        cache = SentenceCache(local.folders.sentences)
+        for key, pcm in audio.items():
+            cache.put(key, np.frombuffer(pcm, dtype="<i2").astype(np.int16))
+        synth = Synthesizer(base.voice, ref.settings, cache, threads=base.threads,
+                            prepared=base.prepared)  # fmt: skip
+        synth.share_model(base)
+        plan = dataclasses.replace(job.plan, voice=base.voice)
+        previous = job.previous
+        rendered = render(
+            plan, local, artwork, synth, previous=previous,
+            published_default=previous.published if previous else None,
+            workers=max(1, base.threads or os.cpu_count() or 1), review=False,
+        )  # fmt: skip
+        files = {name: (rendered.work / name).read_bytes() for name in WORK_NAMES.values()}
+        said = {}
+        for key in set(rendered.sentence_keys) - set(audio):
+            samples = cache.get(key)
+            if samples is not None:
+                said[key] = samples.astype("<i2").tobytes()
+    return RemoteRender(_worker_name(), files, rendered, said, time.monotonic() - started)
 
 
 def check_worker_voice(ref: VoiceRef, dask_worker: Any = None) -> str:
@@ -185,6 +271,29 @@ def check_worker_voice(ref: VoiceRef, dask_worker: Any = None) -> str:
 # -- in the batch process ------------------------------------------------------------------------
 
 
+class ClusterStart:
+    """A cluster joined (or a local one started) on a thread, while the batch reads and plans
+    its articles: the batch waits for it only when it has sentences to send."""
+
+    def __init__(self, text: str, settings: Settings) -> None:
+        ClusterAddress.parse(text)  # a bad address fails here, at once
+        self._thread = futures.ThreadPoolExecutor(1, thread_name_prefix="cluster-start")
+        self._future = self._thread.submit(ClusterPool.connect, text, settings)
+
+    def pool(self) -> ClusterPool:
+        """The pool, once started; raises its :class:`ClusterError`."""
+        return self._future.result()
+
+    def close(self) -> None:
+        """Leave the cluster (waiting for the start to end first)."""
+        try:
+            self.pool().close()
+        except ClusterError:
+            pass
+        finally:
+            self._thread.shutdown(wait=True)
+
+
 class ClusterPool:
     """Sentences said on a Dask cluster's workers; their audio kept by the batch process."""
 
@@ -197,7 +306,8 @@ class ClusterPool:
         self.threads = threads
         self.grace = grace
         self.workers: Counter[str] = Counter()
-        self._executor = client.get_executor(pure=False)
+        self.seconds: dict[str, float] = {}
+        self._submitted: list[Any] = []  # Dask's futures, to cancel on close
         self._refs: dict[str, VoiceRef] = {}
         self._no_workers_since: float | None = None
         self._closed = False
@@ -221,6 +331,11 @@ class ClusterPool:
         if not _LOGGER.isEnabledFor(logging.DEBUG):  # Dask's own chatter only with -vv
             for name in ("distributed", "tornado"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
+        import dask
+
+        # A worker's statistical profiler samples every thread's stack every 10 ms: on a
+        # worker that does nothing but synthesis that is CPU taken from the voice.
+        dask.config.set(WORKER_CONFIG)
         cluster = None
         try:
             if where.address:
@@ -236,6 +351,8 @@ class ClusterPool:
                 f"cannot reach the Dask scheduler at {where} within {timeout:g} s: "
                 f"{' '.join(str(error).split())[:200]}"
             ) from None
+        except Exception as error:  # noqa: BLE001 - Dask raises RuntimeError when a worker fails to start
+            raise ClusterError(f"cannot start the Dask cluster {where}: {error}") from None
         try:
             client.wait_for_workers(1, timeout=timeout)
         except (OSError, TimeoutError):
@@ -272,10 +389,63 @@ class ClusterPool:
         return len(self.client.scheduler_info(n_workers=-1).get("workers", {}))
 
     def submit(self, voice: VoiceInfo, spoken: Sequence[str]) -> futures.Future[Any]:
-        future: futures.Future[Any] = self._executor.submit(
-            say_on_worker, self.ref(voice), list(spoken)
-        )
-        return future
+        return self._submit(say_on_worker, self.ref(voice), list(spoken))
+
+    def _submit(self, function: Any, *args: Any) -> futures.Future[Any]:
+        # Earlier work first (the scheduler's own order is not first-come): the first
+        # articles finish early, and their commits overlap the rest.
+        task = self.client.submit(function, *args, pure=False, priority=-len(self._submitted))
+        self._submitted.append(task)
+        result: futures.Future[Any] = futures.Future()
+
+        def done(task: Any) -> None:
+            if not result.set_running_or_notify_cancel():
+                return
+            try:
+                result.set_result(task.result())
+            except BaseException as error:  # noqa: BLE001 - handed to the batch as the task's error
+                result.set_exception(error)
+
+        task.add_done_callback(done)
+        return result
+
+    #: The workers make whole episodes (speech to tagged MP3); the batch process commits them.
+    renders = True
+
+    def submit_render(
+        self, job: RenderJob, audio: dict[str, bytes], artwork: Artwork
+    ) -> futures.Future[Any]:
+        """Render ``job`` on a worker, sending the sentences the batch already has."""
+        choice = self.settings.audio.intro_music.strip()
+        music = None
+        if choice and choice != "chime":
+            music = self.settings.resolve(choice).read_bytes()
+        return self._submit(render_on_worker, self.ref(job.plan.voice), job, self.settings,
+                            artwork, audio, music)  # fmt: skip
+
+    def settle_render(
+        self, future: futures.Future[Any], job: RenderJob, synth: Synthesizer
+    ) -> tuple[Rendered, str]:
+        """A worker's render, kept here: its new sentences in the cache, its files in a work
+        folder, and the review made with this newsroom's lexicon."""
+        import numpy as np
+
+        from podcast.make.build import build_review
+
+        remote: RemoteRender = future.result()
+        if synth.cache is not None:
+            for key, pcm in remote.said.items():
+                synth.cache.put(key, np.frombuffer(pcm, dtype="<i2").astype(np.int16))
+        work = Path(tempfile.mkdtemp(prefix="build-", dir=self.settings.folders.work_root()))
+        for name, data in remote.files.items():
+            (work / name).write_bytes(data)
+        measured = list(remote.rendered.measured)
+        review = build_review(job.plan, self.settings, measured, synth.sample_rate)
+        rendered = dataclasses.replace(remote.rendered, plan=job.plan, work=work, review=review,
+                                       measured=())  # fmt: skip
+        self.workers[remote.worker] += len(remote.said)
+        self.seconds[remote.worker] = self.seconds.get(remote.worker, 0.0) + remote.seconds
+        return rendered, remote.worker
 
     def settle(self, future: futures.Future[Any], keys: Sequence[str], synth: Synthesizer) -> str:
         import numpy as np
@@ -285,6 +455,7 @@ class ClusterPool:
             for key, pcm in zip(keys, said.audio, strict=True):
                 synth.cache.put(key, np.frombuffer(pcm, dtype="<i2").astype(np.int16))
         self.workers[said.worker] += len(keys)
+        self.seconds[said.worker] = self.seconds.get(said.worker, 0.0) + said.seconds
         return said.worker
 
     def check(self) -> None:
@@ -309,7 +480,10 @@ class ClusterPool:
         if self._closed:
             return
         self._closed = True
-        self._executor.shutdown(wait=False)
+        try:
+            self.client.cancel([task for task in self._submitted if not task.done()])
+        except Exception as error:  # noqa: BLE001 - a lost scheduler has nothing to cancel
+            _LOGGER.debug("cannot cancel the queued work: %s", error)
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()

@@ -21,7 +21,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from podcast.make.runner import Synthesizers
+from podcast.make.build import Rendered
+from podcast.make.runner import RenderJob, Synthesizers
+from podcast.publish.artwork import Artwork
 from podcast.settings import Settings
 from voices.catalogue import VoiceInfo
 from voices.synth import Synthesizer
@@ -44,6 +46,10 @@ class SynthesisPool(Protocol):
 
     workers: Counter[str]
     """Sentences said, by worker."""
+    seconds: dict[str, float]
+    """Seconds spent saying them, by worker (where the pool knows it)."""
+    renders: bool
+    """Whether its workers make whole episodes (``submit_render``), not only speech."""
 
     def submit(self, voice: VoiceInfo, spoken: Sequence[str]) -> futures.Future[Any]:
         """Start saying ``spoken`` with ``voice``."""
@@ -51,6 +57,16 @@ class SynthesisPool(Protocol):
     def settle(self, future: futures.Future[Any], keys: Sequence[str], synth: Synthesizer) -> str:
         """After ``future`` is done, on the batch's thread: raise its error, or see that its
         sentences are in ``synth``'s cache under ``keys``. Returns the worker that said them."""
+
+    def submit_render(
+        self, job: RenderJob, audio: dict[str, bytes], artwork: Artwork
+    ) -> futures.Future[Any]:
+        """With :attr:`renders`: make ``job``'s episode on a worker."""
+
+    def settle_render(
+        self, future: futures.Future[Any], job: RenderJob, synth: Synthesizer
+    ) -> tuple[Rendered, str]:
+        """With :attr:`renders`, on the batch's thread: the render, kept here, and its worker."""
 
     def check(self) -> None:
         """Raise when the pool can no longer say anything (every worker gone)."""
@@ -110,11 +126,14 @@ def synthesize_into_cache(voice: VoiceInfo, spoken: Sequence[str]) -> int:
 class LocalPool:
     """Worker processes on this machine, sharing its sentence cache."""
 
+    renders = False
+
     def __init__(self, settings: Settings, jobs: int) -> None:
         count = min(jobs, default_jobs())
         threads = threads_per_job(count)
         _LOGGER.info("%d worker processes, %d onnxruntime threads each", count, threads)
         self.workers: Counter[str] = Counter()
+        self.seconds: dict[str, float] = {}
         self.size = count
         self._pool = futures.ProcessPoolExecutor(
             count, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
@@ -128,6 +147,16 @@ class LocalPool:
         future.result()
         self.workers["local"] += len(keys)
         return "local"
+
+    def submit_render(
+        self, job: RenderJob, audio: dict[str, bytes], artwork: Artwork
+    ) -> futures.Future[Any]:
+        raise NotImplementedError("a local pool's episodes are rendered by the batch process")
+
+    def settle_render(
+        self, future: futures.Future[Any], job: RenderJob, synth: Synthesizer
+    ) -> tuple[Rendered, str]:
+        raise NotImplementedError("a local pool's episodes are rendered by the batch process")
 
     def check(self) -> None:
         """A local pool replaces a worker that dies (the future fails with the reason)."""

@@ -81,6 +81,8 @@ class BatchReport:
     """The Dask cluster the sentences were said on (empty: this machine)."""
     workers: Counter[str] = field(default_factory=Counter)
     """Sentences said, by worker (``local`` for this machine's worker processes)."""
+    worker_seconds: dict[str, float] = field(default_factory=dict)
+    """Seconds each cluster worker spent saying them."""
     stopped_by: KeyboardInterrupt | None = field(default=None, repr=False, compare=False)
     """What interrupted the run (Ctrl-C, or SIGTERM raised as its subclass)."""
 
@@ -112,6 +114,7 @@ class BatchReport:
             "jobs": self.jobs,
             "cluster": self.cluster,
             "workers": dict(self.workers),
+            "worker_seconds": {w: round(s, 3) for w, s in self.worker_seconds.items()},
             "exit_status": int(self.exit_status),
             "interrupted": self.interrupted,
             "dry_run": self.dry_run,
