@@ -291,11 +291,12 @@ def main() -> None:
         default=0.0,
         help="(b): worker seconds per audio second (default: measured by (a))",
     )
+    parser.add_argument("--workers", default="8,32,128", help="(b): simulated worker counts")
     options = parser.parse_args()
     if options.simulate:
         rtf = options.rtf or measured_rtf()
         print(f"(b) {options.simulate} articles, simulated workers at real-time factor {rtf:.3f}")
-        for workers in (8, 32, 128):
+        for workers in map(int, options.workers.split(",")):
             r = simulate(options.simulate, workers, rtf)
             print(f"{workers:4d} workers: wall {r['wall']:.1f} s, batch process CPU "
                   f"{r['cpu_per_article']:.3f} s/article, {r['cpu_per_sentence'] * 1000:.0f} ms/sentence, "

@@ -71,6 +71,8 @@ class Episode:
     """Loudness of its compressed programme before the gain (with ``gain``, for the next build)."""
     review: str = "{}"
     """The editor's review of its last build, as JSON (podcast.review.model.Review)."""
+    image: str = ""
+    """Its own artwork (the article's image, made square), site-relative; empty: the show's."""
     created: datetime | None = None
     updated: datetime | None = None
 
@@ -183,6 +185,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE episodes ADD COLUMN review TEXT NOT NULL DEFAULT '{}'
         """,
     ),
+    (
+        "0007_episode_image",
+        """
+        ALTER TABLE episodes ADD COLUMN image TEXT NOT NULL DEFAULT ''
+        """,
+    ),
 ]
 
 #: The copy of the store kept after each run that ended well, beside it.
@@ -288,13 +296,14 @@ class Store:
 
     @_readable
     def episodes(self, limit: int | None = None, *, transcripts: bool = True) -> list[Episode]:
-        """Episodes, newest first; without ``transcripts`` their cues and chapter marks are left out (faster)."""
+        """Episodes, newest first; without ``transcripts`` their cues, sentence and piece keys
+        and review are left out (faster); the chapter marks, small, stay (show notes list them)."""
         columns = "*"
         if not transcripts:
             names = [
                 f.name
                 for f in fields(Episode)
-                if f.name not in ("cues", "marks", "sentence_keys", "piece_keys", "review")
+                if f.name not in ("cues", "sentence_keys", "piece_keys", "review")
             ]
             columns = ", ".join(names)
         sql = f"SELECT {columns} FROM episodes ORDER BY published DESC, key"
@@ -386,6 +395,5 @@ class Store:
         files: set[str] = set()
         for episode in self.episodes(transcripts=False):
             files.update((episode.audio, episode.transcript, episode.chapters, episode.page))
-            if episode.srt:
-                files.add(episode.srt)
+            files.update(name for name in (episode.srt, episode.image) if name)
         return files

@@ -111,7 +111,7 @@ MUTATIONS = {
         r"<itunes:duration>\d+</itunes:duration>", "<itunes:duration>1.5 minutes</itunes:duration>"
     ),
     "feed.xml": feed_edit(r"</channel>", "</chanel>"),
-    "channel.artwork": small_artwork,
+    "artwork": small_artwork,
     "mp3.id3.version": id3_v24,
     "mp3.chapters.title": untitled_chapter,
     "mp3.loudness": quiet_mp3,

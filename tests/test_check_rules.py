@@ -48,7 +48,8 @@ FEED = f"""<?xml version="1.0" encoding="UTF-8"?>
 <podcast:locked>yes</podcast:locked>
 <item>
 <title>Harbour plan</title>
-<description>The harbour plan.</description>
+<description>This audio is created with AI assistance.
+The harbour plan.</description>
 <guid isPermaLink="false">guid-1</guid>
 <pubDate>Tue, 01 Dec 2026 08:00:00 +0000</pubDate>
 <itunes:duration>2</itunes:duration>
@@ -56,6 +57,7 @@ FEED = f"""<?xml version="1.0" encoding="UTF-8"?>
 <enclosure url="{BASE}/episodes/a.mp3" length="LENGTH" type="audio/mpeg"/>
 <podcast:transcript url="{BASE}/episodes/a.vtt" type="text/vtt"/>
 <podcast:chapters url="{BASE}/episodes/a.chapters.json" type="application/json+chapters"/>
+<podcast:txt purpose="ai-content">This audio is created with AI assistance. Voice: x.</podcast:txt>
 </item>
 </channel>
 </rss>
@@ -227,8 +229,8 @@ CASES: dict[str, Case] = {
     "channel.podcast_guid.url": feed(
         r"<podcast:guid>[^<]+<", f"<podcast:guid>{podcast_guid('https://elsewhere/f.xml')}<"
     ),
-    "channel.artwork.missing": remove("cover.png"),
-    "channel.artwork": write("cover.png", default_artwork(600).data),
+    "artwork.missing": remove("cover.png"),
+    "artwork": write("cover.png", default_artwork(600).data),
     "item.title": feed(r"<title>Harbour plan</title>", ""),
     "item.guid": feed(r'<guid isPermaLink="false">guid-1</guid>', ""),
     "item.guid.duplicate": second_item(lambda item: item.replace("a.mp3", "b.mp3")),
@@ -236,6 +238,8 @@ CASES: dict[str, Case] = {
     "item.duration": feed(r"<itunes:duration>2<", "<itunes:duration>1.5 minutes<"),
     "item.episodeType": feed(r">full<", ">special<"),
     "item.description.length": feed(r"The harbour plan\.", "y" * 4001),
+    "item.disclosure": feed(r"This audio is created with AI assistance\.\n", ""),
+    "item.ai_content": feed(r"<podcast:txt [^>]+>[^<]+</podcast:txt>", ""),
     "item.transcript": feed(r"<podcast:transcript[^>]+>", ""),
     "item.transcript.missing": remove("episodes/a.vtt"),
     "item.chapters": feed(r"<podcast:chapters[^>]+>", ""),

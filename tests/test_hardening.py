@@ -270,6 +270,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "gain",
             "input_lufs",
             "review",
+            "image",
         ):
             db.execute(f"ALTER TABLE episodes DROP COLUMN {column}")
     result = invoke_cli("build", "harbour.html", cwd=work)
@@ -283,6 +284,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "0004_mp3_pieces",
             "0005_site_files",
             "0006_review",
+            "0007_episode_image",
         ]
         assert db.execute("SELECT count(*) FROM episodes").fetchone() == (1,)
     assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0

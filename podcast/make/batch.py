@@ -114,11 +114,11 @@ def run_batch(
     if dry_run:
         check_site_is_ours(store, settings)
     runner = ArticleRunner(settings, store, artwork, prepare=not dry_run)
-    starting = None
+    pool: SynthesisPool | None = synthesis
     if cluster and not dry_run:
-        from podcast.make.cluster import ClusterStart
+        from podcast.make.cluster import ClusterPool
 
-        starting = ClusterStart(cluster, settings)  # joined while the articles are read
+        pool = ClusterPool.connect(cluster, settings)  # a one-line error before any work
     items = _expand(sources, expand_source, report)
     total = len(items)
     progress.start(total)
@@ -126,8 +126,6 @@ def run_batch(
     try:
         plans = _load(items, runner, report, progress, total)
         todo = _todo(plans, runner, report, progress, total, force)
-        # An unreachable cluster is one error before any audio is made, whatever is to do.
-        pool = starting.pool() if starting is not None else synthesis
         if dry_run:
             for the_plan in todo:
                 run.record(Outcome(the_plan.article.source, "planned", the_plan.article.title))
@@ -146,8 +144,8 @@ def run_batch(
         settings.folders.sweep_leftovers()
         _LOGGER.info("interrupted: %d episode(s) built before it", run.committed)
     finally:
-        if starting is not None:
-            starting.close()
+        if pool is not None:
+            pool.close()
         if not dry_run and (run.committed or needs_publish(store, settings)):
             publish(store, settings, artwork)
         report.finished = datetime.now(UTC)

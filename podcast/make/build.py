@@ -142,11 +142,33 @@ def plan(article: Article, settings: Settings, artwork: Artwork) -> Plan:
         "show": [settings.show.title, settings.show.disclosure],
         "article": [article.title, article.author, article.url, str(article.published)],
         "artwork": hashlib.sha256(artwork.data).hexdigest(),
+        "image": _file_digest(article.image_file),
     }
     fingerprint = hashlib.sha256(
         json.dumps(payload, sort_keys=True, default=str).encode()
     ).hexdigest()
     return Plan(article, language, voice, script, fingerprint)
+
+
+def _file_digest(path: str) -> str:
+    """SHA-256 of a file (empty for none, or one that cannot be read: the build says why)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
+    except OSError:
+        return ""
+
+
+def cover_for(article: Article, artwork: Artwork) -> tuple[Artwork, bool]:
+    """The episode's artwork: the article's own image made square, else the show's cover.
+    The flag says whether it is the article's own."""
+    from podcast.publish.artwork import episode_artwork
+
+    if article.image_file:
+        try:
+            return episode_artwork(Path(article.image_file)), True
+        except PodcastError as error:
+            _LOGGER.warning("%s; the show's cover is used", error)
+    return artwork, False
 
 
 def is_current(plan_: Plan, store: Store, settings: Settings) -> Episode | None:
@@ -307,6 +329,9 @@ def render(
         marks = chapter_marks(script, timeline, article.title)
         published = article.published or published_default or datetime.now(UTC)
         credit = f"read by {synth.voice.name} (AI voice)"
+        cover, own_cover = cover_for(article, artwork)
+        if own_cover:
+            (work / WORK_NAMES["image"]).write_bytes(cover.data)
         write_tags(
             mp3,
             EpisodeTags(
@@ -316,8 +341,8 @@ def render(
                 date=published,
                 comment=settings.show.disclosure,
                 url=safe_url(article.url),
-                cover=artwork.data,
-                cover_mime=artwork.mime,
+                cover=cover.data,
+                cover_mime=cover.mime,
                 chapters=tuple(Chapter(m.title, m.start, m.end) for m in marks),
             ),
         )
@@ -347,6 +372,7 @@ def render(
             "transcript": f"{stem}.vtt",
             "srt": f"{stem}.srt",
             "chapters": f"{stem}.chapters.json",
+            **({"image": f"{stem}.jpg"} if own_cover else {}),
         },
         cues=tuple(cues),
         marks=tuple((m.start, m.title) for m in marks),
@@ -364,6 +390,7 @@ WORK_NAMES = {
     "transcript": "episode.vtt",
     "srt": "episode.srt",
     "chapters": "episode.chapters.json",
+    "image": "episode.jpg",
 }
 
 
@@ -404,6 +431,7 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
                 url=article.url,
                 categories=article.categories,
                 srt=rendered.files["srt"],
+                image=rendered.files.get("image", ""),
                 cues=rendered.cues,
                 marks=rendered.marks,
                 sentence_keys=rendered.sentence_keys,

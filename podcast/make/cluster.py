@@ -218,6 +218,7 @@ def render_on_worker(
     artwork: Artwork,
     audio: dict[str, bytes],
     music: bytes | None,
+    image: bytes | None = None,
 ) -> RemoteRender:
     """On a worker: the whole render of one article (speech, assembly, mastering, encoding,
     tags, transcripts), in a temporary folder, from the sentences the batch sent (``audio``)
@@ -243,13 +244,18 @@ def render_on_worker(
                             prepared=base.prepared)  # fmt: skip
         synth.share_model(base)
         plan = dataclasses.replace(job.plan, voice=base.voice)
+        if image is not None:  # the article's own image, sent: it becomes the artwork here too
+            (Path(tmp) / "image").write_bytes(image)
+            article = dataclasses.replace(plan.article, image_file=str(Path(tmp) / "image"))
+            plan = dataclasses.replace(plan, article=article)
         previous = job.previous
         rendered = render(
             plan, local, artwork, synth, previous=previous,
             published_default=previous.published if previous else None,
             workers=max(1, base.threads or os.cpu_count() or 1), review=False,
         )  # fmt: skip
-        files = {name: (rendered.work / name).read_bytes() for name in WORK_NAMES.values()}
+        files = {name: (rendered.work / name).read_bytes() for name in WORK_NAMES.values()
+                 if (rendered.work / name).is_file()}  # fmt: skip
         said = {}
         for key in set(rendered.sentence_keys) - set(audio):
             samples = cache.get(key)
@@ -269,29 +275,6 @@ def check_worker_voice(ref: VoiceRef, dask_worker: Any = None) -> str:
 
 
 # -- in the batch process ------------------------------------------------------------------------
-
-
-class ClusterStart:
-    """A cluster joined (or a local one started) on a thread, while the batch reads and plans
-    its articles: the batch waits for it only when it has sentences to send."""
-
-    def __init__(self, text: str, settings: Settings) -> None:
-        ClusterAddress.parse(text)  # a bad address fails here, at once
-        self._thread = futures.ThreadPoolExecutor(1, thread_name_prefix="cluster-start")
-        self._future = self._thread.submit(ClusterPool.connect, text, settings)
-
-    def pool(self) -> ClusterPool:
-        """The pool, once started; raises its :class:`ClusterError`."""
-        return self._future.result()
-
-    def close(self) -> None:
-        """Leave the cluster (waiting for the start to end first)."""
-        try:
-            self.pool().close()
-        except ClusterError:
-            pass
-        finally:
-            self._thread.shutdown(wait=True)
 
 
 class ClusterPool:
@@ -420,8 +403,10 @@ class ClusterPool:
         music = None
         if choice and choice != "chime":
             music = self.settings.resolve(choice).read_bytes()
+        image_file = job.plan.article.image_file
+        image = Path(image_file).read_bytes() if image_file else None
         return self._submit(render_on_worker, self.ref(job.plan.voice), job, self.settings,
-                            artwork, audio, music)  # fmt: skip
+                            artwork, audio, music, image)  # fmt: skip
 
     def settle_render(
         self, future: futures.Future[Any], job: RenderJob, synth: Synthesizer

@@ -7,7 +7,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from podcast.errors import ConfigError
+from podcast.errors import ArticleError, ConfigError
 
 MIN_SIDE, MAX_SIDE = 1400, 3000
 
@@ -104,3 +104,25 @@ def load_artwork(path: Path) -> Artwork:
             f"show.artwork {path}: must be square, {MIN_SIDE}–{MAX_SIDE} px (is {width}×{height})"
         )
     return Artwork(data, mime, width, height)
+
+
+def episode_artwork(image: Path) -> Artwork:
+    """An article's own image as its episode's artwork: the centre square, scaled to
+    1400–3000 px, as an RGB JPEG (ffmpeg reads any format it knows). Raises
+    :class:`ArticleError` when the image cannot be read."""
+    import tempfile
+
+    from audio.errors import AudioError
+    from audio.ffmpeg import run_ffmpeg
+
+    square = "crop='min(iw,ih)':'min(iw,ih)'"
+    side = f"scale='max({MIN_SIDE},min({MAX_SIDE},iw))':-1:flags=lanczos"
+    with tempfile.TemporaryDirectory(prefix="artwork-") as folder:
+        out = Path(folder) / "episode.jpg"
+        try:
+            run_ffmpeg(["-v", "error", "-i", str(image), "-frames:v", "1",
+                        "-vf", f"{square},{side},format=yuvj444p", "-q:v", "3", str(out)],
+                       timeout=60)  # fmt: skip
+            return load_artwork(out)
+        except (AudioError, ConfigError) as error:
+            raise ArticleError(f"cannot use the article's image {image.name}: {error}") from None

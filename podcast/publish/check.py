@@ -88,6 +88,7 @@ class _Walk:
     site: Path
     base: str
     targets: tuple[float, float] | None
+    disclosure: str = ""
     report: Report = field(default_factory=Report)
     guids: dict[str, set[str]] = field(default_factory=dict)
     """Guids per feed group (the pages of one feed share them)."""
@@ -122,10 +123,14 @@ class _Walk:
 
     def item(self, element: Any, name: str, group: str) -> None:
         guids, urls = self.guids.setdefault(group, set()), self.urls.setdefault(group, set())
-        item = Item(element, guids=set(guids), urls=set(urls))
+        item = Item(element, guids=set(guids), urls=set(urls), disclosure=self.disclosure)
         title = item.text("title")
         where = f"{name} · {title[:60] or '(untitled)'}"
         self.report.checked["items"] += 1
+        image = item.text("itunes:image/@href")
+        artwork = self.local(image) if image else None
+        if artwork is not None and self.once(image):
+            self.report.apply("artwork", Artwork(image, artwork), where)
         if item.enclosure and item.enclosure[0]:
             item.enclosure_file = self.local(item.enclosure[0])
             file = item.enclosure_file
@@ -162,7 +167,7 @@ def check_site(site: Path, settings: Settings, *, audio: bool = True) -> Report:
     site = site.resolve()
     # The loudness the episodes were mastered to, and their true-peak ceiling, from the settings.
     targets = (settings.audio.loudness, settings.audio.true_peak) if audio else None
-    walk = _Walk(site, settings.show.base_url, targets)
+    walk = _Walk(site, settings.show.base_url, targets, settings.show.disclosure.strip())
     if not walk.report.apply("site", SiteFolder(site), str(site)):
         return walk.report
     feeds = sorted(site.glob("feed*.xml")) + sorted((site / "feeds").glob("*.xml"))

@@ -8,6 +8,7 @@ gPodder follows). A category feed ``feeds/NAME.xml`` is a feed of its own.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Iterator, Sequence
@@ -36,8 +37,11 @@ def xml_safe(value: Any) -> Any:
     return _NOT_XML.sub("", value) if isinstance(value, str) else value
 
 
+@functools.cache
 def environment() -> Any:
-    """The jinja2 environment for every published file: autoescape on, undefined is an error."""
+    """The jinja2 environment for every published file: autoescape on, undefined is an error.
+
+    Made once per process, so each template is compiled once (a batch publishes often)."""
     import jinja2
 
     return jinja2.Environment(
@@ -131,7 +135,12 @@ def item(episode: Episode, settings: Settings) -> dict[str, Any]:
         "page_url": site_url(settings, episode.page),
         "page_file": episode.page,
         "author": episode.author,
-        "description": truncate_bytes(episode.summary or episode.title),
+        # The AI disclosure is the description's first line (Apple asks it in the metadata).
+        "description": disclosed(settings.show.disclosure, episode.summary or episode.title),
+        "summary": episode.summary or episode.title,
+        "ai_content": ai_content(settings.show.disclosure, episode.voice),
+        "show_notes": show_notes(episode, settings),
+        "image_url": site_url(settings, episode.image) if episode.image else "",
         "categories": list(episode.categories),
         "audio_url": site_url(settings, episode.audio),
         "audio_file": episode.audio,
@@ -146,6 +155,43 @@ def item(episode: Episode, settings: Settings) -> dict[str, Any]:
         "chapters_file": episode.chapters,
         "voice": episode.voice,
     }
+
+
+def clock(seconds: float) -> str:
+    """``m:ss`` or ``h:mm:ss``."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def show_notes(episode: Episode, settings: Settings) -> str:
+    """``content:encoded``: the disclosure, the summary, a link to the article, the chapters
+    with their times (HTML; the feed escapes it)."""
+    from html import escape
+
+    notes = [f"<p>{escape(settings.show.disclosure)}</p>",
+             f"<p>{escape(episode.summary or episode.title)}</p>"]  # fmt: skip
+    if safe_url(episode.url):
+        notes.append(f'<p><a href="{escape(safe_url(episode.url))}">Read the article</a></p>')
+    if episode.marks:
+        chapters = "".join(
+            f"<li>{clock(start)} {escape(title)}</li>" for start, title in episode.marks
+        )
+        notes.append(f"<p>Chapters:</p><ul>{chapters}</ul>")
+    return "".join(notes)
+
+
+def disclosed(disclosure: str, text: str) -> str:
+    """An item's description: the AI disclosure as its first line, then ``text``, within
+    Apple's 4000 bytes."""
+    first = truncate_bytes(disclosure, MAX_DESCRIPTION_BYTES // 2)
+    rest = truncate_bytes(text, MAX_DESCRIPTION_BYTES - len(first.encode()) - 1)
+    return f"{first}\n{rest}" if first else rest
+
+
+def ai_content(disclosure: str, voice: str) -> str:
+    """The text of ``<podcast:txt purpose="ai-content">``: the disclosure and the voice."""
+    return f"{disclosure} Voice: {voice} (synthetic speech, piper)."
 
 
 def _pages(episodes: Sequence[Episode], size: int) -> Iterator[Sequence[Episode]]:

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from importlib.resources import files
 from typing import Any
 
-from podcast.publish.feed import FEED_FILE, FeedSpec, environment, item, site_url
+from podcast.publish.feed import FEED_FILE, FeedSpec, clock, environment, item, site_url
 from podcast.read.urls import safe_url
 from podcast.settings import Settings
 from podcast.store import Episode
@@ -17,13 +17,6 @@ from podcast.store import Episode
 INDEX_FILE = "index.html"
 #: Static files written beside the pages.
 ASSETS = ("style.css", "player.js")
-
-
-def clock(seconds: float) -> str:
-    """``m:ss`` or ``h:mm:ss``."""
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _episode_schema(episode: Episode, settings: Settings, artwork_file: str) -> dict[str, Any]:
@@ -34,7 +27,7 @@ def _episode_schema(episode: Episode, settings: Settings, artwork_file: str) -> 
         "name": episode.title,
         "url": data["page_url"],
         "datePublished": data["published_iso"],
-        "description": data["description"],
+        "description": data["summary"],
         "timeRequired": data["duration_iso"],
         "image": site_url(settings, artwork_file),
         "partOfSeries": {

@@ -238,10 +238,10 @@ RULES: tuple[Rule, ...] = (
          lambda c: _guid_problem(c) and {"value": c.text("podcast:guid")}),
     Rule("channel.podcast_guid.url", "channel", WARNING,
          "does not match the feed URL (UUIDv5 of it)", _guid_not_of_url),
-    # The cover a channel names.
-    Rule("channel.artwork.missing", "artwork", ERROR, "{url} does not exist",
+    # A cover the channel or an item names (an item's own artwork: the article's image).
+    Rule("artwork.missing", "artwork", ERROR, "{url} does not exist",
          lambda a: not a.path.is_file() and {"url": a.url}, gate=True),
-    Rule("channel.artwork", "artwork", ERROR, "{problem}",
+    Rule("artwork", "artwork", ERROR, "{problem}",
          lambda a: a.problem and {"problem": a.problem}),
     # An item.
     Rule("item.title", "item", ERROR, "no <title>", lambda i: not i.text("title")),
@@ -256,6 +256,14 @@ RULES: tuple[Rule, ...] = (
     Rule("item.episodeType", "item", ERROR, "{value!r} is not full, trailer or bonus",
          lambda i: i.text("itunes:episodeType") not in ("", "full", "trailer", "bonus")
          and {"value": i.text("itunes:episodeType")}),
+    Rule("item.disclosure", "item", ERROR,
+         "the description's first line is not the AI disclosure {disclosure!r}",
+         lambda i: bool(i.disclosure)
+         and not i.text("description").startswith(i.disclosure)
+         and {"disclosure": i.disclosure}),
+    Rule("item.ai_content", "item", ERROR,
+         'no <podcast:txt purpose="ai-content"> saying the audio is AI-made',
+         lambda i: not i.text("podcast:txt[@purpose='ai-content']")),
     Rule("item.description.length", "item", ERROR, f"{{size}} bytes (max {MAX_DESCRIPTION_BYTES})",
          lambda i: _description_too_long(i.text("description"))),
     Rule("item.transcript", "item", WARNING, "no transcript",

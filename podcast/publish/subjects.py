@@ -110,6 +110,8 @@ class Item:
     """The MP3's length, once it has been read."""
     missing_files: dict[str, str] = field(default_factory=dict)
     """Transcript or chapters URLs in this site whose file does not exist, by kind."""
+    disclosure: str = ""
+    """The AI disclosure the description must open with (``show.disclosure``)."""
 
     def text(self, path: str) -> str:
         return _text(self.element, path)

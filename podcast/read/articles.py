@@ -8,6 +8,8 @@ Decoding, the size limit and the choice of reader are here; the readers are in
 from __future__ import annotations
 
 import re
+import urllib.parse
+from dataclasses import replace
 from pathlib import Path
 
 from podcast.errors import ArticleError
@@ -85,4 +87,29 @@ def read_article(source: str | Path, stdin: bytes | None = None) -> Article:
     if not data.strip():
         raise ArticleError(f"{'standard input' if name == '-' else name} is empty")
     text = clean_text(_decode(data, name))
-    return finish_article(_READERS[kind or sniff(text)](text, name))
+    article = _READERS[kind or sniff(text)](text, name)
+    if name != "-":
+        article = replace(article, image_file=local_image(article.image, Path(source).parent))
+    return finish_article(article)
+
+
+def local_image(reference: str, folder: Path) -> str:
+    """The file an article's image reference names in its own folder (``photo.jpg``,
+    ``img/photo.jpg``, ``file:`` URLs), or empty: never a file outside that folder."""
+    reference = reference.strip()
+    if (
+        not reference
+        or re.match(r"^[a-z][a-z0-9+.-]*:", reference, re.I)
+        and not (reference.lower().startswith("file:"))
+    ):
+        return ""
+    path = urllib.parse.unquote(urllib.parse.urlsplit(reference).path)
+    try:
+        folder = folder.resolve()
+        candidate = (
+            folder / path.lstrip("/") if not Path(path).is_absolute() else Path(path)
+        ).resolve()
+    except (OSError, ValueError):
+        return ""
+    inside = folder in candidate.parents
+    return str(candidate) if inside and candidate.is_file() else ""

@@ -46,6 +46,9 @@ class Article:
     """Sections or tags."""
     image: str = ""
     """Lead image address."""
+    image_file: str = ""
+    """The lead image as a file beside the article (its ``og:image`` or JSON ``image`` names a
+    file in the article's folder): it becomes the episode's artwork."""
     language: str = ""
     """Language code if the source says it (e.g. ``en``)."""
     source: str = ""

@@ -1,0 +1,117 @@
+"""Issue 19: the AI disclosure in every place, episode artwork from the article's image, show notes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import feedparser
+import imageio_ffmpeg
+import podcastparser
+import pytest
+from lxml import etree
+from mutagen.id3 import ID3
+
+from podcast.publish.artwork import load_artwork
+from podcast.read.articles import local_image
+from tests.conftest import SHORT_HTML, BuiltSite, invoke_cli
+
+pytestmark = pytest.mark.e2e
+NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+      "podcast": "https://podcastindex.org/namespace/1.0",
+      "content": "http://purl.org/rss/1.0/modules/content/"}  # fmt: skip
+DISCLOSURE = "This audio is created with AI assistance."
+
+
+def picture(path: Path, size: str = "1600x900") -> Path:
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi",
+                    "-i", f"testsrc=size={size}", "-frames:v", "1", str(path)], check=True)  # fmt: skip
+    return path
+
+
+def test_every_item_carries_the_disclosure_in_its_description_and_podcast_txt(
+    built_site: BuiltSite,
+) -> None:
+    root = etree.fromstring((built_site.site / "feed.xml").read_bytes())
+    (item,) = root.findall("channel/item")
+    assert item.findtext("description").splitlines()[0] == DISCLOSURE
+    txt = item.find("podcast:txt[@purpose='ai-content']", NS)
+    assert txt is not None and txt.text.startswith(DISCLOSURE) and "en_US-joe-medium" in txt.text
+    page = next((built_site.site / "episodes").glob("*.html")).read_text(encoding="utf-8")
+    assert DISCLOSURE in page
+    assert DISCLOSURE in str(ID3(built_site.mp3).getall("COMM")[0].text[0])
+
+
+def test_show_notes_have_the_summary_the_link_and_the_chapters(built_site: BuiltSite) -> None:
+    parsed = podcastparser.parse("feed.xml", (built_site.site / "feed.xml").open("rb"))
+    (episode,) = parsed["episodes"]
+    notes = episode["description_html"]
+    assert "The council backed a $2 million ferry plan." in notes
+    assert 'href="https://gazette.example.org/harbour-ferry"' in notes
+    assert re.search(r"<li>0:00 Introduction</li>.*<li>\d:\d\d Next steps</li>", notes)
+    feed = feedparser.parse((built_site.site / "feed.xml").read_bytes())
+    assert "Read the article" in feed.entries[0].content[0].value
+
+
+def test_an_article_without_an_image_has_the_show_cover(built_site: BuiltSite) -> None:
+    root = etree.fromstring((built_site.site / "feed.xml").read_bytes())
+    channel_image = root.find("channel/itunes:image", NS).get("href")
+    assert root.find("channel/item/itunes:image", NS).get("href") == channel_image
+
+
+def test_the_articles_own_image_becomes_square_episode_artwork(tmp_path: Path) -> None:
+    picture(tmp_path / "photo.png")
+    html = SHORT_HTML.replace("</head>", '<meta property="og:image" content="photo.png"></head>')
+    (tmp_path / "a.html").write_text(html, encoding="utf-8")
+    assert invoke_cli("build", "a.html", cwd=tmp_path).returncode == 0
+    root = etree.fromstring((tmp_path / "site" / "feed.xml").read_bytes())
+    href = root.find("channel/item/itunes:image", NS).get("href")
+    assert href.endswith(".jpg") and "/episodes/" in href
+    (image,) = (tmp_path / "site" / "episodes").glob("*.jpg")
+    artwork = load_artwork(image)  # square, 1400–3000 px, RGB
+    assert artwork.mime == "image/jpeg" and artwork.width == artwork.height == 1400
+    (mp3,) = (tmp_path / "site" / "episodes").glob("*.mp3")
+    (apic,) = ID3(mp3).getall("APIC")
+    assert apic.data == image.read_bytes() and apic.mime == "image/jpeg"
+    checked = invoke_cli("check", "--json", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    # A smaller image is made up to Apple's minimum; a new image is a new build.
+    picture(tmp_path / "photo.png", "640x480")
+    assert invoke_cli("build", "a.html", cwd=tmp_path).returncode == 0
+    (image,) = (tmp_path / "site" / "episodes").glob("*.jpg")
+    assert load_artwork(image).width == 1400
+    # A JSON article's image works the same way.
+    (tmp_path / "b.json").write_text(json.dumps(
+        {"title": "Bridge", "body": "The bridge opens in May.", "image": "photo.png"}))  # fmt: skip
+    assert invoke_cli("build", "b.json", cwd=tmp_path).returncode == 0
+    assert len(list((tmp_path / "site" / "episodes").glob("*.jpg"))) == 2
+
+
+def test_check_catches_an_item_without_the_disclosure(
+    built_site: BuiltSite, tmp_path: Path
+) -> None:
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site, site)
+    feed = site / "feed.xml"
+    feed.write_text(
+        feed.read_text(encoding="utf-8").replace(DISCLOSURE + "\n", ""), encoding="utf-8"
+    )
+    result = invoke_cli("check", "--no-audio", "--site", str(site), "--json", cwd=built_site.work)
+    assert result.returncode == 1
+    assert "item.disclosure" in {f["rule"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_an_image_outside_the_articles_folder_is_never_read(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    picture(tmp_path / "secret.png")
+    picture(folder / "ok.png")
+    assert local_image("../secret.png", folder) == ""
+    assert local_image(str(tmp_path / "secret.png"), folder) == ""
+    assert local_image("https://example.org/a.png", folder) == ""
+    assert local_image("ok.png", folder) == str((folder / "ok.png").resolve())
+    assert local_image("file:ok.png", folder) == str((folder / "ok.png").resolve())
