@@ -234,7 +234,8 @@ def template_render(settings: Any) -> Any:
     artwork = show_artwork(settings)
     rendered = render(plan(article, settings, artwork), settings, artwork,
                       make_synthesizer(settings), review=False)  # fmt: skip
-    files = {name: (rendered.work / name).read_bytes() for name in WORK_NAMES.values()}
+    files = {name: (rendered.work / name).read_bytes() for name in WORK_NAMES.values()
+             if (rendered.work / name).is_file()}  # fmt: skip
     shutil.rmtree(rendered.work)
     shutil.rmtree(settings.folders.sentences, ignore_errors=True)
     return RemoteRender("", files, rendered, {}, 0.0)
