@@ -81,6 +81,16 @@ class Episode:
         """The episode's web page, relative to the site; stable across rebuilds."""
         return f"episodes/{self.slug}-{self.guid[:8]}.html"
 
+    @property
+    def embed(self) -> str:
+        """Its player page for an ``<iframe>`` on the newsroom's own pages."""
+        return self.page.removesuffix(".html") + ".embed.html"
+
+    @property
+    def oembed(self) -> str:
+        """Its oEmbed response (``type: rich``), for a CMS that embeds by the page's address."""
+        return self.page.removesuffix(".html") + ".oembed.json"
+
     def to_row(self) -> dict[str, Any]:
         """The episode as column values."""
         row = asdict(self)
@@ -394,6 +404,7 @@ class Store:
         """Every site-relative file an episode points to."""
         files: set[str] = set()
         for episode in self.episodes(transcripts=False):
-            files.update((episode.audio, episode.transcript, episode.chapters, episode.page))
+            files.update((episode.audio, episode.transcript, episode.chapters, episode.page,
+                          episode.embed, episode.oembed))  # fmt: skip
             files.update(name for name in (episode.srt, episode.image) if name)
         return files

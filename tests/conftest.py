@@ -153,6 +153,17 @@ class BuiltSite:
         return path
 
     @property
+    def page(self) -> Path:
+        """The episode's web page (not its embedded player)."""
+        (path,) = [p for p in (self.site / "episodes").glob("*.html") if ".embed." not in p.name]
+        return path
+
+    @property
+    def embed(self) -> Path:
+        (path,) = (self.site / "episodes").glob("*.embed.html")
+        return path
+
+    @property
     def chapters(self) -> Path:
         (path,) = (self.site / "episodes").glob("*.chapters.json")
         return path

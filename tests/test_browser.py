@@ -69,8 +69,7 @@ def open_page(browser, url: str, javascript: bool = True):
 
 @pytest.fixture(scope="module")
 def episode_url(site_url: str, built_site: BuiltSite) -> str:
-    (page,) = (built_site.site / "episodes").glob("*.html")
-    return site_url + "episodes/" + page.name
+    return site_url + "episodes/" + built_site.page.name
 
 
 def test_index_lists_the_episode_without_console_errors(browser, site_url: str) -> None:

@@ -55,9 +55,14 @@ def decoded(built_site: BuiltSite):
     return decode(built_site.mp3)
 
 
-def test_build_prints_the_paths_of_feed_mp3_and_page(built_site: BuiltSite) -> None:
+def test_build_prints_the_paths_of_feed_mp3_and_page_and_the_embed_snippet(
+    built_site: BuiltSite,
+) -> None:
     assert built_site.stdout.splitlines() == [
         f"mp3:  site/episodes/{built_site.mp3.name}",
+        f'embed: <iframe src="http://127.0.0.1:8000/episodes/{built_site.page.stem}.embed.html" '
+        'title="Listen: Harbour &amp; ferry plan wins backing" width="100%" height="260" '
+        'style="border:0;min-width:320px;max-width:1200px" loading="lazy"></iframe>',
         "feed: site/feed.xml",
         "page: site/index.html",
     ]

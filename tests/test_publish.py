@@ -253,9 +253,11 @@ def test_unchanged_episode_pages_are_not_rewritten(tmp_path: Path) -> None:
             settings, show=dataclasses.replace(settings.show, title="New name")
         )
         changed = publish(store, renamed, ART)
-        assert len([f for f in changed.files if f.startswith("episodes/")]) == 3
-        (settings.site / store.episodes()[0].page).unlink()
+        # Each episode's page, embedded player and oEmbed response.
+        assert len([f for f in changed.files if f.startswith("episodes/")]) == 3 * 3
+        first = store.episodes()[0]
+        (settings.site / first.page).unlink()
         repaired = publish(store, renamed, ART)
-        assert [f for f in repaired.files if f.startswith("episodes/")] == [
-            store.episodes()[0].page
-        ]
+        assert [f for f in repaired.files if f.startswith("episodes/")] == sorted(
+            [first.embed, first.page, first.oembed]
+        )

@@ -39,8 +39,8 @@ def test_every_item_carries_the_disclosure_in_its_description_and_podcast_txt(
     assert item.findtext("description").splitlines()[0] == DISCLOSURE
     txt = item.find("podcast:txt[@purpose='ai-content']", NS)
     assert txt is not None and txt.text.startswith(DISCLOSURE) and "en_US-joe-medium" in txt.text
-    page = next((built_site.site / "episodes").glob("*.html")).read_text(encoding="utf-8")
-    assert DISCLOSURE in page
+    assert DISCLOSURE in built_site.page.read_text(encoding="utf-8")
+    assert DISCLOSURE in built_site.embed.read_text(encoding="utf-8")
     assert DISCLOSURE in str(ID3(built_site.mp3).getall("COMM")[0].text[0])
 
 

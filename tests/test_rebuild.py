@@ -35,8 +35,9 @@ def test_edited_article_keeps_guid_and_gets_a_new_enclosure(
     assert new_url != old_url and new_url.isascii()
     assert not (work / "site" / old_url.split("/", 3)[3]).exists()
     assert (work / "site" / new_url.split("/", 3)[3]).is_file()
-    pages = list((work / "site" / "episodes").glob("*.html"))
+    pages = [p for p in (work / "site" / "episodes").glob("*.html") if ".embed." not in p.name]
     assert len(pages) == 1 and re.search(r"-[0-9a-f]{8}\.html$", pages[0].name)
+    assert pages[0].with_name(pages[0].stem + ".embed.html").is_file()
     assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0
 
 

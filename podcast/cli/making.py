@@ -61,6 +61,8 @@ def build(
         work_lock(settings.state, wait=wait),
         stoppable(),
     ):
+        from podcast.publish.pages import embed_snippet
+
         runner = ArticleRunner(settings, store)
         built = 0
         try:
@@ -77,6 +79,7 @@ def build(
                     for line in summary(result.review)[1:]:
                         click.echo(f"review:{line}", err=True)
                 out(f"mp3:  {show_path(result.audio_path)}")
+                out(f"embed: {embed_snippet(result.episode, settings)}")
         except BaseException as error:
             # Whatever was built before the failure is published; otherwise the site is left as it was.
             if built:

@@ -133,6 +133,9 @@ def item(episode: Episode, settings: Settings) -> dict[str, Any]:
         "link": safe_url(episode.url) or site_url(settings, episode.page),
         "article_url": safe_url(episode.url),
         "page_url": site_url(settings, episode.page),
+        "embed_url": site_url(settings, episode.embed),
+        "embed_file": episode.embed,
+        "oembed_url": site_url(settings, episode.oembed),
         "page_file": episode.page,
         "author": episode.author,
         # The AI disclosure is the description's first line (Apple asks it in the metadata).

@@ -109,10 +109,52 @@ def render_episode_page(
             artwork_file=artwork_file,
             marks=episode.marks,
             paragraphs=_paragraphs(episode),
+            snippet=embed_snippet(episode, settings),
             schema=_episode_schema(episode, settings, artwork_file),
             clock=clock,
         )
     )
+
+
+#: The embedded player's height in pixels (title, controls, disclosure, closed transcript).
+EMBED_HEIGHT = 260
+
+
+def embed_snippet(episode: Episode, settings: Settings) -> str:
+    """The HTML to paste into a CMS: the episode's player in an ``<iframe>``."""
+    from html import escape
+
+    url = escape(site_url(settings, episode.embed))
+    title = escape(f"Listen: {episode.title}")
+    return (f'<iframe src="{url}" title="{title}" width="100%" height="{EMBED_HEIGHT}" '
+            'style="border:0;min-width:320px;max-width:1200px" loading="lazy"></iframe>')  # fmt: skip
+
+
+def render_embed(episode: Episode, settings: Settings, template: Any = None) -> str:
+    """The episode's player page for an ``<iframe>``: plays without JavaScript too."""
+    template = template or environment().get_template("embed.html.j2")
+    return str(template.render(show=settings.show, item=item(episode, settings),
+                               paragraphs=_paragraphs(episode), clock=clock))  # fmt: skip
+
+
+def render_oembed(episode: Episode, settings: Settings, artwork_file: str) -> str:
+    """The episode's oEmbed response (1.0, ``type: rich``) as JSON."""
+    data = {
+        "version": "1.0",
+        "type": "rich",
+        "title": episode.title,
+        "provider_name": settings.show.title,
+        "provider_url": settings.show.base_url,
+        "html": embed_snippet(episode, settings),
+        "width": 600,
+        "height": EMBED_HEIGHT,
+        "thumbnail_url": site_url(settings, episode.image or artwork_file),
+        "thumbnail_width": 1400,
+        "thumbnail_height": 1400,
+    }
+    if episode.author:
+        data["author_name"] = episode.author
+    return json.dumps(data, ensure_ascii=False, indent=1)
 
 
 def assets() -> dict[str, str]:
@@ -124,8 +166,9 @@ def assets() -> dict[str, str]:
 
 def site_key(settings: Settings, artwork_file: str) -> str:
     """A checksum of everything besides the episode that shapes its page."""
-    template = files("podcast").joinpath("templates/episode.html.j2").read_text("utf-8")
-    payload = json.dumps([asdict(settings.show), artwork_file, template], sort_keys=True)
+    templates = [files("podcast").joinpath(f"templates/{name}").read_text("utf-8")
+                 for name in ("episode.html.j2", "embed.html.j2")]  # fmt: skip
+    payload = json.dumps([asdict(settings.show), artwork_file, templates], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

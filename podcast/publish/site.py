@@ -22,8 +22,10 @@ from podcast.publish.pages import (
     INDEX_FILE,
     assets,
     page_key,
+    render_embed,
     render_episode_page,
     render_index,
+    render_oembed,
     site_key,
 )
 from podcast.settings import Settings
@@ -92,6 +94,7 @@ def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
         shared = site_key(settings, artwork_file)
         current: dict[str, str] = {}
         page_template = environment().get_template("episode.html.j2")
+        embed_template = environment().get_template("embed.html.j2")
         for episode in episodes:
             key = page_key(episode, shared)
             current[episode.page] = key
@@ -101,6 +104,8 @@ def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
                 written[episode.page] = render_episode_page(
                     full, settings, artwork_file, page_template
                 )
+                written[episode.embed] = render_embed(full, settings, embed_template)
+                written[episode.oembed] = render_oembed(full, settings, artwork_file)
         store.record_files(written)
         # Pages first, the main feed last: an app never sees a feed naming files not yet there.
         for name in sorted(written, key=lambda n: n == FEED_FILE):
