@@ -160,6 +160,22 @@ class BatchSettings:
 
 
 @dataclass(frozen=True)
+class BriefingSettings:
+    """The daily briefing: one episode from the opening paragraphs of the newest articles."""
+
+    title: str = "The briefing"
+    """Its feed's title (``feeds/briefing.xml``) and the start of each briefing's title."""
+    description: str = "The day's news in a few minutes: the opening of each story."
+    """Its feed's description."""
+    since: str = "24h"
+    """How far back its stories go."""
+    max: int = 10
+    """At most this many stories, the newest first."""
+    paragraphs: int = 2
+    """Opening paragraphs read from each story."""
+
+
+@dataclass(frozen=True)
 class CategoryFeed:
     """An extra feed of the episodes in some categories (``[[feeds]]`` in the config)."""
 
@@ -188,6 +204,7 @@ class Settings:
     audio: AudioSettings = field(default_factory=AudioSettings)
     intro: IntroSettings = field(default_factory=IntroSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
+    briefing: BriefingSettings = field(default_factory=BriefingSettings)
     feeds: tuple[CategoryFeed, ...] = ()
     """Extra category feeds."""
     site: Path = Path("site")
@@ -223,6 +240,7 @@ _SECTIONS: dict[str, type] = {
     "audio": AudioSettings,
     "intro": IntroSettings,
     "batch": BatchSettings,
+    "briefing": BriefingSettings,
 }
 
 
@@ -270,6 +288,8 @@ RANGES: tuple[tuple[str, float, float, str], ...] = (
     ("batch.jobs", 0, 256, ""),
     ("batch.publish_every", 0, 100000, ""),
     ("show.feed_size", 1, 10000, ""),
+    ("briefing.max", 1, 50, ""),
+    ("briefing.paragraphs", 1, 10, ""),
 )
 
 
@@ -294,6 +314,7 @@ def _check(settings: Settings, where: str) -> None:
         raise ConfigError(f"{where}: show.base_url must start with http:// or https://")
     if settings.batch.retention:
         parse_age(settings.batch.retention, f"{where}: batch.retention")
+    parse_age(settings.briefing.since, f"{where}: briefing.since")
     if settings.batch.cluster:
         from podcast.make.cluster import ClusterAddress  # imports no Dask
 

@@ -71,6 +71,8 @@ class Episode:
     """Loudness of its compressed programme before the gain (with ``gain``, for the next build)."""
     review: str = "{}"
     """The editor's review of its last build, as JSON (podcast.review.model.Review)."""
+    series: str = ""
+    """The feed of its own it belongs to (``briefing``); empty: the show's feeds."""
     image: str = ""
     """Its own artwork (the article's image, made square), site-relative; empty: the show's."""
     created: datetime | None = None
@@ -199,6 +201,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         "0007_episode_image",
         """
         ALTER TABLE episodes ADD COLUMN image TEXT NOT NULL DEFAULT ''
+        """,
+    ),
+    (
+        "0008_series",
+        """
+        ALTER TABLE episodes ADD COLUMN series TEXT NOT NULL DEFAULT ''
         """,
     ),
 ]

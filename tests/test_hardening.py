@@ -271,6 +271,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "input_lufs",
             "review",
             "image",
+            "series",
         ):
             db.execute(f"ALTER TABLE episodes DROP COLUMN {column}")
     result = invoke_cli("build", "harbour.html", cwd=work)
@@ -285,6 +286,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "0005_site_files",
             "0006_review",
             "0007_episode_image",
+            "0008_series",
         ]
         assert db.execute("SELECT count(*) FROM episodes").fetchone() == (1,)
     assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0

@@ -46,7 +46,8 @@ def build(
     """Build ARTICLE... into episodes and publish the feed and the site.
 
     ARTICLE is an .html, .md, .txt or .json file, or - for standard input.
-    Prints the paths of the feed, each MP3 and the page.
+    Prints the paths of each MP3, the snippet that embeds its player in a page,
+    the feed and the index page.
     """
     from podcast.make.lock import work_lock
     from podcast.make.runner import ArticleRunner
@@ -170,6 +171,12 @@ class _BatchProgress:
 )
 @click.option("--force", is_flag=True, help="Rebuild every article, changed or not.")
 @click.option(
+    "--briefing",
+    "with_briefing",
+    is_flag=True,
+    help="Then make the daily briefing from the newest episodes ([briefing] in the config).",
+)
+@click.option(
     "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
 )
 @click.option(
@@ -192,6 +199,7 @@ def batch(
     jobs: int | None,
     cluster: str | None,
     force: bool,
+    with_briefing: bool,
     wait: bool,
     report_path: Path | None,
     dry_run: bool,
@@ -235,6 +243,8 @@ def batch(
             write_report(report, settings, report_path)
         if report.interrupted:
             interrupted(report.stopped_by or KeyboardInterrupt(), report.count("built"))
+        if with_briefing and not dry_run and not report.interrupted:
+            _batch_briefing(obj, settings, store, artwork)
         if settings.batch.retention and not dry_run:
             pruned = prune(store, settings, artwork, parse_age(settings.batch.retention))
             if pruned.episodes and not obj.quiet:
@@ -267,6 +277,99 @@ def batch(
                 err=True,
             )
     sys.exit(int(report.exit_status))
+
+
+@cli.command()
+@click.option(
+    "--since",
+    metavar="AGE",
+    help="Stories published within AGE: 36h, 2d (default: briefing.since, 24h).",
+)
+@click.option("--category", metavar="NAME", help="Only stories with this category.")
+@click.option(
+    "--max",
+    "max_stories",
+    type=click.IntRange(1, 50),
+    metavar="N",
+    help="At most N stories, the newest first (default: briefing.max, 10).",
+)
+@click.option(
+    "--paragraphs",
+    type=click.IntRange(1, 10),
+    metavar="N",
+    help="Opening paragraphs read from each story (default: briefing.paragraphs, 2).",
+)
+@site_option("Folder the site is written to (default: ./site).")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
+@click.option(
+    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
+)
+@click.pass_obj
+@friendly_errors
+def briefing(
+    obj: Context,
+    since: str | None,
+    category: str | None,
+    max_stories: int | None,
+    paragraphs: int | None,
+    site: Path | None,
+    force: bool,
+    wait: bool,
+) -> None:
+    """Make the daily briefing: one episode from the newest articles' opening paragraphs.
+
+    An intro names the date and the number of stories; each story gets a short
+    transition, its title (a chapter linking its own episode) and its first
+    paragraphs, said with the sentences its episode already has; an outro ends it.
+    Published in its own feed, feeds/briefing.xml. Building it again the same day
+    replaces it. Exit status 1 when no story was published in the period.
+    """
+    from datetime import datetime
+
+    from podcast.make.briefing import build_briefing, selection_from
+    from podcast.make.lock import work_lock
+    from podcast.make.runner import ArticleRunner
+    from podcast.publish.feed import BRIEFING, FEEDS_DIR
+    from podcast.publish.pages import embed_snippet
+    from podcast.publish.site import publish
+    from podcast.store import Store
+
+    settings = obj.settings(site=site)
+    selection = selection_from(settings, since=since, category=category,
+                               max_stories=max_stories, paragraphs=paragraphs)  # fmt: skip
+    with Store(settings.folders.store) as store, work_lock(settings.state, wait=wait), stoppable():
+        runner = ArticleRunner(settings, store)
+        with progress_bar(not obj.quiet, "Reading the briefing") as progress:
+            result = build_briefing(runner, selection, datetime.now().astimezone(),
+                                    force=force, progress=progress)  # fmt: skip
+        publish(store, settings, runner.artwork)
+        store.backup()
+    if not obj.quiet:
+        click.echo(describe(result), err=True)
+    out(f"mp3:  {show_path(result.audio_path)}")
+    out(f"embed: {embed_snippet(result.episode, settings)}")
+    out(f"feed: {show_path(settings.site / FEEDS_DIR / (BRIEFING + '.xml'))}")
+
+
+def _batch_briefing(obj: Context, settings: Any, store: Any, artwork: Any) -> None:
+    """The briefing after a batch: what it says, or why there is none (never the batch's
+    failure: its articles are published either way)."""
+    from datetime import datetime
+
+    from podcast.errors import PodcastError
+    from podcast.make.briefing import build_briefing, selection_from
+    from podcast.make.runner import ArticleRunner
+    from podcast.publish.site import publish
+
+    try:
+        runner = ArticleRunner(settings, store, artwork, prepare=False)
+        result = build_briefing(runner, selection_from(settings), datetime.now().astimezone())
+        publish(store, settings, artwork)
+    except PodcastError as error:
+        click.echo(f"No briefing: {error}", err=True)
+        return
+    if not obj.quiet:
+        click.echo(describe(result), err=True)
 
 
 @cli.command(name="prune")

@@ -140,7 +140,14 @@ def plan(article: Article, settings: Settings, artwork: Artwork) -> Plan:
         "synthesis": synthesis_settings(settings).key(),
         "audio": asdict(settings.audio),
         "show": [settings.show.title, settings.show.disclosure],
-        "article": [article.title, article.author, article.url, str(article.published)],
+        "article": [
+            article.title,
+            article.author,
+            article.url,
+            str(article.published),
+            article.series,
+            article.links,
+        ],  # fmt: skip
         "artwork": hashlib.sha256(artwork.data).hexdigest(),
         "image": _file_digest(article.image_file),
     }
@@ -351,7 +358,9 @@ def render(
         cues = transcript_cues(script, timeline)
         (work / "episode.vtt").write_text(webvtt(cues), encoding="utf-8")
         (work / "episode.srt").write_text(subrip(cues), encoding="utf-8")
-        (work / "episode.chapters.json").write_text(chapters_json(marks), encoding="utf-8")
+        (work / "episode.chapters.json").write_text(
+            chapters_json(marks, dict(article.links)), encoding="utf-8"
+        )
     except OSError as error:
         shutil.rmtree(work, ignore_errors=True)
         raise PublishError(
@@ -432,6 +441,7 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
                 categories=article.categories,
                 srt=rendered.files["srt"],
                 image=rendered.files.get("image", ""),
+                series=article.series,
                 cues=rendered.cues,
                 marks=rendered.marks,
                 sentence_keys=rendered.sentence_keys,

@@ -89,6 +89,8 @@ class FeedSpec:
     description: str
     categories: tuple[str, ...] = ()
     """Only episodes with one of these categories; empty for all."""
+    series: str = ""
+    """Only episodes of this series (``briefing``); empty: the show's own episodes."""
 
     def page_file(self, number: int) -> str:
         """Site-relative file of page ``number`` (1 is the feed itself)."""
@@ -96,18 +98,28 @@ class FeedSpec:
 
     def wants(self, episode: Episode) -> bool:
         """Whether ``episode`` belongs in this feed."""
+        if episode.series != self.series:
+            return False
         if not self.categories:
             return True
         wanted = {c.casefold() for c in self.categories}
         return any(c.casefold() in wanted for c in episode.categories)
 
 
-def feed_specs(settings: Settings) -> list[FeedSpec]:
-    """The main feed, then one per ``[[feeds]]`` entry."""
+#: The series of the daily briefing, and its feed's name (``feeds/briefing.xml``).
+BRIEFING = "briefing"
+
+
+def feed_specs(settings: Settings, episodes: Sequence[Episode] = ()) -> list[FeedSpec]:
+    """The main feed, then one per ``[[feeds]]`` entry, then the briefing's once there is one."""
     show = settings.show
     specs = [FeedSpec("feed", show.title, show.description)]
     for feed in settings.feeds:
         specs.append(_category_spec(feed, settings))
+    if any(episode.series == BRIEFING for episode in episodes):
+        briefing = settings.briefing
+        specs.append(FeedSpec(f"{FEEDS_DIR}/{BRIEFING}", briefing.title, briefing.description,
+                              series=BRIEFING))  # fmt: skip
     return specs
 
 

@@ -82,12 +82,13 @@ def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
         artwork_file = "cover" + artwork.suffix
         _write_if_changed(settings.site / artwork_file, artwork.data)
         episodes = store.episodes(transcripts=False)
-        specs = feed_specs(settings)
+        specs = feed_specs(settings, episodes)
         template = environment().get_template("feed.xml.j2")
         written: dict[str, str] = {}
         for spec in specs:
             written.update(render_feed(spec, episodes, settings, artwork_file, template))
-        written[INDEX_FILE] = render_index(episodes, settings, artwork_file, specs[1:])
+        own = [episode for episode in episodes if not episode.series]
+        written[INDEX_FILE] = render_index(own, settings, artwork_file, specs[1:])
         written.update(assets())
         manifest_path = settings.folders.pages_manifest
         manifest = _read_manifest(manifest_path)

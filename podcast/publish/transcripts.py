@@ -113,13 +113,17 @@ def chapter_marks(script: Script, timeline: Timeline, title: str) -> list[Chapte
     return marks
 
 
-def chapters_json(marks: list[ChapterMark]) -> str:
-    """Podcasting 2.0 chapters, version 1.2.0."""
+def chapters_json(marks: list[ChapterMark], links: dict[str, str] | None = None) -> str:
+    """Podcasting 2.0 chapters, version 1.2.0; ``links`` gives a chapter title its ``url``."""
+    links = links or {}
+    chapters = []
+    for mark in marks:
+        chapter: dict[str, object] = {"startTime": float(mark.start), "title": mark.title}
+        if mark.title in links:
+            chapter["url"] = links[mark.title]
+        chapters.append(chapter)
     return json.dumps(
-        {
-            "version": "1.2.0",
-            "chapters": [{"startTime": float(m.start), "title": m.title} for m in marks],
-        },
+        {"version": "1.2.0", "chapters": chapters},
         ensure_ascii=False,
         indent=2,
     )

@@ -46,6 +46,11 @@ class Article:
     """Sections or tags."""
     image: str = ""
     """Lead image address."""
+    series: str = ""
+    """The feed of its own it belongs to: empty for the show's, ``briefing`` for a briefing."""
+    links: tuple[tuple[str, str], ...] = ()
+    """(heading, URL): the chapter that starts at that heading links there (a briefing's
+    story chapters link each story's own episode)."""
     image_file: str = ""
     """The lead image as a file beside the article (its ``og:image`` or JSON ``image`` names a
     file in the article's folder): it becomes the episode's artwork."""
@@ -61,6 +66,8 @@ class Article:
     @property
     def key(self) -> str:
         """What identifies the article across rebuilds: its URL, else its slugged title."""
+        if self.series:
+            return f"{self.series}:{slugify(self.title)}"
         return self.url or "title:" + slugify(self.title)
 
     @property

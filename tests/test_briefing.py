@@ -1,0 +1,141 @@
+"""The daily briefing (issue 19, point 2), from a real batch: its feed, chapters, cache use and guid."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from lxml import etree
+
+from podcast.make.briefing import Selection, briefing_article, opening, select
+from podcast.settings import Settings
+from podcast.store import Episode, Store
+from tests.conftest import invoke_cli
+from tests.test_batch import write_articles
+
+pytestmark = pytest.mark.e2e
+
+
+def briefing_feed(work: Path) -> etree._Element:
+    return etree.fromstring((work / "site" / "feeds" / "briefing.xml").read_bytes())
+
+
+@pytest.fixture
+def night(tmp_path: Path) -> Path:
+    """A real batch of four short articles, one of them in Politics."""
+    write_articles(tmp_path / "articles", 3)
+    (tmp_path / "articles" / "vote.json").write_text(json.dumps({
+        "title": "Senate passes the harbour bill", "categories": ["Politics"],
+        "body": "The senate passed the harbour bill on Monday.\n\nThe vote was close.\n\n"
+                "A third paragraph is never read in the briefing.",
+    }))  # fmt: skip
+    result = invoke_cli("batch", "articles", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return tmp_path
+
+
+def test_a_briefing_from_a_real_batch(night: Path) -> None:
+    result = invoke_cli("briefing", cwd=night)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "feed: site/feeds/briefing.xml"
+    # Only the briefing's own lines were synthesised: every story sentence was in the cache.
+    built = re.search(r"(\d+) sentences \((\d+) synthesised\)", result.stderr)
+    assert built, result.stderr
+    sentences, synthesised = int(built[1]), int(built[2])
+    assert sentences >= 4 * 3 and synthesised <= 9, result.stderr
+    root = briefing_feed(night)
+    (item,) = root.findall("channel/item")
+    today = datetime.now().astimezone()
+    assert item.findtext("title") == f"The briefing for {today:%A}, {today.day} {today:%B %Y}"
+    assert root.findtext("channel/title") == "The briefing"
+    assert item.findtext("description").startswith(
+        "This audio is created with AI assistance.\n4 stories: "
+    )
+    # The main feed does not carry it.
+    main = etree.fromstring((night / "site" / "feed.xml").read_bytes())
+    assert len(main.findall("channel/item")) == 4
+    assert item.findtext("guid") not in {i.findtext("guid") for i in main.findall("channel/item")}
+    # A chapter per story, linking the story's own episode page.
+    chapters_url = item.find("{https://podcastindex.org/namespace/1.0}chapters").get("url")
+    chapters = json.loads((night / "site" / chapters_url.split("/", 3)[3]).read_text())["chapters"]
+    linked = {c["title"]: c["url"] for c in chapters if "url" in c}
+    pages = {e.title: e.page for e in Store(night / ".audio-edition" / "episodes.db").episodes()}
+    assert set(linked) == {t for t in pages if not t.startswith("The briefing")}
+    for title, url in linked.items():
+        assert url.endswith(pages[title]) and (night / "site" / pages[title]).is_file()
+    # It passes check and both parsers.
+    assert invoke_cli("check", cwd=night).returncode == 0
+    parsed = podcastparser.parse(
+        "briefing.xml", (night / "site" / "feeds" / "briefing.xml").open("rb")
+    )
+    assert len(parsed["episodes"]) == 1
+    assert feedparser.parse((night / "site" / "feeds" / "briefing.xml").read_bytes()).bozo == 0
+
+
+def test_building_it_again_the_same_day_replaces_it(night: Path) -> None:
+    assert invoke_cli("briefing", cwd=night).returncode == 0
+    first = briefing_feed(night).findtext("channel/item/guid")
+    write_articles(night / "articles", 1, start=7)
+    assert invoke_cli("batch", "articles", "-j", "1", "--briefing", cwd=night).returncode == 0
+    root = briefing_feed(night)
+    (item,) = root.findall("channel/item")
+    assert item.findtext("guid") == first
+    assert "5 stories" in item.findtext("description")
+    assert invoke_cli("check", "--no-audio", cwd=night).returncode == 0
+
+
+def test_a_category_briefing_and_its_selection(night: Path) -> None:
+    result = invoke_cli("briefing", "--category", "politics", "--paragraphs", "1", cwd=night)
+    assert result.returncode == 0, result.stderr
+    (item,) = briefing_feed(night).findall("channel/item")
+    assert item.findtext("title").endswith(": politics")
+    assert "1 stories" not in item.findtext("description") and "One story" in item.findtext(
+        "description"
+    )
+    transcript_url = item.find("{https://podcastindex.org/namespace/1.0}transcript").get("url")
+    vtt = (night / "site" / transcript_url.split("/", 3)[3]).read_text()
+    assert "The senate passed the harbour bill on Monday." in vtt
+    assert "The vote was close." not in vtt  # one paragraph only
+    nothing = invoke_cli("briefing", "--category", "Sport", cwd=night)
+    assert nothing.returncode == 1
+    assert nothing.stderr.strip() == (
+        "Error: no episodes in Sport were published in the last 24 hours: nothing to brief"
+    )
+
+
+def test_selection_and_opening_rules(tmp_path: Path) -> None:
+    from podcast.publish.transcripts import TranscriptCue
+
+    now = datetime(2026, 12, 2, 9, tzinfo=UTC)
+
+    def story(n: int, hours: float, categories: tuple[str, ...] = (), series: str = "") -> Episode:
+        cues = (TranscriptCue(0, 1, "Intro.", 0, "intro"),
+                TranscriptCue(1, 2, f"A{n}.", 1, "body"), TranscriptCue(2, 3, f"B{n}.", 1, "body"),
+                TranscriptCue(3, 4, f"C{n}.", 2, "body"), TranscriptCue(4, 5, f"D{n}.", 3, "body"))  # fmt: skip
+        return Episode(key=f"k{n}", guid=f"g{n}", slug=f"s{n}", title=f"Story {n}",
+                       published=now - timedelta(hours=hours), audio=f"e/{n}.mp3", audio_bytes=1,
+                       duration=1.0, transcript="t", chapters="c", voice="v", fingerprint="f",
+                       categories=categories, series=series, cues=cues)  # fmt: skip
+
+    with Store(tmp_path / "s.db") as store:
+        for episode in (story(1, 1), story(2, 30), story(3, 2, ("Politics",)), story(4, 0.5),
+                        story(5, 3, series="briefing")):  # fmt: skip
+            store.save(episode)
+        chosen = select(store, Selection(timedelta(hours=24)), now)
+        assert [e.title for e in chosen] == ["Story 4", "Story 1", "Story 3"]
+        assert [e.title for e in select(store, Selection(timedelta(hours=24), max=2), now)] == [
+            "Story 4", "Story 1"]  # fmt: skip
+        politics = select(store, Selection(timedelta(hours=24), category="politics"), now)
+        assert [e.title for e in politics] == ["Story 3"]
+        assert opening(chosen[0], 2) == ["A4. B4.", "C4."]
+        article = briefing_article(chosen, Settings(), Selection(timedelta(hours=24)), now)
+        kinds = [(b.kind, b.text) for b in article.blocks]
+        assert kinds[:4] == [("paragraph", "Here are 3 stories from the newsroom."),
+                             ("paragraph", "First."), ("heading", "Story 4"), ("paragraph", "A4. B4.")]  # fmt: skip
+        assert ("paragraph", "And finally.") in kinds and article.series == "briefing"
+        assert article.key == "briefing:the-briefing-for-wednesday-2-december-2026"
