@@ -241,7 +241,7 @@ def template_render(settings: Any) -> Any:
     return RemoteRender("", files, rendered, {}, 0.0)
 
 
-def simulate(articles: int, workers: int, rtf: float) -> dict[str, float]:
+def simulate(articles: int, workers: int, rtf: float, publish_every: int = 10) -> dict[str, float]:
     """One batch of ``articles`` fed by ``workers`` simulated workers, in this process."""
     from podcast.make.batch import run_batch
     from podcast.publish.site import show_artwork
@@ -261,7 +261,7 @@ def simulate(articles: int, workers: int, rtf: float) -> dict[str, float]:
         with Store(settings.folders.store) as store:
             started, cpu = time.monotonic(), cpu_seconds()
             report = run_batch([str(folder / "articles")], settings, store,
-                               show_artwork(settings), synthesis=pool, publish_every=10)  # fmt: skip
+                               show_artwork(settings), synthesis=pool, publish_every=publish_every)  # fmt: skip
             wall, cpu = time.monotonic() - started, cpu_seconds() - cpu
         pool.close()
         built = [o for o in report.outcomes if o.status == "built"]
@@ -293,12 +293,21 @@ def main() -> None:
         help="(b): worker seconds per audio second (default: measured by (a))",
     )
     parser.add_argument("--workers", default="8,32,128", help="(b): simulated worker counts")
+    parser.add_argument(
+        "--publish-every",
+        type=int,
+        default=10,
+        help="(b): publish the feeds after this many episodes (batch.publish_every)",
+    )
     options = parser.parse_args()
     if options.simulate:
         rtf = options.rtf or measured_rtf()
-        print(f"(b) {options.simulate} articles, simulated workers at real-time factor {rtf:.3f}")
+        print(
+            f"(b) {options.simulate} articles, simulated workers at real-time factor {rtf:.3f}, "
+            f"feeds published every {options.publish_every}"
+        )
         for workers in map(int, options.workers.split(",")):
-            r = simulate(options.simulate, workers, rtf)
+            r = simulate(options.simulate, workers, rtf, options.publish_every)
             print(f"{workers:4d} workers: wall {r['wall']:.1f} s, batch process CPU "
                   f"{r['cpu_per_article']:.3f} s/article, {r['cpu_per_sentence'] * 1000:.0f} ms/sentence, "
                   f"{r['cpu_per_audio_second'] * 1000:.1f} ms per audio second; workers busy "

