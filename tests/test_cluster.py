@@ -186,7 +186,7 @@ def test_all_workers_lost_publishes_what_was_built_and_fails_the_rest(tmp_path: 
 
 
 def test_ctrl_c_stops_the_batch_and_leaves_the_cluster_running(tmp_path: Path) -> None:
-    write_articles(tmp_path / "articles", 6)
+    write_articles(tmp_path / "articles", 12)  # long enough to be stopped mid-way
     with dask_cluster(tmp_path / "dask.log") as cluster:
         batch = subprocess.Popen(
             [sys.executable, "-m", "podcast", "batch", "articles", "--cluster", cluster.address],
@@ -194,8 +194,8 @@ def test_ctrl_c_stops_the_batch_and_leaves_the_cluster_running(tmp_path: Path) -
         )  # fmt: skip
         _wait_for_built(batch, 1)
         batch.send_signal(signal.SIGINT)
-        batch.communicate(timeout=60)
-        assert batch.returncode == 130
+        _, stderr = batch.communicate(timeout=60)
+        assert batch.returncode == 130, stderr
         assert cluster.scheduler.poll() is None
         assert all(worker.poll() is None for worker in cluster.workers)
     assert report_of(tmp_path)["interrupted"] is True

@@ -392,8 +392,14 @@ class ClusterPool:
         task.add_done_callback(done)
         return result
 
-    #: The workers make whole episodes (speech to tagged MP3); the batch process commits them.
-    renders = True
+    @property
+    def renders(self) -> bool:
+        """Whether the workers make whole episodes (speech to tagged MP3; the batch process
+        commits them): on a scheduler's workers, yes (bench/cluster.py (b): a batch process
+        that masters and encodes every episode itself feeds few workers); on a ``local``
+        cluster, which shares this machine with the batch process, its render threads
+        master while the workers speak, as with ``--jobs``."""
+        return bool(self.where.address)
 
     def submit_render(
         self, job: RenderJob, audio: dict[str, bytes], artwork: Artwork

@@ -48,8 +48,9 @@ class SynthesisPool(Protocol):
     """Sentences said, by worker."""
     seconds: dict[str, float]
     """Seconds spent saying them, by worker (where the pool knows it)."""
-    renders: bool
-    """Whether its workers make whole episodes (``submit_render``), not only speech."""
+    @property
+    def renders(self) -> bool:
+        """Whether its workers make whole episodes (``submit_render``), not only speech."""
 
     def submit(self, voice: VoiceInfo, spoken: Sequence[str]) -> futures.Future[Any]:
         """Start saying ``spoken`` with ``voice``."""
