@@ -113,6 +113,7 @@ class SimulatedPool:
         self.seconds: dict[str, float] = {}
         self._due: list[tuple[float, int, futures.Future[Any], Any]] = []
         self._lock = threading.Condition()
+        self._counting = threading.Lock()
         self._stop = False
         tone = 0.1 * 32767 * np.sin(2 * np.pi * 220 * np.arange(60 * sample_rate) / sample_rate)
         self._tone = tone.astype("<i2").tobytes()

@@ -353,6 +353,8 @@ def _schedule(
             waiting.pop(index)
             run.finish(todo[index], None, error, started[index])
 
+    keeping: dict[futures.Future[Any], tuple[int, list[str]]] = {}
+
     def finished_render(future: futures.Future[Any], index: int) -> None:
         error = future.exception()
         said = [settled.get(f) for f in own[index]]
@@ -360,22 +362,31 @@ def _schedule(
         synthesized: int | None = len([k for f in own[index] for k in keys_of[f]])
         rendered = None
         if error is None and remote:
-            try:
-                synth = run.runner.synthesizers(todo[index].voice)
-                rendered, worker = pool.settle_render(future, jobs[index], synth)
-                workers, synthesized = sorted({*workers, worker}), None
-            except Exception as settling:  # noqa: BLE001 - this article's failure alone
-                error = settling
-        elif error is None:
+            # What the worker sent is kept (cache, files, review) on a thread; the commit, on
+            # this one: one batch process keeps up with more workers so.
+            synth = run.runner.synthesizers(todo[index].voice)
+            kept = renderers.submit(pool.settle_render, future, jobs[index], synth)
+            keeping[kept] = (index, workers)
+            return
+        if error is None:
             rendered = cast(Rendered, future.result())
         run.finish(todo[index], rendered, error, started[index], synthesized, workers)
 
+    def kept(future: futures.Future[Any]) -> None:
+        index, workers = keeping.pop(future)
+        try:
+            rendered, worker = future.result()
+        except Exception as error:  # noqa: BLE001 - this article's failure alone
+            run.finish(todo[index], None, error, started[index], None, workers)
+            return
+        run.finish(todo[index], rendered, None, started[index], None, sorted({*workers, worker}))
+
     launch_ready()
-    while waiting or rendering:
+    while waiting or rendering or keeping:
         pending: set[futures.Future[Any]] = {
             d for deps in waiting.values() for d in deps if not d.done()
         }
-        pending |= set(rendering)
+        pending |= set(rendering) | set(keeping)
         finished: set[futures.Future[Any]] = futures.wait(
             pending, timeout=POOL_CHECK, return_when=futures.FIRST_COMPLETED
         )[0]
@@ -392,6 +403,8 @@ def _schedule(
         for future in finished:
             if future in rendering:
                 finished_render(future, rendering.pop(future))
+            elif future in keeping:
+                kept(future)
         launch_ready()
 
 

@@ -291,6 +291,7 @@ class ClusterPool:
         self.workers: Counter[str] = Counter()
         self.seconds: dict[str, float] = {}
         self._submitted: list[Any] = []  # Dask's futures, to cancel on close
+        self._counting = threading.Lock()
         self._refs: dict[str, VoiceRef] = {}
         self._no_workers_since: float | None = None
         self._closed = False
@@ -434,8 +435,9 @@ class ClusterPool:
         review = build_review(job.plan, self.settings, measured, synth.sample_rate)
         rendered = dataclasses.replace(remote.rendered, plan=job.plan, work=work, review=review,
                                        measured=())  # fmt: skip
-        self.workers[remote.worker] += len(remote.said)
-        self.seconds[remote.worker] = self.seconds.get(remote.worker, 0.0) + remote.seconds
+        with self._counting:  # settle_render runs on several threads
+            self.workers[remote.worker] += len(remote.said)
+            self.seconds[remote.worker] = self.seconds.get(remote.worker, 0.0) + remote.seconds
         return rendered, remote.worker
 
     def settle(self, future: futures.Future[Any], keys: Sequence[str], synth: Synthesizer) -> str:

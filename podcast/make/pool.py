@@ -48,6 +48,7 @@ class SynthesisPool(Protocol):
     """Sentences said, by worker."""
     seconds: dict[str, float]
     """Seconds spent saying them, by worker (where the pool knows it)."""
+
     @property
     def renders(self) -> bool:
         """Whether its workers make whole episodes (``submit_render``), not only speech."""
