@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -178,3 +179,33 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     result = run_cli("build", str(article), cwd=work)
     assert result.returncode == 0, result.stderr
     return BuiltSite(work, work / "site", article, result.stdout, result.stderr)
+
+
+CHROMIUM = os.environ.get("AUDIO_EDITION_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--mute-audio", "--autoplay-policy=no-user-gesture-required",
+]  # fmt: skip
+
+
+def _need_chromium() -> None:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        message = f"{CHROMIUM} not installed (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it: never skip there
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright (never a downloaded browser)."""
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

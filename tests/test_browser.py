@@ -3,8 +3,6 @@ served by `audio-edition serve`'s own server."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 
@@ -15,21 +13,6 @@ from podcast.publish.serve import make_server, url_of
 from tests.conftest import BuiltSite
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = os.environ.get("AUDIO_EDITION_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--mute-audio", "--autoplay-policy=no-user-gesture-required",
-]  # fmt: skip
-
-
-def _need_chromium() -> None:
-    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        message = f"{CHROMIUM} not installed (apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI installs it: never skip there
-        pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -42,19 +25,6 @@ def site_url(built_site: BuiltSite) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def open_page(browser, url: str, javascript: bool = True):

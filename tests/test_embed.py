@@ -17,7 +17,6 @@ import pytest
 
 from podcast.publish.serve import make_server, url_of
 from tests.conftest import ROOT, SHORT_HTML, invoke_cli
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _need_chromium
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ROOT / ".artifacts"
@@ -64,19 +63,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         for server in (site_server, host_server):
             server.shutdown()  # type: ignore[attr-defined]
             server.server_close()  # type: ignore[attr-defined]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def test_the_player_is_small_and_asks_no_third_party(served: Served) -> None:

@@ -124,6 +124,12 @@ def describe(result: Any) -> str:
     )
 
 
+#: ``--wait``: every command that takes the working folder's lock has it.
+wait_option = click.option(
+    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
+)
+
+
 def site_option(help_text: str) -> Callable[[F], F]:
     """The ``--site DIR`` option, the same for every command that touches the site."""
     return click.option(

@@ -19,6 +19,7 @@ from podcast.cli.base import (
     show_path,
     site_option,
     stdin_bytes,
+    wait_option,
 )
 from podcast.errors import ExitStatus
 from podcast.settings import DEFAULT_CONFIG_NAME
@@ -96,9 +97,7 @@ def review(
 
 @cli.command()
 @site_option("Folder of the published site (default: ./site).")
-@click.option(
-    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
-)
+@wait_option
 @click.pass_obj
 @friendly_errors
 def adopt(obj: Context, site: Path | None, wait: bool) -> None:

@@ -21,6 +21,7 @@ from podcast.cli.base import (
     site_option,
     stdin_bytes,
     stoppable,
+    wait_option,
 )
 from podcast.settings import ENV_CLUSTER
 
@@ -30,9 +31,7 @@ from podcast.settings import ENV_CLUSTER
 @site_option("Folder the site is written to (default: ./site).")
 @click.option("--voice", help="Voice to read with (see `audio-edition voices`).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
-@click.option(
-    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
-)
+@wait_option
 @click.pass_obj
 @friendly_errors
 def build(
@@ -176,9 +175,7 @@ class _BatchProgress:
     is_flag=True,
     help="Then make the daily briefing from the newest episodes ([briefing] in the config).",
 )
-@click.option(
-    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
-)
+@wait_option
 @click.option(
     "--report",
     "report_path",
@@ -301,9 +298,7 @@ def batch(
 )
 @site_option("Folder the site is written to (default: ./site).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed.")
-@click.option(
-    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
-)
+@wait_option
 @click.pass_obj
 @friendly_errors
 def briefing(
@@ -378,9 +373,7 @@ def _batch_briefing(obj: Context, settings: Any, store: Any, artwork: Any) -> No
 )
 @click.option("--dry-run", is_flag=True, help="Say what would go; change nothing.")
 @site_option("Folder of the site (default: ./site).")
-@click.option(
-    "--wait", is_flag=True, help="If a build or batch is running in this folder, wait for it."
-)
+@wait_option
 @click.pass_obj
 @friendly_errors
 def prune_command(
