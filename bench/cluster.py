@@ -146,7 +146,7 @@ class SimulatedPool:
         return [max(1.0, len(s.split()) * SECONDS_PER_WORD) for s in spoken]
 
     def submit(self, voice: Any, spoken: Sequence[str]) -> futures.Future[Any]:
-        from podcast.make.cluster import Said
+        from podcast.make.worker import Said
 
         lengths = self._lengths(spoken)
         audio = tuple(self._tone[: 2 * int(seconds * self.rate)] for seconds in lengths)
@@ -155,7 +155,7 @@ class SimulatedPool:
     def submit_render(self, job: Any, audio: dict[str, bytes], artwork: Any) -> futures.Future[Any]:
         import dataclasses
 
-        from podcast.make.cluster import RemoteRender
+        from podcast.make.worker import RemoteRender
         from podcast.publish.transcripts import TranscriptCue
 
         plan, template = job.plan, self.template
@@ -223,8 +223,8 @@ def template_render(settings: Any) -> Any:
     import shutil
 
     from podcast.make.build import WORK_NAMES, plan, render
-    from podcast.make.cluster import RemoteRender
     from podcast.make.voicing import make_synthesizer
+    from podcast.make.worker import RemoteRender
     from podcast.publish.site import show_artwork
     from podcast.read.articles import read_article
 

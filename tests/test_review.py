@@ -17,9 +17,8 @@ from podcast.make.voicing import make_synthesizer
 from podcast.review.model import Review
 from podcast.settings import load_settings
 from podcast.store import Store
-from tests.conftest import ROOT
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, _need_chromium
 from tests.test_batch import report_of
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _need_chromium
 
 pytestmark = pytest.mark.e2e
 

@@ -21,16 +21,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from audio.targets import Music
 from podcast.errors import PodcastError, PublishError
-from podcast.fsutil import publish_file
 from podcast.make.faults import fault_point
 from podcast.make.scripting import article_language, article_script, load_lexicon
 from podcast.make.voicing import synthesis_settings, voice_for
-from podcast.publish.artwork import Artwork
-from podcast.publish.feed import truncate_bytes
+from podcast.publish.artwork import Artwork, episode_cover
 from podcast.publish.site import EPISODES_DIR
 from podcast.publish.transcripts import (
     TranscriptCue,
@@ -44,7 +42,7 @@ from podcast.read.model import Article
 from podcast.read.urls import safe_url
 from podcast.review.model import Review
 from podcast.settings import Settings
-from podcast.store import Episode, Store, guid_for
+from podcast.store import Episode, Store
 from voices.catalogue import VoiceInfo
 from voices.script import Script
 from voices.synth import Synthesizer, voice_identity
@@ -165,19 +163,6 @@ def _file_digest(path: str) -> str:
         return ""
 
 
-def cover_for(article: Article, artwork: Artwork) -> tuple[Artwork, bool]:
-    """The episode's artwork: the article's own image made square, else the show's cover.
-    The flag says whether it is the article's own."""
-    from podcast.publish.artwork import episode_artwork
-
-    if article.image_file:
-        try:
-            return episode_artwork(Path(article.image_file)), True
-        except PodcastError as error:
-            _LOGGER.warning("%s; the show's cover is used", error)
-    return artwork, False
-
-
 def is_current(plan_: Plan, store: Store, settings: Settings) -> Episode | None:
     """The stored episode when it was built from exactly this plan and its audio is published."""
     existing = store.get(plan_.article.key)
@@ -264,13 +249,6 @@ def build_review(
     return replace(found, sound=sound, sound_checked=True)
 
 
-def _summary(article: Article) -> str:
-    if article.summary:
-        return truncate_bytes(article.summary)
-    first = next((b.text for b in article.blocks if b.kind == "paragraph"), "")
-    return truncate_bytes(first)
-
-
 def _mastering_of(episode: Episode | None) -> tuple[float, float] | None:
     if episode is None or episode.gain is None or episode.input_lufs is None:
         return None
@@ -336,7 +314,7 @@ def render(
         marks = chapter_marks(script, timeline, article.title)
         published = article.published or published_default or datetime.now(UTC)
         credit = f"read by {synth.voice.name} (AI voice)"
-        cover, own_cover = cover_for(article, artwork)
+        cover, own_cover = episode_cover(article.image_file, artwork)
         if own_cover:
             (work / WORK_NAMES["image"]).write_bytes(cover.data)
         write_tags(
@@ -401,63 +379,3 @@ WORK_NAMES = {
     "chapters": "episode.chapters.json",
     "image": "episode.jpg",
 }
-
-
-def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
-    """Put a render's files into the site beside the old ones and record the episode.
-
-    The feeds still name the old files until the next :func:`publish`, which
-    removes them; a crash in between leaves every published file valid.
-    """
-    article = rendered.plan.article
-    try:
-        try:
-            store.record_files(rendered.files.values())
-            for role, name in rendered.files.items():
-                publish_file(rendered.work / WORK_NAMES[role], settings.site / name)
-        except OSError as error:
-            raise PublishError(
-                f"cannot write to the site {settings.site}: {error.strerror or error}"
-            ) from None
-        fault_point("commit")
-        existing = store.get(article.key)
-        return store.save(
-            Episode(
-                key=article.key,
-                guid=existing.guid if existing else guid_for(article.key),
-                slug=article.slug,
-                title=article.title,
-                published=rendered.published,
-                audio=rendered.files["audio"],
-                audio_bytes=(settings.site / rendered.files["audio"]).stat().st_size,
-                duration=mp3_seconds(settings.site / rendered.files["audio"]),
-                transcript=rendered.files["transcript"],
-                chapters=rendered.files["chapters"],
-                voice=rendered.plan.voice.name,
-                fingerprint=rendered.plan.fingerprint,
-                author=article.author,
-                summary=_summary(article),
-                url=article.url,
-                categories=article.categories,
-                srt=rendered.files["srt"],
-                image=rendered.files.get("image", ""),
-                series=article.series,
-                cues=rendered.cues,
-                marks=rendered.marks,
-                sentence_keys=rendered.sentence_keys,
-                piece_keys=rendered.loudness.cache_keys,
-                gain=rendered.loudness.gain,
-                input_lufs=rendered.loudness.input_lufs,
-                review=json.dumps(rendered.review.to_dict(), ensure_ascii=False),
-            )
-        )
-    finally:
-        shutil.rmtree(rendered.work, ignore_errors=True)
-
-
-def mp3_seconds(path: Path) -> float:
-    """The length of an MP3 as players see it (from its Xing/Info header)."""
-    from mutagen.mp3 import MP3
-
-    info: Any = MP3(str(path)).info  # mutagen is untyped
-    return float(info.length)

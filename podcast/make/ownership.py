@@ -137,7 +137,7 @@ def _site_file(url: str) -> str:
 
 
 def _episode(item: Any, guid: str, settings: Settings) -> Episode | None:
-    from podcast.make.build import mp3_seconds
+    from podcast.make.commit import mp3_seconds
     from podcast.read.fields import slugify
     from podcast.read.formats import html_text
 

@@ -21,11 +21,11 @@ from podcast.make.build import (
     Plan,
     Progress,
     Rendered,
-    commit,
     is_current,
     plan,
     render,
 )
+from podcast.make.commit import commit
 from podcast.make.ownership import check_site_is_ours
 from podcast.make.state import check_writable
 from podcast.make.voicing import make_synthesizer

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.errors import ArticleError, ConfigError
+
+_LOGGER = logging.getLogger(__name__)
 
 MIN_SIDE, MAX_SIDE = 1400, 3000
 
@@ -126,3 +129,14 @@ def episode_artwork(image: Path) -> Artwork:
             return load_artwork(out)
         except (AudioError, ConfigError) as error:
             raise ArticleError(f"cannot use the article's image {image.name}: {error}") from None
+
+
+def episode_cover(image_file: str, show: Artwork) -> tuple[Artwork, bool]:
+    """An episode's artwork: its article's own image made square (:func:`episode_artwork`),
+    else the show's cover. The flag says whether it is the article's own."""
+    if image_file:
+        try:
+            return episode_artwork(Path(image_file)), True
+        except ArticleError as error:
+            _LOGGER.warning("%s; the show's cover is used", error)
+    return show, False
