@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from podcast.errors import StoreError
+from podcast.migrations import MIGRATIONS
 from podcast.publish.transcripts import TranscriptCue
 
 #: Namespace for episode guids: uuid5(EPISODE_NAMESPACE, article key).
@@ -129,87 +130,6 @@ def guid_for(key: str) -> str:
     """The guid an article with ``key`` gets when it is first published."""
     return str(uuid.uuid5(EPISODE_NAMESPACE, key))
 
-
-MIGRATIONS: list[tuple[str, str]] = [
-    (
-        "0001_episodes",
-        """
-        CREATE TABLE episodes (
-            key TEXT PRIMARY KEY,
-            guid TEXT NOT NULL UNIQUE,
-            slug TEXT NOT NULL,
-            title TEXT NOT NULL,
-            published TEXT NOT NULL,
-            audio TEXT NOT NULL,
-            audio_bytes INTEGER NOT NULL CHECK (audio_bytes > 0),
-            duration REAL NOT NULL,
-            transcript TEXT NOT NULL,
-            chapters TEXT NOT NULL,
-            voice TEXT NOT NULL,
-            fingerprint TEXT NOT NULL,
-            author TEXT NOT NULL DEFAULT '',
-            summary TEXT NOT NULL DEFAULT '',
-            url TEXT NOT NULL DEFAULT '',
-            categories TEXT NOT NULL DEFAULT '[]',
-            created TEXT,
-            updated TEXT
-        );
-        CREATE INDEX episodes_published ON episodes (published);
-        """,
-    ),
-    (
-        "0002_transcripts_in_store",
-        """
-        ALTER TABLE episodes ADD COLUMN srt TEXT NOT NULL DEFAULT '';
-        ALTER TABLE episodes ADD COLUMN cues TEXT NOT NULL DEFAULT '[]';
-        ALTER TABLE episodes ADD COLUMN marks TEXT NOT NULL DEFAULT '[]'
-        """,
-    ),
-    (
-        "0003_sentence_keys",
-        """
-        ALTER TABLE episodes ADD COLUMN sentence_keys TEXT NOT NULL DEFAULT '[]'
-        """,
-    ),
-    (
-        "0004_mp3_pieces",
-        """
-        ALTER TABLE episodes ADD COLUMN piece_keys TEXT NOT NULL DEFAULT '[]';
-        ALTER TABLE episodes ADD COLUMN gain REAL;
-        ALTER TABLE episodes ADD COLUMN input_lufs REAL
-        """,
-    ),
-    (
-        # Every file a run put into the site: only these are ever removed as stale, so a
-        # file the tool has no record of (another tool's, or a lost store's) is never deleted.
-        "0005_site_files",
-        """
-        CREATE TABLE site_files (path TEXT PRIMARY KEY);
-        INSERT OR IGNORE INTO site_files SELECT audio FROM episodes;
-        INSERT OR IGNORE INTO site_files SELECT transcript FROM episodes;
-        INSERT OR IGNORE INTO site_files SELECT chapters FROM episodes;
-        INSERT OR IGNORE INTO site_files SELECT srt FROM episodes WHERE srt != ''
-        """,
-    ),
-    (
-        "0006_review",
-        """
-        ALTER TABLE episodes ADD COLUMN review TEXT NOT NULL DEFAULT '{}'
-        """,
-    ),
-    (
-        "0007_episode_image",
-        """
-        ALTER TABLE episodes ADD COLUMN image TEXT NOT NULL DEFAULT ''
-        """,
-    ),
-    (
-        "0008_series",
-        """
-        ALTER TABLE episodes ADD COLUMN series TEXT NOT NULL DEFAULT ''
-        """,
-    ),
-]
 
 #: The copy of the store kept after each run that ended well, beside it.
 BACKUP_SUFFIX = ".bak"
