@@ -115,3 +115,57 @@ def test_an_image_outside_the_articles_folder_is_never_read(tmp_path: Path) -> N
     assert local_image("https://example.org/a.png", folder) == ""
     assert local_image("ok.png", folder) == str((folder / "ok.png").resolve())
     assert local_image("file:ok.png", folder) == str((folder / "ok.png").resolve())
+
+
+def test_a_fetched_feeds_entry_image_becomes_the_artwork(tmp_path: Path) -> None:
+    """An image the batch may fetch (the feed itself came over http) is the episode's artwork;
+    the same feed read from a file names no image to fetch, and the show's cover is used."""
+    import http.server
+    import threading
+
+    image = picture(tmp_path / "photo.png").read_bytes()
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Gazette</title>'
+        "<item><title>Ferry plan wins backing</title><link>https://gazette.example.org/f</link>"
+        '<media:content url="URL/photo.png" medium="image"/>'
+        "<content:encoded><![CDATA[<p>The council backed the ferry plan on Tuesday.</p>]]>"
+        "</content:encoded></item></channel></rss>"
+    )
+    files: dict[str, bytes] = {"/photo.png": image}
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            body = files.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    files["/feed.xml"] = feed.replace("URL", base).encode()
+    try:
+        web = tmp_path / "web"
+        web.mkdir()
+        assert invoke_cli("batch", f"{base}/feed.xml", "-j", "1", cwd=web).returncode == 0
+        assert asked == ["/feed.xml", "/photo.png"]
+        local = tmp_path / "local"
+        local.mkdir()
+        (local / "feed.rss").write_text(feed.replace("URL", base), encoding="utf-8")
+        assert invoke_cli("batch", "feed.rss", "-j", "1", cwd=local).returncode == 0
+        assert asked == ["/feed.xml", "/photo.png"]  # nothing fetched for a feed file
+    finally:
+        server.shutdown()
+        server.server_close()
+    root = etree.fromstring((web / "site" / "feed.xml").read_bytes())
+    assert root.find("channel/item/itunes:image", NS).get("href").endswith(".jpg")
+    (cover,) = (web / "site" / "episodes").glob("*.jpg")
+    assert load_artwork(cover).width == 1400
+    assert not list((local / "site" / "episodes").glob("*.jpg"))

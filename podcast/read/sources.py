@@ -15,7 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -181,8 +181,62 @@ def _entry_article(entry: Any, label: str) -> Article:
     )
 
 
-def feed_items(data: bytes, name: str) -> list[SourceItem]:
-    """One item per entry of an RSS or Atom feed with full content."""
+#: Largest article image fetched with a feed.
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+
+def entry_image(entry: Any) -> str:
+    """An entry's own image: ``media:content`` (an image), an image enclosure, or
+    ``media:thumbnail``; empty when it has none."""
+    for media in entry.get("media_content", []):
+        if media.get("url") and (media.get("medium") == "image"
+                                 or str(media.get("type", "")).startswith("image/")):  # fmt: skip
+            return str(media["url"])
+    for link in entry.get("links", []):
+        if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/"):
+            return str(link.get("href", ""))
+    for thumbnail in entry.get("media_thumbnail", []):
+        if thumbnail.get("url"):
+            return str(thumbnail["url"])
+    return ""
+
+
+@functools.cache
+def _image_folder() -> Path:
+    """Where images fetched with a feed are kept while this process runs (removed at exit)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="audio-edition-images-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def fetch_image(url: str) -> str:
+    """The article image at ``url`` as a local file, within the fetch limits; empty (and
+    logged) when it cannot be fetched: the episode then has the show's cover."""
+    import hashlib
+    import logging
+
+    from podcast.read.urls import safe_url
+
+    if not safe_url(url):
+        return ""
+    try:
+        data = fetch(url, limit=MAX_IMAGE_BYTES)
+    except SourceError as error:
+        logging.getLogger(__name__).warning("article image not used: %s", error)
+        return ""
+    path = _image_folder() / hashlib.sha256(url.encode()).hexdigest()
+    path.write_bytes(data)
+    return str(path)
+
+
+def feed_items(data: bytes, name: str, fetched: bool = False) -> list[SourceItem]:
+    """One item per entry of an RSS or Atom feed with full content. When the feed was
+    ``fetched`` over http(s), each entry's own image is fetched too (it becomes the episode's
+    artwork); a feed read from a file names no image the batch may fetch."""
     import xml.sax
 
     import feedparser
@@ -209,6 +263,9 @@ def feed_items(data: bytes, name: str) -> list[SourceItem]:
                 raise SourceError(
                     f"{label}: entry has no article text (the feed carries no full content)"
                 )
+            image = entry_image(entry) if fetched else ""
+            if image:
+                article = replace(article, image=image, image_file=fetch_image(image))
             return finish_article(article)
 
         items.append(SourceItem(label, load))
@@ -251,7 +308,7 @@ def _looks_like_feed(data: bytes) -> bool:
 def expand(source: str) -> list[SourceItem]:
     """The items of one source: a folder, a manifest, a feed file or URL, or one article file."""
     if "://" in source:
-        return feed_items(fetch(source), source)
+        return feed_items(fetch(source), source, fetched=True)
     path = Path(source)
     if not path.exists():
         raise SourceError(f"source not found: {source}")
