@@ -179,13 +179,16 @@ class SimulatedPool:
         return self._later(busy, RemoteRender("", template.files, rendered, said, busy))
 
     def settle(self, future: futures.Future[Any], keys: Sequence[str], synth: Any) -> str:
-        import numpy as np
-
         worker, said = future.result()
         for key, pcm in zip(keys, said.audio, strict=True):
-            synth.cache.put(key, np.frombuffer(pcm, dtype="<i2").astype(np.int16))
-        self.workers[worker] += len(keys)
+            synth.cache.put_pcm(key, pcm)
+        self._tally(worker, len(keys), said.seconds)
         return str(worker)
+
+    def _tally(self, worker: str, sentences: int, seconds: float) -> None:
+        from podcast.make.cluster import ClusterPool
+
+        ClusterPool._tally(self, worker, sentences, seconds)  # type: ignore[arg-type]
 
     def settle_render(self, future: futures.Future[Any], job: Any, synth: Any) -> tuple[Any, str]:
         from podcast.make.cluster import ClusterPool

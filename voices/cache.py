@@ -56,6 +56,16 @@ class SentenceCache:
 
     def get(self, key: str) -> np.ndarray | None:
         """The samples stored under ``key``, or None when absent or corrupt."""
+        data = self.get_pcm(key)
+        if data is None:
+            return None
+        import numpy as np  # lazily: a build with nothing to synthesise never needs it
+
+        return np.frombuffer(data, dtype="<i2").copy()
+
+    def get_pcm(self, key: str) -> bytes | None:
+        """The 16-bit little-endian samples stored under ``key`` as bytes (what a cluster's
+        workers are sent), or None when absent or corrupt."""
         path = self._path(key)
         try:
             blob = path.read_bytes()
@@ -73,15 +83,19 @@ class SentenceCache:
             path.unlink(missing_ok=True)
             self.misses += 1
             return None
-        import numpy as np  # lazily: a build with nothing to synthesise never needs it
-
-        return np.frombuffer(data, dtype="<i2").copy()
+        return data
 
     def put(self, key: str, samples: np.ndarray) -> None:
         """Store ``samples`` (int16) under ``key`` atomically."""
+        self.put_pcm(key, samples.astype("<i2").tobytes())
+
+    def put_pcm(self, key: str, data: bytes) -> None:
+        """Store 16-bit little-endian samples, as bytes (what a cluster's workers send back),
+        under ``key`` atomically."""
+        if len(data) % 2:
+            raise ValueError("16-bit samples come in pairs of bytes")
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = samples.astype("<i2").tobytes()
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:

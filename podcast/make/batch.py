@@ -413,7 +413,7 @@ def _cached_audio(the_plan: Plan, synth: Synthesizer) -> dict[str, bytes]:
     audio = {}
     for _, sentence in the_plan.script.sentences():
         key = synth.cache_key(sentence.spoken)
-        samples = synth.cache.get(key) if synth.cache is not None else None
-        if samples is not None:
-            audio[key] = samples.astype("<i2").tobytes()
+        pcm = synth.cache.get_pcm(key) if synth.cache is not None else None
+        if pcm is not None:
+            audio[key] = pcm
     return audio

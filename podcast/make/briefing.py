@@ -43,7 +43,9 @@ def select(store: Store, selection: Selection, now: datetime) -> list[Episode]:
     """The newest of the show's episodes published within ``selection.since`` of ``now``."""
     wanted = selection.category.casefold()
     chosen = []
-    for episode in store.episodes():  # newest first
+    # Newest first, without transcripts (a long archive's are large): the chosen few are
+    # read whole below.
+    for episode in store.episodes(transcripts=False):
         if episode.series or episode.published > now:
             continue
         if episode.published < now - selection.since:
@@ -53,7 +55,7 @@ def select(store: Store, selection: Selection, now: datetime) -> list[Episode]:
         chosen.append(episode)
         if len(chosen) == selection.max:
             break
-    return chosen
+    return [full for episode in chosen if (full := store.get(episode.key)) is not None]
 
 
 def opening(episode: Episode, paragraphs: int) -> list[str]:

@@ -261,7 +261,6 @@ def render(
     artwork: Artwork,
     synth: Synthesizer,
     *,
-    published_default: datetime | None = None,
     previous: Episode | None = None,
     progress: Progress | None = None,
     workers: int = 1,
@@ -270,8 +269,8 @@ def render(
 ) -> Rendered:
     """Make the episode's files in a new work folder (the caller commits or discards it).
 
-    ``previous`` is the article's last build, whose mastering gain is where this
-    one starts (so its unchanged MP3 pieces can be reused); ``workers`` pieces
+    ``previous`` is the article's last build: its date stays when the article gives none,
+    and its mastering gain is where this one starts (so its unchanged MP3 pieces can be reused); ``workers`` pieces
     of the MP3 are encoded at once. Setting ``cancel`` stops it before the next sentence
     (raising :class:`Cancelled`), its work folder removed. Without ``review`` (a render on a
     cluster's worker, which has not the newsroom's lexicon), the review is left for the
@@ -312,7 +311,8 @@ def render(
         fault_point("encoding")
         wav.unlink()
         marks = chapter_marks(script, timeline, article.title)
-        published = article.published or published_default or datetime.now(UTC)
+        kept = previous.published if previous else None
+        published = article.published or kept or datetime.now(UTC)
         credit = f"read by {synth.voice.name} (AI voice)"
         cover, own_cover = episode_cover(article.image_file, artwork)
         if own_cover:

@@ -227,10 +227,10 @@ class ClusterPool:
         self, job: RenderJob, audio: dict[str, bytes], artwork: Artwork
     ) -> futures.Future[Any]:
         """Render ``job`` on a worker, sending the sentences the batch already has."""
-        choice = self.settings.audio.intro_music.strip()
-        music = None
-        if choice and choice != "chime":
-            music = self.settings.resolve(choice).read_bytes()
+        from podcast.make.build import music_from
+
+        intro = music_from(self.settings)  # a file of the newsroom's, sent; the chime is made
+        music = intro.path.read_bytes() if intro is not None and intro.path else None
         image_file = job.plan.article.image_file
         image = Path(image_file).read_bytes() if image_file else None
         return self._submit(render_on_worker, self.ref(job.plan.voice), job, self.settings,
@@ -241,14 +241,12 @@ class ClusterPool:
     ) -> tuple[Rendered, str]:
         """A worker's render, kept here: its new sentences in the cache, its files in a work
         folder, and the review made with this newsroom's lexicon."""
-        import numpy as np
-
         from podcast.make.build import build_review
 
         remote: RemoteRender = future.result()
         if synth.cache is not None:
             for key, pcm in remote.said.items():
-                synth.cache.put(key, np.frombuffer(pcm, dtype="<i2").astype(np.int16))
+                synth.cache.put_pcm(key, pcm)
         work = Path(tempfile.mkdtemp(prefix="build-", dir=self.settings.folders.work_root()))
         for name, data in remote.files.items():
             (work / name).write_bytes(data)
@@ -256,21 +254,22 @@ class ClusterPool:
         review = build_review(job.plan, self.settings, measured, synth.sample_rate)
         rendered = dataclasses.replace(remote.rendered, plan=job.plan, work=work, review=review,
                                        measured=())  # fmt: skip
-        with self._counting:  # settle_render runs on several threads
-            self.workers[remote.worker] += len(remote.said)
-            self.seconds[remote.worker] = self.seconds.get(remote.worker, 0.0) + remote.seconds
+        self._tally(remote.worker, len(remote.said), remote.seconds)
         return rendered, remote.worker
 
     def settle(self, future: futures.Future[Any], keys: Sequence[str], synth: Synthesizer) -> str:
-        import numpy as np
-
         said: Said = future.result()
         if synth.cache is not None:
             for key, pcm in zip(keys, said.audio, strict=True):
-                synth.cache.put(key, np.frombuffer(pcm, dtype="<i2").astype(np.int16))
-        self.workers[said.worker] += len(keys)
-        self.seconds[said.worker] = self.seconds.get(said.worker, 0.0) + said.seconds
+                synth.cache.put_pcm(key, pcm)
+        self._tally(said.worker, len(keys), said.seconds)
         return said.worker
+
+    def _tally(self, worker: str, sentences: int, seconds: float) -> None:
+        """Count what ``worker`` said (settle_render runs on several threads)."""
+        with self._counting:
+            self.workers[worker] += sentences
+            self.seconds[worker] = self.seconds.get(worker, 0.0) + seconds
 
     def check(self) -> None:
         """Raise :class:`ClusterError` when the cluster has had no worker for ``grace`` s."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from podcast.errors import PublishError
-from podcast.publish.feed import FEED_FILE, FEEDS_DIR
+from podcast.publish.feed import feed_files
 from podcast.publish.site import EPISODES_DIR
 from podcast.publish.transcripts import TranscriptCue
 from podcast.read.urls import safe_url
@@ -42,14 +42,6 @@ ADOPTED = "adopted"
 
 class UnknownEpisodes(PublishError):
     """The site lists episodes the episode store has no record of."""
-
-
-def feed_files(site: Path) -> list[Path]:
-    """Every feed page the site publishes: the main feed, its older pages, the category feeds."""
-    found = [site / FEED_FILE] if (site / FEED_FILE).is_file() else []
-    found += sorted(site.glob("feed-*.xml"), key=lambda p: (len(p.name), p.name))
-    found += sorted((site / FEEDS_DIR).glob("*.xml")) if (site / FEEDS_DIR).is_dir() else []
-    return [p for p in found if p.is_file()]
 
 
 def _items(path: Path) -> list[Any]:

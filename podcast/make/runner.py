@@ -119,11 +119,10 @@ class ArticleRunner:
         cancel: threading.Event | None = None,
     ) -> Rendered:
         """Make the episode's files in a work folder (any thread may run this)."""
-        previous = job.previous
         return render(
             job.plan, self.settings, self.artwork, self.synthesizers(job.plan.voice),
-            published_default=previous.published if previous else None, previous=previous,
-            progress=progress, workers=self.threads or os.cpu_count() or 1, cancel=cancel,
+            previous=job.previous, progress=progress,
+            workers=self.threads or os.cpu_count() or 1, cancel=cancel,
         )  # fmt: skip
 
     def commit(self, rendered: Rendered) -> Episode:

@@ -167,8 +167,6 @@ def render_on_worker(
     """On a worker: the whole render of one article (speech, assembly, mastering, encoding,
     tags, transcripts), in a temporary folder, from the sentences the batch sent (``audio``)
     and those the worker says itself. Nothing of it stays on the worker."""
-    import numpy as np
-
     from podcast.make.build import WORK_NAMES, render
     from voices.cache import SentenceCache
 
@@ -183,7 +181,7 @@ def render_on_worker(
             )
         cache = SentenceCache(local.folders.sentences)
         for key, pcm in audio.items():
-            cache.put(key, np.frombuffer(pcm, dtype="<i2").astype(np.int16))
+            cache.put_pcm(key, pcm)
         synth = Synthesizer(base.voice, ref.settings, cache, threads=base.threads,
                             prepared=base.prepared)  # fmt: skip
         synth.share_model(base)
@@ -192,19 +190,17 @@ def render_on_worker(
             (Path(tmp) / "image").write_bytes(image)
             article = dataclasses.replace(plan.article, image_file=str(Path(tmp) / "image"))
             plan = dataclasses.replace(plan, article=article)
-        previous = job.previous
         rendered = render(
-            plan, local, artwork, synth, previous=previous,
-            published_default=previous.published if previous else None,
+            plan, local, artwork, synth, previous=job.previous,
             workers=max(1, base.threads or os.cpu_count() or 1), review=False,
         )  # fmt: skip
         files = {name: (rendered.work / name).read_bytes() for name in WORK_NAMES.values()
                  if (rendered.work / name).is_file()}  # fmt: skip
         said = {}
         for key in set(rendered.sentence_keys) - set(audio):
-            samples = cache.get(key)
-            if samples is not None:
-                said[key] = samples.astype("<i2").tobytes()
+            made = cache.get_pcm(key)
+            if made is not None:
+                said[key] = made
     return RemoteRender(_worker_name(), files, rendered, said, time.monotonic() - started)
 
 

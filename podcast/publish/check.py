@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from podcast.publish.feed import feed_files
 from podcast.publish.rules import rules_for
 from podcast.publish.subjects import (
     NS,
@@ -170,8 +171,7 @@ def check_site(site: Path, settings: Settings, *, audio: bool = True) -> Report:
     walk = _Walk(site, settings.show.base_url, targets, settings.show.disclosure.strip())
     if not walk.report.apply("site", SiteFolder(site), str(site)):
         return walk.report
-    feeds = sorted(site.glob("feed*.xml")) + sorted((site / "feeds").glob("*.xml"))
-    for feed in feeds:
+    for feed in feed_files(site):
         # Pages of one feed share guids and URLs; each category feed is its own group.
         walk.feed(feed, re.sub(r"-\d+\.xml$", ".xml", feed.relative_to(site).as_posix()))
     return walk.report

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -66,6 +67,14 @@ def truncate_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
         return text
     cut = text.encode("utf-8")[: limit - 3].decode("utf-8", "ignore")
     return cut.rsplit(" ", 1)[0] + "…"
+
+
+def feed_files(site: Path) -> list[Path]:
+    """Every feed page the site publishes: the main feed, its older pages, the category feeds."""
+    found = [site / FEED_FILE] if (site / FEED_FILE).is_file() else []
+    found += sorted(site.glob("feed-*.xml"), key=lambda p: (len(p.name), p.name))
+    found += sorted((site / FEEDS_DIR).glob("*.xml")) if (site / FEEDS_DIR).is_dir() else []
+    return [p for p in found if p.is_file()]
 
 
 def site_url(settings: Settings, relative: str) -> str:

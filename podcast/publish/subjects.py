@@ -116,8 +116,9 @@ class Item:
     def text(self, path: str) -> str:
         return _text(self.element, path)
 
-    @property
+    @cached_property
     def enclosure(self) -> tuple[str, str, str] | None:
+        """(url, length, type), read once: a dozen rules ask."""
         element = self.element.find("enclosure")
         if element is None:
             return None
