@@ -68,6 +68,14 @@ class Timeline:
     """Sample indices where the episode may be cut into separately encoded pieces."""
 
 
+#: Silence between a cut and the text it is nearest: a cut after the intro or a heading sits
+#: this far before the next part, any other this far after the part before it (with the
+#: alignment's padding), in any pause of twice this or more. So a piece of body text is the same
+#: samples whatever introduced it and whatever follows: a briefing's story, after its title and
+#: before the next story, is the same piece as in its own episode (:mod:`audio.pieces`).
+CUT_EDGE_MS = 175
+
+
 def _silence(ms: int, rate: int) -> np.ndarray:
     return np.zeros(int(round(ms * rate / 1000)), dtype=np.int16)
 
@@ -167,9 +175,10 @@ def assemble(
     """Write the episode to ``out_wav`` (16-bit mono at ``rate``) and say where each part is.
 
     With ``frame_align`` (samples per MP3 frame), the pause after
-    each part marked ``cut_after`` gets a cut in its middle, on a multiple of
-    ``frame_align``: that pause grows by less than one frame (26 ms at
-    44.1 kHz) to put it there. The cuts are in :attr:`Timeline.boundaries`.
+    each part marked ``cut_after`` gets a cut :data:`CUT_EDGE_MS` from the text (in its middle
+    when shorter than twice that), on a multiple of ``frame_align``: that pause grows by
+    less than one frame (26 ms at 44.1 kHz) to put it there. Every piece so starts on a frame
+    and its samples depend on its parts alone. The cuts are in :attr:`Timeline.boundaries`.
     """
     pauses = pauses or Pauses()
     cues: list[Cue] = []
@@ -219,11 +228,11 @@ def assemble(
             cues.append(Cue(start / rate, written / rate))
             # a cut needs a frame's worth of silence on both sides of it
             if part.cut_after and following is not None and 0 < 4 * frame_align <= len(gap):
-                half = len(gap) // 2
-                head = half + (-(written + half)) % frame_align
-                write(np.zeros(head, dtype=np.int16))
+                edge = min(len(gap) // 2, _silence(CUT_EDGE_MS, rate).size)
+                before = len(gap) - edge if part.kind in ("intro", "heading") else edge
+                write(np.zeros(before + (-(written + before)) % frame_align, dtype=np.int16))
                 boundaries.append(written)
-                write(gap[half:])
+                write(gap[before:])
             else:
                 write(gap)
     return Timeline(

@@ -132,6 +132,38 @@ def test_cuts_sit_in_silence_on_mp3_frames(tmp_path: Path) -> None:
         assert pause <= after.start - before.end < pause + 576 / RATE
 
 
+def test_a_piece_is_the_same_whatever_comes_before_and_after_it(tmp_path: Path) -> None:
+    # a story's opening in its episode (after the intro's 900 ms pause, before a heading's
+    # 1000 ms) and in a briefing (after the story's title, before the next story's
+    # transition): its pieces are the same samples, cut after the intro or title and after
+    # each opening paragraph
+    opening = [
+        Part(tone(0.6, 330.0), "body", False),
+        Part(tone(0.3, 440.0), "body", True, cut_after=True),
+        Part(tone(0.5, 550.0), "body", True, cut_after=True),
+    ]
+    episode = [
+        Part(tone(0.5), "intro", True, cut_after=True),
+        *opening,
+        Part(tone(0.4), "heading", True),
+        Part(tone(0.2), "body", True),
+    ]
+    briefing = [
+        Part(tone(1.3), "body", True),
+        Part(tone(0.4), "heading", True, cut_after=True),
+        *opening,
+        Part(tone(0.7, 660.0), "body", True),
+    ]
+    found = []
+    for name, parts in (("episode", episode), ("briefing", briefing)):
+        timeline = assemble(parts, tmp_path / f"{name}.wav", RATE, Pauses(), frame_align=576)
+        samples = read_wav(tmp_path / f"{name}.wav")
+        first, second, third = timeline.boundaries
+        found.append((samples[first:second], samples[second:third]))
+    for in_episode, in_briefing in zip(*found, strict=True):
+        assert len(in_episode) == len(in_briefing) and np.array_equal(in_episode, in_briefing)
+
+
 def test_no_cuts_without_frame_alignment_or_room(tmp_path: Path) -> None:
     parts = [Part(tone(0.5), "intro", True, cut_after=True), Part(tone(0.2), "outro", True)]
     assert assemble(parts, tmp_path / "a.wav", RATE).boundaries == ()
