@@ -53,6 +53,12 @@ class PieceCache:
         """The entry holding a piece's blocks before its gain (the chain's version is in it)."""
         return f"a{CHAIN_VERSION}-{digest}"
 
+    @staticmethod
+    def analysed(key: str) -> str | None:
+        """The samples' checksum an :meth:`analysis_key` names (None for any other key)."""
+        prefix = f"a{CHAIN_VERSION}-"
+        return key.removeprefix(prefix) if key.startswith(prefix) else None
+
     def analysis(self, digest: str) -> list[float] | None:
         """Blocks of the compressed piece before its gain, if measured before."""
         data = self._read(self.folder / f"{self.analysis_key(digest)}.json")

@@ -157,6 +157,52 @@ def test_unchanged_pieces_come_from_the_cache(tmp_path: Path) -> None:
     assert (tmp_path / "4.mp3").read_bytes() == (tmp_path / "3.mp3").read_bytes()
 
 
+def test_a_quoted_piece_keeps_its_episodes_gain_and_is_not_encoded_again(tmp_path: Path) -> None:
+    from audio.piececache import PieceCache
+    from audio.pieces import WavReader, cut
+
+    cache = PieceCache(tmp_path / "pieces")
+    story, cuts = paragraphs(3)
+    told = master(
+        write_wav(tmp_path / "story.wav", story),
+        tmp_path / "story.mp3",
+        boundaries=cuts,
+        cache=cache,
+    )
+    quote = story[cuts[0] : cuts[1]]  # its second paragraph, a piece of its own
+    digest = cut(WavReader(tmp_path / "story.wav"), cuts)[1].digest
+
+    def own(seed: int) -> np.ndarray:  # a line of the briefing's own, ending on an MP3 frame
+        said = np.concatenate([speechlike(0.3, 3.0, seed=seed), np.zeros(RATE // 2, np.int16)])
+        return np.concatenate([said, np.zeros(-len(said) % 576, np.int16)])
+
+    head, tail = own(7), own(8)
+    wav = write_wav(tmp_path / "briefing.wav", np.concatenate([head, quote, tail]))
+    edges = [len(head), len(head) + len(quote)]
+    report = master(
+        wav, tmp_path / "b.mp3", boundaries=edges, cache=cache, quoted={digest: told.gain}
+    )
+    assert (report.pieces, report.quoted, report.encoded) == (3, 1, 2)
+    assert report.gain != told.gain  # the briefing's own lines have a gain of their own
+    # the quoted piece is the story's own MP3 piece, taken from the cache
+    assert len(set(report.cache_keys) & set(told.cache_keys)) == 1
+    samples, rate = decode(tmp_path / "b.mp3")
+    assert integrated_lufs(samples, rate) == pytest.approx(-16.0, abs=0.7)
+    assert report.output_lufs == pytest.approx(integrated_lufs(samples, rate), abs=0.3)
+    assert true_peak_dbtp(samples, rate) <= -1.0
+    assert MP3(tmp_path / "b.mp3").info.length == pytest.approx(len(samples) / rate, abs=0.06)
+    # quoted at a gain far from the story's, the whole would miss: it is mastered as one
+    before = cache.keys()
+    loud = master(
+        wav, tmp_path / "c.mp3", boundaries=edges, cache=cache, quoted={digest: told.gain + 12}
+    )
+    assert (loud.quoted, loud.encoded) == (0, 3)
+    samples, rate = decode(tmp_path / "c.mp3")
+    assert integrated_lufs(samples, rate) == pytest.approx(-16.0, abs=0.7)
+    # the pieces made for the attempt that missed are not kept
+    assert cache.keys() == before | set(loud.cache_keys)
+
+
 def test_integrated_loudness_from_blocks_matches_independent_meters(tmp_path: Path) -> None:
     from audio.ffmpeg import run_ffmpeg
     from audio.loudness import blocks_of, integrated
