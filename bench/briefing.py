@@ -11,8 +11,10 @@ the cache). Then, alternating round by round:
 - cold: ``briefing --force`` with the sentence cache moved away: every sentence of
   the stories' opening paragraphs is synthesised.
 
-Both run without the MP3 pieces the first briefing left (``.audio-edition/pieces``
-moved away), so each masters and encodes the whole briefing, as a new day's does.
+Neither has the MP3 pieces the first briefing left, as on a new day: warm has the
+stories' own pieces (``.audio-edition/pieces`` as the batch left it), so each story's
+opening, kept at its episode's gain, is not encoded again and only the briefing's own
+lines are; cold has no pieces at all, as if the stories had never been built.
 The title (it names the date) was said by the first briefing: a new day's briefing
 also says its title and its "Here are N stories" line, two sentences more.
 
@@ -43,9 +45,16 @@ def run(folder: Path, *args: str) -> tuple[float, str]:
     return time.monotonic() - started, result.stderr
 
 
-def synthesised(stderr: str) -> str:
-    found = re.search(r"(\d+) sentences \((\d+) synthesised\)", stderr)
-    return f"{found[2]} of {found[1]} sentences synthesised" if found else "?"
+def made(stderr: str) -> str:
+    """What the briefing said and encoded, from its ``Built:`` line."""
+    said = re.search(r"(\d+) sentences \((\d+) synthesised\)", stderr)
+    encoded = re.search(r"(\d+) of (\d+) MP3 piece\(s\) encoded(?:, (\d+) quoted)?", stderr)
+    if not said or not encoded:
+        return "?"
+    return (
+        f"{said[2]} of {said[1]} sentences synthesised, "
+        f"{encoded[1]} of {encoded[2]} MP3 pieces encoded, {encoded[3] or 0} quoted"
+    )
 
 
 def main() -> None:
@@ -58,25 +67,25 @@ def main() -> None:
         folder = Path(work)
         write_corpus(folder / "articles", options.stories, options.words)
         run(folder, "batch", "articles")
+        pieces = folder / ".audio-edition" / "pieces"
+        stories_pieces = folder / "stories-pieces"
+        shutil.copytree(pieces, stories_pieces)
         run(folder, "briefing", "--max", str(options.stories))
         cache = folder / ".audio-edition" / "cache"
-        pieces = folder / ".audio-edition" / "pieces"
         times: dict[str, list[float]] = {"warm": [], "cold": []}
         for round_ in range(options.rounds):
             for kind in ("warm", "cold") if round_ % 2 == 0 else ("cold", "warm"):
-                shutil.move(pieces, folder / "pieces-aside")
+                shutil.rmtree(pieces)
                 if kind == "cold":
                     shutil.move(cache, folder / "cache-aside")
+                else:
+                    shutil.copytree(stories_pieces, pieces)
                 wall, stderr = run(folder, "briefing", "--force", "--max", str(options.stories))
                 if kind == "cold":
                     shutil.rmtree(cache)
                     shutil.move(folder / "cache-aside", cache)
-                shutil.rmtree(pieces)
-                shutil.move(folder / "pieces-aside", pieces)
                 times[kind].append(wall)
-                print(
-                    f"round {round_ + 1}: {kind}: {wall:.1f} s ({synthesised(stderr)})", flush=True
-                )
+                print(f"round {round_ + 1}: {kind}: {wall:.1f} s ({made(stderr)})", flush=True)
         warm, cold = min(times["warm"]), min(times["cold"])
         print(f"best of {options.rounds}: warm {warm:.1f} s, cold {cold:.1f} s, "
               f"warm / cold {100 * warm / cold:.1f} % (goal < 10 %)")  # fmt: skip

@@ -12,6 +12,7 @@ import podcastparser
 import pytest
 from lxml import etree
 
+from audio.piececache import PieceCache
 from podcast.make.briefing import Selection, briefing_article, opening, select
 from podcast.settings import Settings
 from podcast.store import Episode, Store
@@ -48,6 +49,16 @@ def test_a_briefing_from_a_real_batch(night: Path) -> None:
     assert built, result.stderr
     sentences, synthesised = int(built[1]), int(built[2])
     assert sentences >= 4 * 3 and synthesised <= 9, result.stderr
+    # Each story's opening is MP3 pieces its own episode encoded, kept at its gain.
+    pieces = re.search(r"(\d+) of (\d+) MP3 piece\(s\) encoded, (\d+) quoted", result.stderr)
+    assert pieces, result.stderr
+    assert int(pieces[3]) >= 4 and int(pieces[1]) + int(pieces[3]) == int(pieces[2])
+    store = Store(night / ".audio-edition" / "episodes.db")
+    episodes = {e.title: e for e in store.episodes()}
+    (briefing,) = [e for t, e in episodes.items() if t.startswith("The briefing")]
+    for story in (e for e in episodes.values() if e is not briefing):
+        shared = set(story.piece_keys) & set(briefing.piece_keys)
+        assert shared and all(PieceCache.analysed(k) is None for k in shared)  # MP3 pieces
     root = briefing_feed(night)
     (item,) = root.findall("channel/item")
     today = datetime.now().astimezone()
@@ -64,7 +75,7 @@ def test_a_briefing_from_a_real_batch(night: Path) -> None:
     chapters_url = item.find("{https://podcastindex.org/namespace/1.0}chapters").get("url")
     chapters = json.loads((night / "site" / chapters_url.split("/", 3)[3]).read_text())["chapters"]
     linked = {c["title"]: c["url"] for c in chapters if "url" in c}
-    pages = {e.title: e.page for e in Store(night / ".audio-edition" / "episodes.db").episodes()}
+    pages = {e.title: e.page for e in episodes.values()}
     assert set(linked) == {t for t in pages if not t.startswith("The briefing")}
     for title, url in linked.items():
         assert url.endswith(pages[title]) and (night / "site" / pages[title]).is_file()

@@ -41,6 +41,40 @@ def test_edited_article_keeps_guid_and_gets_a_new_enclosure(
     assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0
 
 
+def test_the_opening_paragraphs_after_the_intro_and_each_heading_end_pieces() -> None:
+    import numpy as np
+
+    from podcast.make.build import _parts, cut_here
+    from voices.script import Paragraph, Script, Sentence
+
+    class Voice:  # a stand-in: every sentence is a second of silence
+        sample_rate = 100
+
+        def synthesize(self, spoken: str) -> np.ndarray:
+            return np.zeros(100, dtype=np.int16)
+
+    # one-sentence paragraphs whose text draws no cut of its own
+    texts = iter(
+        t for n in range(200) if not cut_here(t := f"Paragraph {n}.", "body", True, "body")
+    )
+    body = [Paragraph("body", (Sentence(t, t),)) for t in [next(texts) for _ in range(6)]]
+    heading = Paragraph("heading", (Sentence("A heading", "A heading"),))
+    script = Script(
+        paragraphs=(
+            Paragraph("intro", (Sentence("Title.", "Title."),)),
+            *body[:3],
+            heading,
+            *body[3:],
+            Paragraph("outro", (Sentence("The end.", "The end."),)),
+        )
+    )
+    flags = [p.cut_after for p in _parts(script, Voice(), None, opening=2)]  # type: ignore[arg-type]
+    # intro | p1 | p2 | p3, heading | p4 | p5 | p6, (the outro: a cut after it is ignored)
+    assert flags[:-1] == [True, True, True, False, True, True, True, False]
+    flags = [p.cut_after for p in _parts(script, Voice(), None, opening=1)]  # type: ignore[arg-type]
+    assert flags[:-1] == [True, True, False, False, True, True, False, False]
+
+
 def test_cuts_follow_the_text_and_come_at_least_every_two_minutes() -> None:
     import numpy as np
 

@@ -115,6 +115,8 @@ def describe(result: Any) -> str:
         return f"Unchanged: {title} (use --force to rebuild)"
     loud = result.loudness
     passes = f" ({loud.passes} passes to reach the loudness)" if loud.passes > 1 else ""
+    if loud.quoted:
+        passes += f", {loud.quoted} quoted as their episodes have them"
     return (
         f"Built: {title} — {result.episode.duration:.1f} s of audio, "
         f"{result.sentences} sentences ({result.synthesized} synthesised), "

@@ -5,7 +5,10 @@ date and the number of stories, then for each story a short transition, its
 title (a chapter that links the story's own episode) and its first paragraphs as
 they were spoken, then an outro. It is built as any article is, so every
 sentence a story's episode already said comes from the sentence cache and is
-never synthesised again; only the briefing's own lines are new. Its key (and so
+never synthesised again. A story's opening paragraphs are also MP3 pieces of
+their own in its episode (:func:`podcast.make.build._parts` cuts there): the
+briefing quotes them at the gain that episode was mastered at, so they are not
+encoded again either; only the briefing's own lines are new. Its key (and so
 its guid) is its title, which names the date and the category: building it again
 the same day replaces it. It is published in its own feed, ``feeds/briefing.xml``.
 """
@@ -149,4 +152,21 @@ def build_briefing(
     """Select the stories, make the briefing's article and build it (the caller publishes)."""
     stories = select(runner.store, selection, now)
     article = finish_article(briefing_article(stories, runner.settings, selection, now))
-    return runner.build(article, progress=progress, force=force)
+    return runner.build(article, progress=progress, force=force, quoted=quoted_pieces(stories))
+
+
+def quoted_pieces(stories: list[Episode]) -> tuple[tuple[str, float], ...]:
+    """Each story's MP3 pieces (the checksum of their samples) with the gain its episode was
+    mastered at: the briefing keeps them at it, so the pieces of a story's opening
+    paragraphs, cut as pieces of their own in its episode, are not encoded again."""
+    from audio.piececache import PieceCache
+
+    found: dict[str, float] = {}
+    for story in stories:
+        if story.gain is None:
+            continue
+        for key in story.piece_keys:
+            digest = PieceCache.analysed(key)
+            if digest is not None:
+                found.setdefault(digest, story.gain)
+    return tuple(sorted(found.items()))

@@ -68,6 +68,9 @@ class Plan:
     script: Script
     fingerprint: str
     """Checksum of everything that decides the episode's files."""
+    quoted: tuple[tuple[str, float], ...] = ()
+    """Audio it quotes from published episodes (a briefing, its stories' openings): the
+    checksum of each MP3 piece's samples and the gain its episode mastered it at."""
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,14 @@ def music_from(settings: Settings) -> Music | None:
     return Music(path=path, mode=settings.audio.intro_music_mode)
 
 
-def plan(article: Article, settings: Settings, artwork: Artwork) -> Plan:
-    """The script, voice and fingerprint for ``article`` (no audio is made)."""
+def plan(
+    article: Article,
+    settings: Settings,
+    artwork: Artwork,
+    quoted: tuple[tuple[str, float], ...] = (),
+) -> Plan:
+    """The script, voice and fingerprint for ``article`` (no audio is made); ``quoted`` as
+    :attr:`Plan.quoted`."""
     language = article_language(article, settings)
     voice = voice_for(settings, language, article.source or "article")
     script = article_script(article, settings, language)
@@ -148,11 +157,12 @@ def plan(article: Article, settings: Settings, artwork: Artwork) -> Plan:
         ],  # fmt: skip
         "artwork": hashlib.sha256(artwork.data).hexdigest(),
         "image": _file_digest(article.image_file),
+        "quoted": quoted,
     }
     fingerprint = hashlib.sha256(
         json.dumps(payload, sort_keys=True, default=str).encode()
     ).hexdigest()
-    return Plan(article, language, voice, script, fingerprint)
+    return Plan(article, language, voice, script, fingerprint, quoted)
 
 
 def _file_digest(path: str) -> str:
@@ -182,12 +192,15 @@ MAX_PIECE_SECONDS = 120.0
 def cut_here(spoken: str, kind: str, ends_paragraph: bool, following_kind: str | None) -> bool:
     """Whether the MP3 may be cut after this sentence, decided by its text alone.
 
-    Cuts after the intro, and after about one paragraph in three (one sentence in
-    twelve inside long paragraphs), chosen by a checksum of the sentence, so an
-    edit moves no cut but its own and the pieces after it stay the same.
+    Cuts after the intro and after each heading, and after about one paragraph in
+    three (one sentence in twelve inside long paragraphs), chosen by a checksum of
+    the sentence, so an edit moves no cut but its own and the pieces after it stay
+    the same. (:func:`_parts` adds the cuts after each opening paragraph.)
     """
     if kind == "intro":
         return following_kind not in (None, "intro")
+    if kind == "heading":
+        return following_kind is not None
     draw = int.from_bytes(hashlib.sha256(spoken.encode()).digest()[:4], "big")
     return draw % 3 == 0 if ends_paragraph else draw % 12 == 0
 
@@ -202,7 +215,15 @@ def _parts(
     progress: Progress | None,
     cancel: threading.Event | None = None,
     measured: list[SoundFeatures] | None = None,
+    *,
+    opening: int = 2,
 ) -> Iterator[Part]:
+    """The script's sentences as they are said, each marked where the MP3 may be cut.
+
+    Besides :func:`cut_here`'s cuts, each of the first ``opening`` paragraphs after the intro
+    or a heading ends a piece: a daily briefing quotes an article's opening paragraphs, and
+    so finds them as pieces its episode already encoded (:mod:`podcast.make.briefing`).
+    """
     from audio.assemble import Part
     from audio.inspect import features
 
@@ -212,6 +233,7 @@ def _parts(
         for index, sentence in enumerate(paragraph.sentences)
     ]
     since_cut = 0
+    section = 0  # paragraphs ended since the intro or the last heading
     for done, (kind, ends, spoken) in enumerate(flat, start=1):
         if cancel is not None and cancel.is_set():
             raise Cancelled("stopped before the episode was made")
@@ -223,8 +245,11 @@ def _parts(
             progress(done, len(flat))
         following = flat[done][0] if done < len(flat) else None
         since_cut += len(samples)
-        cut = cut_here(spoken, kind, ends, following) or (
-            since_cut > MAX_PIECE_SECONDS * synth.sample_rate
+        section = 0 if kind != "body" else section + ends
+        cut = (
+            cut_here(spoken, kind, ends, following)
+            or (kind == "body" and ends and section <= opening)
+            or since_cut > MAX_PIECE_SECONDS * synth.sample_rate
         )
         if cut:
             since_cut = 0
@@ -291,7 +316,7 @@ def render(
         mastering = settings.audio.master()
         measured: list[SoundFeatures] = []
         timeline = assemble(
-            _parts(script, synth, progress, cancel, measured),
+            _parts(script, synth, progress, cancel, measured, opening=settings.briefing.paragraphs),
             wav,
             synth.sample_rate,
             settings.audio.pauses(),
@@ -307,6 +332,7 @@ def render(
             cache=PieceCache(settings.folders.pieces),
             previous=_mastering_of(previous),
             workers=workers,
+            quoted=dict(plan_.quoted),
         )
         fault_point("encoding")
         wav.unlink()

@@ -99,9 +99,9 @@ class ArticleRunner:
         if prepare:
             prepare_run(store, settings)
 
-    def plan(self, article: Article) -> Plan:
-        """The script, voice and fingerprint of ``article``."""
-        return plan(article, self.settings, self.artwork)
+    def plan(self, article: Article, quoted: tuple[tuple[str, float], ...] = ()) -> Plan:
+        """The script, voice and fingerprint of ``article`` (``quoted``: :attr:`Plan.quoted`)."""
+        return plan(article, self.settings, self.artwork, quoted)
 
     def current(self, the_plan: Plan) -> Episode | None:
         """The stored episode when it was built from exactly this plan and is published."""
@@ -130,12 +130,17 @@ class ArticleRunner:
         return commit(rendered, self.store, self.settings)
 
     def build(
-        self, article: Article, *, progress: Progress | None = None, force: bool = False
+        self,
+        article: Article,
+        *,
+        progress: Progress | None = None,
+        force: bool = False,
+        quoted: tuple[tuple[str, float], ...] = (),
     ) -> BuildResult:
         """Plan, render and commit ``article``; skip it when nothing changed. The caller
-        publishes the feeds (once for all its articles)."""
+        publishes the feeds (once for all its articles). ``quoted``: :attr:`Plan.quoted`."""
         started = time.monotonic()
-        the_plan = self.plan(article)
+        the_plan = self.plan(article, quoted)
         current = None if force else self.current(the_plan)
         if current is not None:
             _LOGGER.info("unchanged, skipped: %s", article.title)
