@@ -150,3 +150,40 @@ def test_selection_and_opening_rules(tmp_path: Path) -> None:
                              ("paragraph", "First."), ("heading", "Story 4"), ("paragraph", "A4. B4.")]  # fmt: skip
         assert ("paragraph", "And finally.") in kinds and article.series == "briefing"
         assert article.key == "briefing:the-briefing-for-wednesday-2-december-2026"
+
+
+def test_adopt_keeps_the_briefing_in_its_own_feed_and_says_the_disclosure_once(
+    night: Path,
+) -> None:
+    """A lost store taken back by ``adopt``: the briefing stays out of the main feed and is
+    replaced, not doubled, when it is built again the same day; no description gains a
+    second disclosure line."""
+    import shutil
+
+    assert invoke_cli("briefing", cwd=night).returncode == 0
+    (briefing,) = briefing_feed(night).findall("channel/item")
+    guid = briefing.findtext("guid")
+    main = etree.fromstring((night / "site" / "feed.xml").read_bytes())
+    descriptions = {i.findtext("guid"): i.findtext("description") for i in main.iter("item")}
+    descriptions[guid] = briefing.findtext("description")
+    shutil.rmtree(night / ".audio-edition")
+    adopted = invoke_cli("adopt", cwd=night)
+    assert adopted.returncode == 0 and "Adopted 5 episode(s)" in adopted.stdout, adopted.stdout
+    # Published again with one new story: the adopted items are written from their records.
+    write_articles(night / "articles", 1, start=7)
+    result = invoke_cli("build", "articles/story-7.txt", cwd=night)
+    assert result.returncode == 0, result.stderr
+    main = etree.fromstring((night / "site" / "feed.xml").read_bytes())
+    assert guid not in {i.findtext("guid") for i in main.iter("item")}
+    assert len(main.findall("channel/item")) == 5
+    for item in [*main.iter("item"), *briefing_feed(night).iter("item")]:
+        text = item.findtext("description")
+        assert text.count("This audio is created with AI assistance.") == 1, text
+        if item.findtext("guid") in descriptions:
+            assert text == descriptions[item.findtext("guid")]
+    # The briefing built again the same day replaces the adopted one.
+    result = invoke_cli("batch", "articles", "-j", "1", "--briefing", cwd=night)
+    assert result.returncode == 0, result.stderr
+    (again,) = briefing_feed(night).findall("channel/item")
+    assert again.findtext("guid") == guid and "5 stories" in again.findtext("description")
+    assert invoke_cli("check", "--no-audio", cwd=night).returncode == 0

@@ -89,6 +89,29 @@ def test_the_articles_own_image_becomes_square_episode_artwork(tmp_path: Path) -
     assert len(list((tmp_path / "site" / "episodes").glob("*.jpg"))) == 2
 
 
+def test_adopt_keeps_an_episodes_own_artwork(tmp_path: Path) -> None:
+    import shutil
+
+    picture(tmp_path / "photo.png")
+    html = SHORT_HTML.replace("</head>", '<meta property="og:image" content="photo.png"></head>')
+    (tmp_path / "a.html").write_text(html, encoding="utf-8")
+    assert invoke_cli("build", "a.html", cwd=tmp_path).returncode == 0
+    before = etree.fromstring((tmp_path / "site" / "feed.xml").read_bytes())
+    href = before.find("channel/item/itunes:image", NS).get("href")
+    shutil.rmtree(tmp_path / ".audio-edition")
+    assert invoke_cli("adopt", cwd=tmp_path).returncode == 0
+    (tmp_path / "b.json").write_text(json.dumps({"title": "Bridge", "body": "It opens in May."}))
+    assert invoke_cli("build", "b.json", cwd=tmp_path).returncode == 0
+    after = etree.fromstring((tmp_path / "site" / "feed.xml").read_bytes())
+    images = {
+        i.findtext("title"): i.find("itunes:image", NS).get("href") for i in after.iter("item")
+    }
+    assert images[before.findtext("channel/item/title")] == href
+    assert images["Bridge"] == after.find("channel/itunes:image", NS).get("href")
+    assert len(list((tmp_path / "site" / "episodes").glob("*.jpg"))) == 1
+    assert invoke_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
+
+
 def test_check_catches_an_item_without_the_disclosure(
     built_site: BuiltSite, tmp_path: Path
 ) -> None:

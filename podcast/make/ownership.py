@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from podcast.errors import PublishError
-from podcast.publish.feed import feed_files
+from podcast.publish.feed import feed_files, feed_series
 from podcast.publish.site import EPISODES_DIR
 from podcast.publish.transcripts import TranscriptCue
 from podcast.read.urls import safe_url
@@ -99,12 +99,13 @@ def adopt(store: Store, settings: Settings) -> Adopted:
     missing: list[str] = []
     seen: set[str] = set()
     for path in feed_files(settings.site):
+        series = feed_series(settings.site, path)
         for item in _items(path):
             guid = (item.findtext("guid") or "").strip()
             if not guid or guid in known or guid in seen:
                 continue
             seen.add(guid)
-            episode = _episode(item, guid, settings)
+            episode = _episode(item, guid, settings, series)
             if episode is None:
                 missing.append(item.findtext("title") or guid)
                 continue
@@ -117,7 +118,14 @@ def adopt(store: Store, settings: Settings) -> Adopted:
 def _files_of(episode: Episode) -> list[str]:
     return [
         f
-        for f in (episode.audio, episode.transcript, episode.srt, episode.chapters, episode.page)
+        for f in (
+            episode.audio,
+            episode.transcript,
+            episode.srt,
+            episode.chapters,
+            episode.page,
+            episode.image,
+        )
         if f
     ]
 
@@ -128,10 +136,26 @@ def _site_file(url: str) -> str:
     return f"{EPISODES_DIR}/{name}" if name else ""
 
 
-def _episode(item: Any, guid: str, settings: Settings) -> Episode | None:
+def _description(item: Any, disclosure: str) -> str:
+    """The item's description without the disclosure the feed puts as its first line."""
+    from podcast.read.formats import html_text
+
+    text = item.findtext("description") or ""
+    if disclosure and text.startswith(disclosure):
+        text = text[len(disclosure) :].lstrip("\n")
+    return html_text(text)
+
+
+def _own_image(item: Any, site: Path) -> str:
+    """The item's own artwork, when it is an episode file in the site (else the show's cover)."""
+    tag = item.find("itunes:image", _NS)
+    image = _site_file(tag.get("href", "")) if tag is not None else ""
+    return image if image and (site / image).is_file() else ""
+
+
+def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Episode | None:
     from podcast.make.commit import mp3_seconds
     from podcast.read.fields import slugify
-    from podcast.read.formats import html_text
 
     site = settings.site
     title = " ".join((item.findtext("title") or "").split())
@@ -158,7 +182,7 @@ def _episode(item: Any, guid: str, settings: Settings) -> Episode | None:
     if published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
     return Episode(
-        key=link or "title:" + slug,
+        key=f"{series}:{slug}" if series else link or "title:" + slug,
         guid=guid,
         slug=slug,
         title=title,
@@ -171,7 +195,7 @@ def _episode(item: Any, guid: str, settings: Settings) -> Episode | None:
         voice=_voice_of(site / audio),
         fingerprint=ADOPTED,
         author=" ".join((item.findtext("itunes:author", namespaces=_NS) or "").split()),
-        summary=html_text(item.findtext("description") or ""),
+        summary=_description(item, settings.show.disclosure),
         url=link,
         categories=tuple(
             c.text.strip() for c in item.iterfind("category") if c.text and c.text.strip()
@@ -179,6 +203,8 @@ def _episode(item: Any, guid: str, settings: Settings) -> Episode | None:
         srt=transcripts.get("application/x-subrip", ""),
         cues=_cues(site / page, site / transcripts.get("text/vtt", "-")),
         marks=_marks(site / chapters) if chapters else (),
+        image=_own_image(item, site),
+        series=series,
     )
 
 

@@ -119,6 +119,12 @@ class FeedSpec:
 BRIEFING = "briefing"
 
 
+def feed_series(site: Path, path: Path) -> str:
+    """The series whose episodes the feed page at ``path`` lists: ``briefing`` for the
+    briefing's feed, empty for the show's own feeds."""
+    return BRIEFING if path == site / FEEDS_DIR / f"{BRIEFING}.xml" else ""
+
+
 def feed_specs(settings: Settings, episodes: Sequence[Episode] = ()) -> list[FeedSpec]:
     """The main feed, then one per ``[[feeds]]`` entry, then the briefing's once there is one."""
     show = settings.show
