@@ -351,6 +351,8 @@ def _feeds(data: Any, where: str) -> tuple[CategoryFeed, ...]:
         name, categories = table.get("name"), table.get("categories")
         if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,60}", name):
             raise ConfigError(f"{where}: feeds.name must be lower-case letters, digits and hyphens")
+        if name == "briefing":
+            raise ConfigError(f"{where}: feeds.name 'briefing' is the daily briefing's feed")
         if (
             not isinstance(categories, list)
             or not categories

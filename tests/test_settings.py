@@ -112,6 +112,10 @@ def test_category_feeds(tmp_path: Path) -> None:
     write(tmp_path, '[[feeds]]\nname = "../etc"\ncategories = ["x"]\n')
     with pytest.raises(ConfigError, match="feeds.name must be lower-case"):
         load_settings(environ={}, cwd=tmp_path)
+    # the daily briefing's feed is feeds/briefing.xml: a category feed may not take its name
+    write(tmp_path, '[[feeds]]\nname = "briefing"\ncategories = ["x"]\n')
+    with pytest.raises(ConfigError, match="feeds.name 'briefing' is the daily briefing's feed"):
+        load_settings(environ={}, cwd=tmp_path)
 
 
 def test_float_settings_accept_integers(tmp_path: Path) -> None:
