@@ -61,13 +61,18 @@ def test_an_article_without_an_image_has_the_show_cover(built_site: BuiltSite) -
     assert root.find("channel/item/itunes:image", NS).get("href") == channel_image
 
 
-def test_the_articles_own_image_becomes_square_episode_artwork(tmp_path: Path) -> None:
-    picture(tmp_path / "photo.png")
+def built_with_its_image(folder: Path) -> str:
+    """Build an HTML article whose og:image is a file beside it; its item's artwork URL."""
+    picture(folder / "photo.png")
     html = SHORT_HTML.replace("</head>", '<meta property="og:image" content="photo.png"></head>')
-    (tmp_path / "a.html").write_text(html, encoding="utf-8")
-    assert invoke_cli("build", "a.html", cwd=tmp_path).returncode == 0
-    root = etree.fromstring((tmp_path / "site" / "feed.xml").read_bytes())
-    href = root.find("channel/item/itunes:image", NS).get("href")
+    (folder / "a.html").write_text(html, encoding="utf-8")
+    assert invoke_cli("build", "a.html", cwd=folder).returncode == 0
+    root = etree.fromstring((folder / "site" / "feed.xml").read_bytes())
+    return str(root.find("channel/item/itunes:image", NS).get("href"))
+
+
+def test_the_articles_own_image_becomes_square_episode_artwork(tmp_path: Path) -> None:
+    href = built_with_its_image(tmp_path)
     assert href.endswith(".jpg") and "/episodes/" in href
     (image,) = (tmp_path / "site" / "episodes").glob("*.jpg")
     artwork = load_artwork(image)  # square, 1400–3000 px, RGB
@@ -92,12 +97,10 @@ def test_the_articles_own_image_becomes_square_episode_artwork(tmp_path: Path) -
 def test_adopt_keeps_an_episodes_own_artwork(tmp_path: Path) -> None:
     import shutil
 
-    picture(tmp_path / "photo.png")
-    html = SHORT_HTML.replace("</head>", '<meta property="og:image" content="photo.png"></head>')
-    (tmp_path / "a.html").write_text(html, encoding="utf-8")
-    assert invoke_cli("build", "a.html", cwd=tmp_path).returncode == 0
-    before = etree.fromstring((tmp_path / "site" / "feed.xml").read_bytes())
-    href = before.find("channel/item/itunes:image", NS).get("href")
+    href = built_with_its_image(tmp_path)
+    title = etree.fromstring((tmp_path / "site" / "feed.xml").read_bytes()).findtext(
+        "channel/item/title"
+    )
     shutil.rmtree(tmp_path / ".audio-edition")
     assert invoke_cli("adopt", cwd=tmp_path).returncode == 0
     (tmp_path / "b.json").write_text(json.dumps({"title": "Bridge", "body": "It opens in May."}))
@@ -106,7 +109,7 @@ def test_adopt_keeps_an_episodes_own_artwork(tmp_path: Path) -> None:
     images = {
         i.findtext("title"): i.find("itunes:image", NS).get("href") for i in after.iter("item")
     }
-    assert images[before.findtext("channel/item/title")] == href
+    assert images[title] == href
     assert images["Bridge"] == after.find("channel/itunes:image", NS).get("href")
     assert len(list((tmp_path / "site" / "episodes").glob("*.jpg"))) == 1
     assert invoke_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
