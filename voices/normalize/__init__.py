@@ -1,0 +1,61 @@
+"""English text normalisation: write numbers, money, dates and abbreviations as a newsreader says them.
+
+:func:`normalize` takes one sentence as written and returns it as it is to be
+spoken: no digit and no currency symbol is left for the voice to guess at.
+Rules run in a fixed order, most specific first (:mod:`.rules`); each is a
+regular expression with a small function that says the match, kept with the
+words it needs in the module of its kind: :mod:`.numbers`, :mod:`.money`,
+:mod:`.dates`, :mod:`.measures`, :mod:`.names`, and :mod:`.context` for the
+words around a match that decide how it is read. Where a rule chose between
+two readings, :mod:`.readings` keeps the choice for the editor's review.
+The golden table ``tests/data/normalize.tsv`` holds what each rule says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .names import unshout
+from .numbers import NUM, cardinal, in_words, ordinal, year
+from .readings import Reading, recording
+from .rules import RULES
+
+__all__ = ["Reading", "cardinal", "normalize", "normalizer", "ordinal", "recording", "year"]
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` as it is to be spoken: numbers, money, dates and abbreviations in words."""
+    ended = text.rstrip()[-1:] in (".", "!", "?") if text.strip() else False
+    text = unshout(text)
+    for pattern, replacement in RULES:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r"\d", lambda m: " " + in_words(int(m.group(0))) + " ", text)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = " ".join(text.split())
+    if ended and text and text[-1] not in ".!?\"'”’)":
+        text += "."  # a rule ate the full stop ("9 a.m.")
+    return text
+
+
+def _normalize_numbers_only(text: str, language: str) -> str:
+    """For languages without newsreader rules: numbers in words in that language, symbols dropped."""
+
+    def say(match: re.Match[str]) -> str:
+        number = match.group(0).replace(",", "")
+        try:
+            return str(in_words(float(number) if "." in number else int(number), lang=language))
+        except (NotImplementedError, OverflowError, ValueError):
+            return " ".join(str(in_words(int(d))) for d in number if d.isdigit())
+
+    text = re.sub(NUM, say, text)
+    text = re.sub(r"[$€£¥₹₴#*_|~^<>{}\[\]\\]", " ", text)
+    return " ".join(text.split())
+
+
+def normalizer(language: str = "en") -> Callable[[str], str]:
+    """The normaliser for ``language``: full newsreader rules for English, numbers only otherwise."""
+    code = language.replace("_", "-").split("-")[0].lower() or "en"
+    if code == "en":
+        return normalize
+    return lambda text: _normalize_numbers_only(text, code)

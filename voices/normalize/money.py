@@ -1,0 +1,74 @@
+"""Money and percentages: "$4.2 million" is "four point two million dollars"."""
+
+from __future__ import annotations
+
+import re
+
+from .context import DETERMINERS, NOT_A_NOUN
+from .numbers import cardinal, clean_number
+
+#: What a currency symbol or code is called: (singular, plural, minor singular, minor plural).
+CURRENCIES = {
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "US$": ("U S dollar", "U S dollars", "cent", "cents"),
+    "€": ("euro", "euros", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "¥": ("yen", "yen", "sen", "sen"),
+    "₹": ("rupee", "rupees", "paisa", "paise"),
+    "₴": ("hryvnia", "hryvnias", "kopiyka", "kopiykas"),
+    "USD": ("dollar", "dollars", "cent", "cents"),
+    "EUR": ("euro", "euros", "cent", "cents"),
+    "GBP": ("pound", "pounds", "penny", "pence"),
+}  # fmt: skip
+
+SCALES = {
+    "thousand": "thousand", "k": "thousand", "million": "million", "m": "million",
+    "mn": "million", "billion": "billion", "bn": "billion", "b": "billion",
+    "trillion": "trillion", "tn": "trillion", "crore": "crore", "lakh": "lakh",
+}  # fmt: skip
+
+#: Past participles that follow an amount as a verb ("had $20 billion done").
+_PARTICIPLES = frozenset(
+    """done paid spent made won lost given taken sold set put cut left built bought brought held
+    kept owed owned gone seen known shown grown thrown drawn""".split()
+)
+
+
+def _adjectival(match: re.Match[str]) -> bool:
+    """True when the amount qualifies the noun after it: "a $5 million barrier", "a $16M Boost".
+
+    A lower-case word after it that is not a function word is its noun; after "a", "the"…
+    a capitalised one is too (headlines capitalise every word).
+    """
+    following = re.match(r"\s+([A-Za-z][A-Za-z-]*)", match.string[match.end() :])
+    if following is None or following.group(1).lower() in NOT_A_NOUN:
+        return False
+    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
+    if before is not None and before.group(1).lower() in DETERMINERS:
+        return True  # "a $250,000 fine", "the $16M Boost"
+    word = following.group(1)
+    # "had $20 billion done", "$5 million raised": a verb, not the amount's noun.
+    return word[0].islower() and not word.endswith("ed") and word not in _PARTICIPLES
+
+
+def say_money(match: re.Match[str]) -> str:
+    symbol = match.group("sym") or match.group("code")
+    amount = clean_number(match.group("amount"))
+    scale = (match.group("scale") or "").lower()
+    one, many, minor_one, minor_many = CURRENCIES[symbol]
+    if scale:
+        return f"{cardinal(amount)} {SCALES[scale]} {one if _adjectival(match) else many}"
+    whole, _, cents = amount.partition(".")
+    whole_words = cardinal(whole)
+    unit = one if int(whole) == 1 or (not cents and _adjectival(match)) else many
+    if cents and int(cents.ljust(2, "0")[:2]):
+        cent_value = int(cents.ljust(2, "0")[:2])
+        minor = minor_one if cent_value == 1 else minor_many
+        if int(whole) == 0:
+            return f"{cardinal(cent_value)} {minor}"
+        return f"{whole_words} {unit} and {cardinal(cent_value)} {minor}"
+    return f"{whole_words} {unit}"
+
+
+def say_percent(match: re.Match[str]) -> str:
+    return f"{cardinal(match.group(1).replace(chr(0x2212), '-'))} percent"

@@ -1,0 +1,74 @@
+"""Numbers in words: cardinals, ordinals, years, Roman numerals, ranges and scores."""
+
+from __future__ import annotations
+
+import re
+
+from num2words import num2words
+
+
+def in_words(number: float | int, **options: str) -> str:
+    """num2words, typed: the number in words."""
+    return str(num2words(number, **options))
+
+
+NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+
+
+def clean_number(text: str) -> str:
+    return text.replace(",", "")
+
+
+def cardinal(number: str | int) -> str:
+    """Say a whole or decimal number: ``"3.25"`` → ``"three point two five"``."""
+    text = clean_number(str(number))
+    negative = text.startswith("-")
+    text = text.lstrip("-")
+    whole, _, fraction = text.partition(".")
+    words = in_words(int(whole or "0")).replace(",", "")
+    if fraction:
+        words += " point " + " ".join(in_words(int(d)) for d in fraction)
+    return ("minus " + words) if negative else words
+
+
+def ordinal(number: str | int) -> str:
+    """Say an ordinal: ``21`` → ``"twenty-first"``."""
+    return str(in_words(int(clean_number(str(number))), to="ordinal")).replace(",", "")
+
+
+def year(number: str | int) -> str:
+    """Say a year the way people do: 2024 → "twenty twenty-four", 2005 → "two thousand five"."""
+    value = int(number)
+    if 2000 <= value <= 2009:
+        return "two thousand" + ("" if value == 2000 else " " + in_words(value - 2000))
+    if value % 100 == 0 and value % 1000 != 0 and 1100 <= value <= 1900:
+        return in_words(value // 100) + " hundred"
+    return str(in_words(value, to="year")).replace(",", "")
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_value(numeral: str) -> int:
+    total = 0
+    for i, ch in enumerate(numeral):
+        value = _ROMAN[ch]
+        if i + 1 < len(numeral) and _ROMAN[numeral[i + 1]] > value:
+            total -= value
+        else:
+            total += value
+    return total
+
+
+def say_range(match: re.Match[str]) -> str:
+    left, right = match.group(1), match.group(2)
+    say = year if (len(left) == 4 and len(right) == 4 and 1000 <= int(left) <= 2100) else cardinal
+    return f"{say(left)} to {say(right)}"
+
+
+def apart(match: re.Match[str], words: str) -> str:
+    """``words`` in place of the match, with a space where it touched a letter."""
+    text = match.string
+    before = " " if match.start() > 0 and text[match.start() - 1].isalpha() else ""
+    after = " " if match.end() < len(text) and text[match.end()].isalpha() else ""
+    return before + words + after

@@ -1,0 +1,187 @@
+"""The rules, in the order they run, most specific first: a regular expression each, and what
+it is said as (a string, or a function of the match from the module of its kind)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .context import around
+from .dates import (
+    MONTH_NAMES,
+    say_day_month,
+    say_decade,
+    say_month_day,
+    say_time,
+    say_year_or_count,
+)
+from .measures import UNITS, say_temperature, say_unit
+from .money import say_money, say_percent
+from .names import (
+    ABBREVIATIONS,
+    STATES,
+    TITLES,
+    say_dotted,
+    say_drive,
+    say_email,
+    say_initialism,
+    say_party_state,
+    say_regnal,
+    say_url,
+)
+from .numbers import NUM, apart, cardinal, in_words, ordinal, say_range
+from .readings import chose
+
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str] | str]
+
+RULES: list[Rule] = [
+    # Typography first: non-breaking spaces and minus signs.
+    (re.compile("[\u00a0\u2009\u202f]"), " "),
+    (re.compile(r"(?<![\w.])[\u2212](?=\d)"), "-"),
+    (re.compile(r"\be\.g\.", re.I), "for example"),
+    (re.compile(r"\bi\.e\.", re.I), "that is"),
+    # Addresses before anything sees their dots and digits.
+    (re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b"), say_email),
+    (
+        re.compile(
+            r"\b(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|io|co|uk|ua|eu|info|news)(?:/[\w./-]*)?",
+            re.I,
+        ),
+        say_url,
+    ),
+    # Money, with optional scale word.
+    (
+        re.compile(
+            r"(?:(?P<sym>US\$|[$€£¥₹₴])\s?|\b(?P<code>USD|EUR|GBP)\s)(?P<amount>" + NUM + r")"
+            r"(?:\s?(?P<scale>thousand|million|billion|trillion|crore|lakh|bn|mn|tn|[mMkKbB])\b)?"
+        ),
+        say_money,
+    ),
+    (re.compile(r"((?<![\w.])[-\u2212]?" + NUM + r")\s?(?:%|per cent\b|percent\b)"), say_percent),
+    # Temperatures before negative numbers and units.
+    (re.compile(r"([-\u2212]?" + NUM + r")\s?°(?:\s?([CF])\b)?"), say_temperature),
+    # Times: 8:00, 10:51 PM, 7 a.m.
+    (
+        re.compile(
+            r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?:\s?(?P<ampm>[aApP]\.?\s?[mM]\.?))?(?P<trail>)(?!\d)"
+        ),
+        say_time,
+    ),
+    (
+        re.compile(
+            r"\b(?P<h>1[0-2]|0?[1-9])(?P<m>)\s?(?P<ampm>[aApP]\.[mM]\.|[aApP][mM]\b)(?P<trail>)"
+        ),
+        lambda m: f"{in_words(int(m.group('h')))} {'a m' if m.group('ampm')[0] in 'aA' else 'p m'}",
+    ),
+    # Dates: "Jan. 7", "January 7, 2024", "7 January 2024".
+    (
+        re.compile(
+            r"\b(?P<month>" + MONTH_NAMES + r")\.?\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!:)"
+            r"(?:,?\s(?P<year>1[0-9]{3}|20[0-9]{2})\b)?"
+        ),
+        say_month_day,
+    ),
+    (
+        re.compile(
+            r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s(?P<month>" + MONTH_NAMES + r")\.?"
+            r"(?:,?\s(?P<year>1[0-9]{3}|20[0-9]{2})\b)?"
+        ),
+        say_day_month,
+    ),
+    # Decades: 1990s, the '90s.
+    (re.compile(r"\b(1[0-9]{2}0|20[0-9]0)'?s\b"), say_decade),
+    (re.compile(r"['\u2019]([0-9]0)s\b"), say_decade),
+    # Ordinals: 1st, 22nd.
+    (re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"), lambda m: ordinal(m.group(1))),
+    # Number sign: No. 10.
+    (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
+    (re.compile(r"#(?=\d)"), "number "),
+    # A range of a unit: "0-60 mph" is "zero to sixty miles per hour".
+    (
+        re.compile(
+            r"(?<![\w.-])(?P<low>\d+)\s?[-\u2013]\s?(?=\d+\s?(?:"
+            + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if len(u) > 1)
+            + r")\b)"
+        ),
+        lambda m: f"{cardinal(m.group('low'))} to ",
+    ),
+    # Units after numbers.
+    (
+        re.compile(
+            r"(?P<n>"
+            + NUM
+            + r")(?P<space>\s?)(?P<unit>"
+            + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+            + r")(?![\w/])"
+        ),
+        say_unit,
+    ),
+    # Ranges, scores and votes: 52-48, 2010–2015.
+    (re.compile(r"(?<![\w.-])(\d+)\s?[-\u2013]\s?(\d+)(?!\w|\.\d|-\d)"), say_range),
+    # Regnal numbers: Charles III; but World War II.
+    (
+        re.compile(r"\b([A-Z][a-z]+) ((?:L?X{0,3})(?:IX|IV|V?I{0,3}))\b(?<! )(?<=[IVXL])"),
+        say_regnal,
+    ),
+    # Party and state after a politician's name: "D-Wash." → "Democrat of Washington".
+    (
+        re.compile(r"\b([DRI])-(" + "|".join(re.escape(k) for k in STATES) + r")(?=[\s,;)]|$)"),
+        say_party_state,
+    ),
+    # Dr. after a street's name is Drive ("Mulholland Dr."), before a name Doctor.
+    (re.compile(r"(?<=[a-z] )Dr\b\.?(?!\s+[A-Z])"), say_drive),
+    # Titles before "and" another title ("Mr. and Mrs. Kowalski"), and before names.
+    (
+        re.compile(
+            r"\b(" + "|".join(TITLES) + r")\.?(?=\s+(?:and|&)\s+(?:" + "|".join(TITLES) + r")\b)"
+        ),
+        lambda m: TITLES[m.group(1)],
+    ),
+    (re.compile(r"\b(" + "|".join(TITLES) + r")\.?(?=\s+[A-Z])"), lambda m: TITLES[m.group(1)]),
+    (
+        re.compile(r"\bSt\.?(?=\s+[A-Z])"),
+        lambda m: chose("Saint or Street", around(m), "Saint", "Street"),
+    ),
+    (
+        re.compile(r"(?<=[a-z] )St\b\.?"),
+        lambda m: chose(
+            "Saint or Street",
+            around(m),
+            "Street." if m.group().endswith(".") and m.end() == len(m.string) else "Street",
+            "Saint",
+        ),
+    ),
+    (
+        re.compile(
+            "|".join(
+                re.escape(k) + (r"(?=\s|$)" if k.endswith(".") else r"\b") for k in ABBREVIATIONS
+            )
+        ),
+        lambda m: ABBREVIATIONS[m.group(0)],
+    ),
+    # Years stand alone as four digits; a four-digit count of something is a count.
+    (re.compile(r"(?<![\d,.$])\b(1[1-9]\d{2}|20\d{2})\b(?!\d|,\d|\.\d)"), say_year_or_count),
+    # Negative numbers.
+    (re.compile(r"(?<![\w.])-(?=\d)"), "minus "),
+    # Initialisms: U.S., EU, G7; acronyms read as words: NATO.
+    (re.compile(r"\b(?:[A-Z]\.){2,}"), say_dotted),
+    (
+        re.compile(r"\b[A-Z]+(?:-?\d+)?(?:[A-Z]+)?\b(?<=[A-Z0-9])"),
+        lambda m: (
+            say_initialism(m) if len(m.group(0)) >= 2 and not m.group(0).isdigit() else m.group(0)
+        ),
+    ),
+    # Every number left, kept apart from letters it is written against ("DiEM25").
+    (re.compile(NUM), lambda m: apart(m, cardinal(m.group(0)))),
+    # Symbols a voice would skip or misread.
+    (re.compile(r"\s*&\s*"), " and "),
+    (re.compile(r"\s*\+\s*(?=\w)"), " plus "),
+    (re.compile(r"[$€£¥₹₴#*_|~^<>{}\[\]\\]"), " "),
+    # Emoji, pictographs and their joiners and variation selectors: not read out.
+    (
+        re.compile(
+            "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe00-\ufe0f\u200d\u20e3\U000e0020-\U000e007f]"
+        ),
+        " ",
+    ),
+]
