@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import EmptyScript
 from .lexicon import Lexicon
-from .normalize import normalizer
+from .normalize import Reading, normalizer, recording
 from .sentences import split_sentences
 
 BlockKind = Literal["paragraph", "heading"]
@@ -35,6 +35,9 @@ class Sentence:
 
     spoken: str
     """As said (handed to the voice)."""
+
+    readings: tuple[Reading, ...] = field(default=(), compare=False)
+    """Where normalising it chose between two readings (for the editor's review)."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,10 @@ def _paragraph(kind: ParagraphKind, text: str, say: Callable[[str], str]) -> Par
     sentences = []
     pieces = [" ".join(text.split())] if kind == "heading" else split_sentences(text)
     for piece in pieces:
-        spoken = say(piece)
+        with recording() as chosen:
+            spoken = say(piece)
         if any(ch.isalnum() for ch in spoken):
-            sentences.append(Sentence(text=piece, spoken=spoken))
+            sentences.append(Sentence(text=piece, spoken=spoken, readings=tuple(chosen)))
     return Paragraph(kind=kind, sentences=tuple(sentences)) if sentences else None
 
 

@@ -8,7 +8,6 @@ from podcast.read.model import Article
 from podcast.review.model import GuessedWord, ReadingFinding, RemovedBlock, Review, first_words
 from voices.dictionary import guessed_words
 from voices.lexicon import Lexicon
-from voices.normalize import normalizer, recording
 from voices.script import Script
 
 #: Most guessed words listed for one article (the most frequent first).
@@ -31,17 +30,12 @@ def review_text(
         GuessedWord(word, count, phonemes(word) if phonemes is not None else "")
         for word, count in guessed.most_common(MAX_WORDS)
     )
-    normalize = normalizer(script.language)
-    readings: list[ReadingFinding] = []
-    for index, sentence in enumerate(sentences):
-        with recording() as chosen:
-            if lexicon is not None:
-                lexicon.speak(sentence.text, normalize)
-            else:
-                normalize(sentence.text)
-        readings += [
-            ReadingFinding(r.kind, r.written, r.said, r.other, sentence.text, index) for r in chosen
-        ]
+    # The choices normalising made, kept by the script as it was made (not normalised again).
+    readings = [
+        ReadingFinding(r.kind, r.written, r.said, r.other, sentence.text, index)
+        for index, sentence in enumerate(sentences)
+        for r in sentence.readings
+    ]
     return Review(
         title=article.title,
         source=article.source,
