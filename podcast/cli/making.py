@@ -321,23 +321,19 @@ def briefing(
     """
     from datetime import datetime
 
-    from podcast.make.briefing import build_briefing, selection_from
+    from podcast.make.briefing import make_briefing, selection_from
     from podcast.make.lock import work_lock
-    from podcast.make.runner import ArticleRunner
     from podcast.publish.feed import BRIEFING, FEEDS_DIR
     from podcast.publish.pages import embed_snippet
-    from podcast.publish.site import publish
     from podcast.store import Store
 
     settings = obj.settings(site=site)
     selection = selection_from(settings, since=since, category=category,
                                max_stories=max_stories, paragraphs=paragraphs)  # fmt: skip
     with Store(settings.folders.store) as store, work_lock(settings.state, wait=wait), stoppable():
-        runner = ArticleRunner(settings, store)
         with progress_bar(not obj.quiet, "Reading the briefing") as progress:
-            result = build_briefing(runner, selection, datetime.now().astimezone(),
-                                    force=force, progress=progress)  # fmt: skip
-        publish(store, settings, runner.artwork)
+            result = make_briefing(store, settings, selection, datetime.now().astimezone(),
+                                   force=force, progress=progress)  # fmt: skip
         store.backup()
     if not obj.quiet:
         click.echo(describe(result), err=True)
@@ -352,14 +348,13 @@ def _batch_briefing(obj: Context, settings: Any, store: Any, artwork: Any) -> No
     from datetime import datetime
 
     from podcast.errors import PodcastError
-    from podcast.make.briefing import build_briefing, selection_from
-    from podcast.make.runner import ArticleRunner
-    from podcast.publish.site import publish
+    from podcast.make.briefing import make_briefing, selection_from
 
     try:
-        runner = ArticleRunner(settings, store, artwork, prepare=False)
-        result = build_briefing(runner, selection_from(settings), datetime.now().astimezone())
-        publish(store, settings, artwork)
+        now = datetime.now().astimezone()
+        result = make_briefing(
+            store, settings, selection_from(settings), now, artwork=artwork, prepare=False
+        )
     except PodcastError as error:
         click.echo(f"No briefing: {error}", err=True)
         return

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from podcast.errors import ArticleError
 from podcast.make.build import BuildResult, Progress
 from podcast.make.runner import ArticleRunner
+from podcast.publish.artwork import Artwork
 from podcast.publish.feed import BRIEFING, site_url
 from podcast.read.model import Article, finish_article
 from podcast.settings import Settings
@@ -153,6 +154,29 @@ def build_briefing(
     stories = select(runner.store, selection, now)
     article = finish_article(briefing_article(stories, runner.settings, selection, now))
     return runner.build(article, progress=progress, force=force, quoted=quoted_pieces(stories))
+
+
+def make_briefing(
+    store: Store,
+    settings: Settings,
+    selection: Selection,
+    now: datetime,
+    *,
+    artwork: Artwork | None = None,
+    prepare: bool = True,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the briefing and publish the site: what ``briefing`` and ``batch --briefing`` do.
+
+    ``prepare`` checks what a run needs first (a batch that just ran has checked it).
+    """
+    from podcast.publish.site import publish
+
+    runner = ArticleRunner(settings, store, artwork, prepare=prepare)
+    result = build_briefing(runner, selection, now, force=force, progress=progress)
+    publish(store, settings, runner.artwork)
+    return result
 
 
 def quoted_pieces(stories: list[Episode]) -> tuple[tuple[str, float], ...]:
