@@ -181,7 +181,7 @@ MEASURED: list[tuple[str, float, float]] = []
 
 
 def measure_mp3s(folder: Path, label: str) -> None:
-    from audio.master import measure
+    from audio.meter import measure
 
     for path in sorted((folder / "site" / "episodes").glob("*.mp3")):
         lufs, peak = measure(path)

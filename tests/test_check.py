@@ -191,7 +191,7 @@ def test_a_stuck_ffmpeg_does_not_hold_up_the_measurement(
 
     from audio.errors import FFmpegFailed
     from audio.ffmpeg import ffmpeg_exe
-    from audio.master import measure
+    from audio.meter import measure
 
     stuck = tmp_path / "ffmpeg"
     stuck.write_text("#!/bin/sh\nsleep 600\n")

@@ -92,7 +92,7 @@ def make_site(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings]:
     """The site, and settings whose loudness target is what its tone measures."""
-    from audio.master import measure
+    from audio.meter import measure
 
     site = make_site(tmp_path_factory.mktemp("small") / "site")
     lufs, _ = measure(site / "episodes" / "a.mp3")

@@ -163,7 +163,7 @@ class Mp3:
         if self.targets is None:
             return None
         from audio.errors import AudioError
-        from audio.master import measure
+        from audio.meter import measure
 
         try:
             return measure(self.path)
