@@ -183,3 +183,27 @@ def test_html_title_uses_og_site_name() -> None:
         + "</p></article></body></html>"
     )
     assert read_html(html, "storm.html").title == "Storm hits the coast"
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "expected"),
+    [
+        # OpenGraph's article:author is a profile URL: it gives way to the page's byline
+        ('<meta property="article:author" content="https://www.facebook.com/nbcdfw">',
+         '<div class="byline">By Scott Gordon | Published Monday</div>', "Scott Gordon"),
+        # and with no byline there is no name: the intro says none rather than the address
+        ('<meta property="article:author" content="https://www.facebook.com/bbcnews">', "", ""),
+        ('<meta name="author" content="admin">', '<p class="byline">By Jane Doe</p>', "Jane Doe"),
+        ('<meta name="author" content="ROBERT BURNS; AP National Security Writer">', "",
+         "Robert Burns"),
+    ],
+)  # fmt: skip
+def test_html_author_is_the_first_that_names_someone(head: str, byline: str, expected: str) -> None:
+    """Real pages said "By https colon slash slash www dot facebook dot com …" in the intro."""
+    html = (
+        f"<html><head><title>Storm hits the coast</title>{head}</head><body><article>"
+        f"<h1>Storm hits the coast</h1>{byline}<p>"
+        + "The storm hit the coast on Monday night. " * 8
+        + "</p></article></body></html>"
+    )
+    assert read_html(html, "storm.html").author == expected

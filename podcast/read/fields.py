@@ -73,17 +73,6 @@ def strip_site_name(title: str, site_name: str = "", url: str = "") -> str:
     return title
 
 
-def tidy_author(author: str) -> str:
-    """A byline's names as they are said: "JANE DOE; MARK ROE" → "Jane Doe and Mark Roe"."""
-    author = " ".join(re.sub(r"^by\s+", "", author.strip(), flags=re.I).split())
-    if author.isupper():
-        author = author.title()
-    names = [n.strip() for n in re.split(r"\s*;\s*|\s+and\s+", author) if n.strip()]
-    if len(names) > 1:
-        return ", ".join(names[:-1]) + " and " + names[-1]
-    return author
-
-
 def parse_datetime(value: Any, where: str = "published") -> datetime | None:
     """An ISO 8601 date or datetime as a UTC-aware datetime (naive ones are taken as UTC)."""
     if value in (None, ""):

@@ -12,7 +12,8 @@ import re
 from typing import Any
 
 from podcast.errors import ArticleError
-from podcast.read.fields import parse_datetime, parse_loose_date, strip_site_name, tidy_author
+from podcast.read.bylines import tidy_author
+from podcast.read.fields import parse_datetime, parse_loose_date, strip_site_name
 from podcast.read.model import Article
 from voices.clean import Cleaned, Removed, clean_blocks_recorded, clean_page_text, split_byline
 from voices.script import Block
@@ -192,10 +193,10 @@ def read_html(html: str, source: str = "") -> Article:
         when = parse_datetime(published)
     except ArticleError:
         when = parse_datetime(doc.get("date"))
-    author = doc.get("author") or meta("author", "article:author")
-    if not author and bylines:
-        author = split_byline(bylines[0])[0]
-    author = tidy_author(author)
+    candidates = [doc.get("author"), meta("author"), meta("article:author")]
+    candidates += [split_byline(byline)[0] for byline in bylines[:1]]
+    # The first that names someone: a profile URL in article:author gives way to the byline.
+    author = next((said for said in map(tidy_author, filter(None, candidates)) if said), "")
     categories = [c.strip() for c in (doc.get("categories") or "").split(",") if c.strip()]
     section = meta("article:section")
     if section and section not in categories:

@@ -22,7 +22,8 @@ from typing import Any
 
 from podcast.errors import PodcastError
 from podcast.read.articles import read_article
-from podcast.read.fields import strip_site_name, tidy_author
+from podcast.read.bylines import tidy_author
+from podcast.read.fields import strip_site_name
 from podcast.read.formats import article_from_dict, html_fragment, html_text
 from podcast.read.model import SUFFIXES, Article, finish_article
 
