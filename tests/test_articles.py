@@ -195,7 +195,7 @@ def test_html_title_uses_og_site_name() -> None:
         ('<meta property="article:author" content="https://www.facebook.com/bbcnews">', "", ""),
         ('<meta name="author" content="admin">', '<p class="byline">By Jane Doe</p>', "Jane Doe"),
         ('<meta name="author" content="ROBERT BURNS; AP National Security Writer">', "",
-         "Robert Burns"),
+         "Robert Burns, AP National Security Writer"),
     ],
 )  # fmt: skip
 def test_html_author_is_the_first_that_names_someone(head: str, byline: str, expected: str) -> None:

@@ -3,7 +3,7 @@
 Pages give bylines in every shape: OpenGraph's ``article:author`` is a profile
 URL, a CMS signs with its account ("admin"), a date runs into the name
 ("Jeff FoustMonday"), a job title or a degree stands as a name of its own
-("Paul Takahashi; Staff writer"). Said as they are, a listener hears "By
+("Paul Takahashi and Staff writer"). Said as they are, a listener hears "By
 https colon slash slash www dot facebook dot com". Each rule below is one row:
 a pattern and why; ``tests/data/bylines.tsv`` is the golden table of what each
 rule makes of real bylines, and every rule's name (before the colon in its
@@ -43,7 +43,11 @@ TRIMS: tuple[tuple[str, str, str], ...] = (
     (r"\s+\S+@\S+$", "", "email: an address after the name"),
     (r"(?<=\w)\s+[\w.-]+\s+(?:com|org|net)$", "", "email: what is left of an address"),
     (r"^([\w-]+) (com|org|net)$", r"\1.\2", "site: an address that lost its dot"),
-    (rf"\s+(?:{_KIND_OF_JOB}\s+){{0,3}}{_JOB_WORD}$", "", "role: a job after the name"),
+    (
+        rf"(?<=\w)(\s+(?:{_KIND_OF_JOB}\s+){{0,3}}{_JOB_WORD})$",
+        r",\1",
+        "role: a job run into the name, said as its title",
+    ),
 )
 
 #: What is not a name at all, and is dropped: (pattern, why). Patterns ignore case.
@@ -57,7 +61,8 @@ NOT_NAMES: tuple[tuple[str, str], ...] = (
     (r"^(?:MS|MA|MSc|BSc|MD|PhD|RN|RD|RDN|MBA|MPH|JD|DDS|Esq)\.?$", "credential: a degree"),
 )
 
-#: A job title standing as a name of its own ("Staff writer"): dropped beside other names.
+#: A job title standing as a name of its own ("Paul Takahashi; Staff writer"): it is the title
+#: of the name before it, said after a comma, not a co-author said after "and".
 JOB_TITLE = rf"^{_JOB}$"
 
 
@@ -71,9 +76,11 @@ def _tidy_name(name: str) -> str:
     if name.isupper() and (" " in name or len(name) > 4):  # "ROBERT BURNS"; not "PTI", "AFP"
         name = name.title()
     for pattern, replacement, why in (*LABELS, *TRIMS):
+        if why.startswith("role:") and "," in name:
+            continue  # its title is already said after a comma
         cut = re.sub(pattern, replacement, name, flags=re.I).strip(" ,;:")
-        if why.startswith("role:") and len(cut.split()) < 2:
-            continue  # a job cut from a name leaves a name of two words at least
+        if why.startswith("role:") and len(cut.split(",")[0].split()) < 2:
+            continue  # a job parted from a name leaves a name of two words at least
         name = cut
     return name
 
@@ -89,18 +96,22 @@ def _a_name(name: str) -> bool:
 def tidy_author(author: str) -> str:
     """A byline's names as they are said: "JANE DOE; MARK ROE" → "Jane Doe and Mark Roe".
 
-    Names are split at ``;`` and " and ", each tidied (:data:`LABELS`, :data:`TRIMS`), and
-    what is not a name dropped (:data:`NOT_NAMES`; a job title beside a real name); what is
-    left is said "A, B and C", each name once.
+    Names are split at ``;`` and " and ", each tidied (:data:`LABELS`, :data:`TRIMS`), what
+    is not a name dropped (:data:`NOT_NAMES`), and a job title standing alone joined to the
+    name before it (:data:`JOB_TITLE`); what is left is said "A, B and C", each name once.
     """
     raw = [n for n in re.split(r"\s*;\s*|\s+and\s+", author.strip()) if n.strip()]
     names: list[str] = []
     for name in (_tidy_name(n) for n in raw):
         if _a_name(name) and name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
-    people = [n for n in names if not _is(JOB_TITLE, n)]
-    if people:
-        names = people
+    titled: list[str] = []
+    for name in names:
+        if titled and _is(JOB_TITLE, name):
+            titled[-1] += f", {name}"
+        else:
+            titled.append(name)
+    names = titled
     if len(names) > 1:
         return ", ".join(names[:-1]) + " and " + names[-1]
     return names[0] if names else ""
