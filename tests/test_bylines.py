@@ -7,20 +7,13 @@ from pathlib import Path
 import pytest
 
 from podcast.read.bylines import tidy_author
+from tests.golden import golden_cases
 
 TABLE = Path(__file__).parent / "data" / "bylines.tsv"
 
 
 def cases() -> list:
-    rows = []
-    for number, line in enumerate(TABLE.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        rule, raw, said, *weak = line.split("\t")
-        # A fourth column marks a known weakness: it must still fail (strict xfail).
-        marks = [pytest.mark.xfail(reason=weak[0], strict=True)] if weak else []
-        rows.append(pytest.param(raw, said, id=f"{rule}:{number}:{raw}", marks=marks))
-    return rows
+    return golden_cases(TABLE)
 
 
 def test_the_table_covers_every_rule() -> None:

@@ -9,21 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.golden import golden_cases
 from voices.normalize import cardinal, normalize, ordinal, year
 
 TABLE = Path(__file__).parent / "data" / "normalize.tsv"
 
 
 def cases() -> list:
-    rows = []
-    for number, line in enumerate(TABLE.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        category, written, spoken, *weak = line.split("\t")
-        # A fourth column marks a known weakness: it must still fail (strict xfail).
-        marks = [pytest.mark.xfail(reason=weak[0], strict=True)] if weak else []
-        rows.append(pytest.param(written, spoken, id=f"{category}:{number}:{written}", marks=marks))
-    return rows
+    return golden_cases(TABLE)
 
 
 def test_golden_table_has_every_category() -> None:
