@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .money import SIGNS
 from .names import unshout
 from .numbers import NUM, cardinal, in_words, ordinal, year
 from .readings import Reading, recording
@@ -49,7 +50,7 @@ def _normalize_numbers_only(text: str, language: str) -> str:
             return " ".join(str(in_words(int(d))) for d in number if d.isdigit())
 
     text = re.sub(NUM, say, text)
-    text = re.sub(r"[$€£¥₹₴#*_|~^<>{}\[\]\\]", " ", text)
+    text = re.sub("[" + re.escape(SIGNS) + r"#*_|~^<>{}\[\]\\]", " ", text)
     return " ".join(text.split())
 
 

@@ -8,18 +8,52 @@ from .context import DETERMINERS, NOT_A_NOUN
 from .numbers import cardinal, clean_number
 
 #: What a currency symbol or code is called: (singular, plural, minor singular, minor plural).
+#: Symbols go before the amount ("C$5", "R$ 2 million"); codes and "Rs" before it with a space.
 CURRENCIES = {
     "$": ("dollar", "dollars", "cent", "cents"),
     "US$": ("U S dollar", "U S dollars", "cent", "cents"),
+    "C$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "NZ$": ("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
+    "HK$": ("Hong Kong dollar", "Hong Kong dollars", "cent", "cents"),
+    "S$": ("Singapore dollar", "Singapore dollars", "cent", "cents"),
+    "R$": ("real", "reais", "centavo", "centavos"),
     "€": ("euro", "euros", "cent", "cents"),
     "£": ("pound", "pounds", "penny", "pence"),
     "¥": ("yen", "yen", "sen", "sen"),
     "₹": ("rupee", "rupees", "paisa", "paise"),
+    "Rs": ("rupee", "rupees", "paisa", "paise"),
     "₴": ("hryvnia", "hryvnias", "kopiyka", "kopiykas"),
+    "₦": ("naira", "naira", "kobo", "kobo"),
+    "₽": ("ruble", "rubles", "kopek", "kopeks"),
+    "₩": ("won", "won", "jeon", "jeon"),
+    "₱": ("peso", "pesos", "centavo", "centavos"),
     "USD": ("dollar", "dollars", "cent", "cents"),
     "EUR": ("euro", "euros", "cent", "cents"),
     "GBP": ("pound", "pounds", "penny", "pence"),
+    "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
+    "JPY": ("yen", "yen", "sen", "sen"),
+    "INR": ("rupee", "rupees", "paisa", "paise"),
+    "CAD": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "AUD": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "CNY": ("yuan", "yuan", "fen", "fen"),
 }  # fmt: skip
+#: The money rule's pattern for the currency, from the table: letters before a "$" ("HK$") only
+#: where no letter comes before them; "Rs" as a word, with or without its full stop and a
+#: space ("Rs. 1,500", "Rs300"); codes as words followed by a space ("CHF 3 million").
+CURRENCY = (
+    r"(?:(?P<sym>"
+    + "|".join(
+        (r"(?<![A-Za-z])" if key[0].isalpha() else "") + re.escape(key)
+        for key in sorted(CURRENCIES, key=len, reverse=True)
+        if not key.isalpha()
+    )
+    + r")\s?|\bRs\.?\s?|\b(?P<code>"
+    + "|".join(key for key in CURRENCIES if key.isupper())
+    + r")\s)"
+)
+#: Currency signs no rule said: not read out.
+SIGNS = "".join(key for key in CURRENCIES if len(key) == 1)
 
 SCALES = {
     "thousand": "thousand", "k": "thousand", "million": "million", "m": "million",
@@ -52,7 +86,7 @@ def _adjectival(match: re.Match[str]) -> bool:
 
 
 def say_money(match: re.Match[str]) -> str:
-    symbol = match.group("sym") or match.group("code")
+    symbol = match.group("sym") or match.group("code") or "Rs"
     amount = clean_number(match.group("amount"))
     scale = (match.group("scale") or "").lower()
     one, many, minor_one, minor_many = CURRENCIES[symbol]

@@ -16,7 +16,7 @@ from .dates import (
     say_year_or_count,
 )
 from .measures import UNITS, say_temperature, say_unit
-from .money import say_money, say_percent
+from .money import CURRENCY, SIGNS, say_money, say_percent
 from .names import (
     ABBREVIATIONS,
     STATES,
@@ -52,7 +52,7 @@ RULES: list[Rule] = [
     # Money, with optional scale word.
     (
         re.compile(
-            r"(?:(?P<sym>US\$|[$€£¥₹₴])\s?|\b(?P<code>USD|EUR|GBP)\s)(?P<amount>" + NUM + r")"
+            CURRENCY + r"(?P<amount>" + NUM + r")"
             r"(?:\s?(?P<scale>thousand|million|billion|trillion|crore|lakh|bn|mn|tn|[mMkKbB])\b)?"
         ),
         say_money,
@@ -176,7 +176,7 @@ RULES: list[Rule] = [
     # Symbols a voice would skip or misread.
     (re.compile(r"\s*&\s*"), " and "),
     (re.compile(r"\s*\+\s*(?=\w)"), " plus "),
-    (re.compile(r"[$€£¥₹₴#*_|~^<>{}\[\]\\]"), " "),
+    (re.compile("[" + re.escape(SIGNS) + r"#*_|~^<>{}\[\]\\]"), " "),
     # Emoji, pictographs and their joiners and variation selectors: not read out.
     (
         re.compile(
