@@ -103,3 +103,15 @@ def test_any_article_text_gives_a_script_without_digits(blocks: list[tuple[str, 
     for _, sentence in script.sentences():
         assert not re.search(r"[0-9$€£¥₹₴]", sentence.spoken), sentence
         assert any(ch.isalnum() for ch in sentence.spoken)
+
+
+def test_a_date_either_number_of_which_could_be_the_month_is_kept_for_the_editor() -> None:
+    from voices.normalize import recording
+
+    with recording() as chosen:
+        assert normalize("due 3/4/2025") == "due March fourth, twenty twenty-five"
+        normalize("on 12/25/2024")  # 25 cannot be a month: no choice
+    assert [(r.kind, r.said, r.other) for r in chosen] == [
+        ("month or day first", "March fourth, twenty twenty-five",
+         "the third of April twenty twenty-five"),
+    ]  # fmt: skip

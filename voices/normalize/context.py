@@ -25,3 +25,9 @@ NOT_A_NOUN = frozenset(
 
 #: Words before an amount that make it qualify what follows ("a $16M Boost").
 DETERMINERS = frozenset("a an the this that its their his her our".split())
+
+
+def range_word(match: re.Match[str]) -> str:
+    """How a range is joined: "between five and ten", else "five to ten"."""
+    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
+    return "and" if before is not None and before.group(1).lower() == "between" else "to"

@@ -86,3 +86,57 @@ def say_year_or_count(match: re.Match[str]) -> str:
     if following is not None and following.group(1) not in NOT_A_NOUN | _VERBS_AFTER_YEAR:
         return chose("year or count", f"{number} {following.group(1)}", as_count, as_year)
     return chose("year or count", number, as_year, as_count)
+
+
+_MONTH_LIST = list(dict.fromkeys(MONTHS.values()))
+
+
+def _full_year(text: str) -> str:
+    return year(text if len(text) == 4 else "20" + text)
+
+
+def _date(day: int, month: int, year_text: str, day_first: bool) -> str:
+    name = _MONTH_LIST[month - 1]
+    if day_first:
+        return f"the {ordinal(day)} of {name} {_full_year(year_text)}"
+    return f"{name} {ordinal(day)}, {_full_year(year_text)}"
+
+
+def say_slashed_date(match: re.Match[str]) -> str:
+    """12/25/2024 month first (as in the US), 25/12/2024 day first: as the numbers allow; when
+    either could be the month, month first, and the choice kept for the editor."""
+    first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
+    if not (1 <= first <= 31 and 1 <= second <= 31) or (first > 12 and second > 12):
+        return match.group(0)
+    if first > 12:
+        return _date(first, second, year_text, day_first=True)
+    said = _date(second, first, year_text, day_first=False)
+    if second > 12 or first == second:
+        return said
+    other = _date(first, second, year_text, day_first=True)
+    return chose("month or day first", match.group(0), said, other)
+
+
+def say_iso_date(match: re.Match[str]) -> str:
+    """2024-12-25: "December twenty-fifth, twenty twenty-four"."""
+    month, day = int(match.group(2)), int(match.group(3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return match.group(0)
+    return _date(day, month, match.group(1), day_first=False)
+
+
+def say_dotted_date(match: re.Match[str]) -> str:
+    """25.12.2024, day first as it is written in Europe."""
+    day, month = int(match.group(1)), int(match.group(2))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return match.group(0)
+    return _date(day, month, match.group(3), day_first=True)
+
+
+def say_season(match: re.Match[str]) -> str:
+    """2020-21, 2024/25: a season or financial year, "twenty twenty to twenty-one"."""
+    first, second = match.group(1), match.group(2)
+    if int(second) != (int(first) + 1) % 100:
+        return match.group(0)  # not the next year: a range or a score, for the rules after
+    end = f"oh {cardinal(second[1])}" if second.startswith("0") else cardinal(second)
+    return f"{year(first)} to {end}"

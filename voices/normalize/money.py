@@ -41,13 +41,14 @@ CURRENCIES = {
 #: The money rule's pattern for the currency, from the table: letters before a "$" ("HK$") only
 #: where no letter comes before them; "Rs" as a word, with or without its full stop and a
 #: space ("Rs. 1,500", "Rs300"); codes as words followed by a space ("CHF 3 million").
+SYMBOL = "|".join(
+    (r"(?<![A-Za-z])" if key[0].isalpha() else "") + re.escape(key)
+    for key in sorted(CURRENCIES, key=len, reverse=True)
+    if not key.isalpha()
+)
 CURRENCY = (
     r"(?:(?P<sym>"
-    + "|".join(
-        (r"(?<![A-Za-z])" if key[0].isalpha() else "") + re.escape(key)
-        for key in sorted(CURRENCIES, key=len, reverse=True)
-        if not key.isalpha()
-    )
+    + SYMBOL
     + r")\s?|\bRs\.?\s?|\b(?P<code>"
     + "|".join(key for key in CURRENCIES if key.isupper())
     + r")\s)"

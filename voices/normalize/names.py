@@ -147,3 +147,10 @@ def say_email(match: re.Match[str]) -> str:
     user, domain = match.group(1), match.group(2)
     user = user.replace(".", " dot ").replace("_", " underscore ").replace("-", " dash ")
     return f"{user} at {domain.replace('.', ' dot ')}"
+
+
+def say_boeing(match: re.Match[str]) -> str:
+    """Boeing's 7x7 airliners, "seven thirty-seven", as everyone says them."""
+    digits = match.group(1)
+    tail = f"oh {cardinal(digits[2])}" if digits[1] == "0" else cardinal(digits[1:])
+    return f"Boeing seven {tail}"

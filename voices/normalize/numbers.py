@@ -72,3 +72,27 @@ def apart(match: re.Match[str], words: str) -> str:
     before = " " if match.start() > 0 and text[match.start() - 1].isalpha() else ""
     after = " " if match.end() < len(text) and text[match.end()].isalpha() else ""
     return before + words + after
+
+
+#: Numbers written with a slash that are said as words of their own.
+SLASHED = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty"}
+
+_FRACTION_NAMES = {2: ("half", "halves"), 4: ("quarter", "quarters")}
+
+
+def say_fraction(match: re.Match[str]) -> str:
+    """1/2, 3/4, 2/3: "one half", "three quarters", "two thirds"; after a whole number, "1 1/2"
+    is "one and a half" (a numerator under its denominator, at most ten: anything else is left
+    for the rules after)."""
+    whole, top, bottom = match.group("whole"), int(match.group("top")), int(match.group("bottom"))
+    if not 0 < top < bottom <= 10:
+        return match.group(0)
+    one, many = _FRACTION_NAMES.get(bottom, (ordinal(bottom), ordinal(bottom) + "s"))
+    if whole:
+        part = f"a {one}" if top == 1 else f"{cardinal(top)} {many}"
+        return f"{cardinal(whole)} and {part}"
+    return f"{cardinal(top)} {one if top == 1 else many}"
+
+
+#: "1,000s of", "100s of", "10s of": the round number in the plural.
+ROUND_PLURALS = {"1000": "thousands", "100": "hundreds", "10": "tens"}

@@ -6,21 +6,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .context import around
+from .context import around, range_word
 from .dates import (
     MONTH_NAMES,
     say_day_month,
     say_decade,
+    say_dotted_date,
+    say_iso_date,
     say_month_day,
+    say_season,
+    say_slashed_date,
     say_time,
     say_year_or_count,
 )
 from .measures import UNITS, say_temperature, say_unit
-from .money import CURRENCY, SIGNS, say_money, say_percent
+from .money import CURRENCY, SIGNS, SYMBOL, say_money, say_percent
 from .names import (
     ABBREVIATIONS,
     STATES,
     TITLES,
+    say_boeing,
     say_dotted,
     say_drive,
     say_email,
@@ -29,7 +34,17 @@ from .names import (
     say_regnal,
     say_url,
 )
-from .numbers import NUM, apart, cardinal, in_words, ordinal, say_range
+from .numbers import (
+    NUM,
+    ROUND_PLURALS,
+    SLASHED,
+    apart,
+    cardinal,
+    in_words,
+    ordinal,
+    say_fraction,
+    say_range,
+)
 from .readings import chose
 
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str] | str]
@@ -49,6 +64,45 @@ RULES: list[Rule] = [
         ),
         say_url,
     ),
+    # Numbers with a slash: 24/7, 9/11, dates (12/25/2024), seasons (2024/25), fractions, "per".
+    (re.compile(r"(?<![\w/])(?:24/7|9/11|50/50)(?![\w/])"), lambda m: SLASHED[m.group(0)]),
+    (re.compile(r"(?<![\w/.])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w/])"), say_slashed_date),
+    (re.compile(r"(?<![\w.-])(\d{4})-(\d{2})-(\d{2})(?![\w-])"), say_iso_date),
+    (re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d|\.\d)"), say_dotted_date),
+    (re.compile(r"(?<![\w.-])((?:1[89]|20)\d{2})[-\u2013/](\d{2})(?![\w/-]|\.\d)"), say_season),
+    (
+        re.compile(
+            r"(?<![\w/.])(?:(?P<whole>\d+)[ -])?(?P<top>\d{1,2})/(?P<bottom>\d{1,2})(?![\w/]|\.\d)"
+        ),
+        say_fraction,
+    ),
+    (
+        re.compile(
+            r"(?<=\w)\s?/\s?(?=(?:hour|hr|day|week|month|year|night|person|head|capita|game"
+            r"|kg|litre|liter|gallon)\b)"
+        ),
+        " per ",
+    ),
+    # Ranges of money and percentages: "$5-$10", "5-10%" ("between" them: "and").
+    (
+        re.compile(
+            r"(?P<low>(?:" + SYMBOL + r")\s?" + NUM + r"(?:\s?(?:bn|mn|m|k|million|billion)\b)?)"
+            r"\s?[-\u2013]\s?(?=(?:" + SYMBOL + r")\s?\d)"
+        ),
+        lambda m: f"{m.group('low')} {range_word(m)} ",
+    ),
+    (
+        re.compile(
+            r"(?<![\w.-])(?P<low>" + NUM + r")\s?[-\u2013]\s?(?=" + NUM + r"\s?(?:%|per ?cent\b))"
+        ),
+        lambda m: f"{m.group('low')} {range_word(m)} ",
+    ),
+    # Round numbers in the plural: "1,000s of people" are thousands.
+    (
+        re.compile(r"(?<![\w,.])(1,?000|100|10)s(?= of\b)"),
+        lambda m: ROUND_PLURALS[m.group(1).replace(",", "")],
+    ),
+    (re.compile(r"\bBoeing (7[0-9]7)\b"), say_boeing),
     # Money, with optional scale word.
     (
         re.compile(
@@ -60,6 +114,20 @@ RULES: list[Rule] = [
     (re.compile(r"((?<![\w.])[-\u2212]?" + NUM + r")\s?(?:%|per cent\b|percent\b)"), say_percent),
     # Temperatures before negative numbers and units.
     (re.compile(r"([-\u2212]?" + NUM + r")\s?°(?:\s?([CF])\b)?"), say_temperature),
+    # A range of times: "2am-4am"; a time with a full stop: "10.30am".
+    (
+        re.compile(
+            r"(?<![\w.:])(?P<low>\d{1,2}(?:[:.]\d\d)?\s?[aApP]\.?[mM]\.?)\s?[-\u2013]\s?"
+            r"(?=\d{1,2}(?:[:.]\d\d)?\s?[aApP]\.?[mM]\b)"
+        ),
+        lambda m: f"{m.group('low')} {range_word(m)} ",
+    ),
+    (
+        re.compile(
+            r"\b(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)\s?(?P<ampm>[aApP]\.?\s?[mM]\b\.?)(?P<trail>)"
+        ),
+        say_time,
+    ),
     # Times: 8:00, 10:51 PM, 7 a.m.
     (
         re.compile(
