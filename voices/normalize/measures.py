@@ -17,7 +17,8 @@ UNITS = {
     "GB": "gigabytes", "MB": "megabytes", "TB": "terabytes", "ha": "hectares",
     "sq km": "square kilometers", "sq mi": "square miles", "W": "watts", "GHz": "gigahertz",
     "MHz": "megahertz", "kHz": "kilohertz", "Hz": "hertz", "mAh": "milliamp hours",
-    "lb-ft": "pound-feet",
+    "lb-ft": "pound-feet", "sq ft": "square feet", "sq m": "square meters",
+    "km²": "square kilometers", "m²": "square meters", "fps": "frames per second",
 }  # fmt: skip
 
 _SINGULAR_UNITS = {
@@ -27,7 +28,8 @@ _SINGULAR_UNITS = {
     "liters": "liter", "milliliters": "milliliter", "kilowatts": "kilowatt", "megawatts": "megawatt",
     "gigawatts": "gigawatt", "kilowatt hours": "kilowatt hour", "gigabytes": "gigabyte",
     "megabytes": "megabyte", "terabytes": "terabyte", "hectares": "hectare", "watts": "watt",
-    "milliamp hours": "milliamp hour",
+    "milliamp hours": "milliamp hour", "square feet": "square foot",
+    "square meters": "square meter", "square kilometers": "square kilometer",
 }  # fmt: skip
 
 #: Units that are also English words ("1 in 4", "a 5 g network"): a unit only when written
@@ -44,6 +46,24 @@ _MEASURE_WORDS = frozenset(
 )
 
 
+#: Races run or swum over meters ("the 400m hurdles", "a 100m freestyle heat").
+_RACES = frozenset(
+    """hurdles relay freestyle backstroke breaststroke butterfly medley dash sprint final finals
+    heat heats race record title steeplechase individual""".split()
+)
+#: Plurals without an "s" that are counted by the million ("1.2m people").
+_COUNTED = frozenset("people children men women staff".split())
+
+
+def _millions(following: re.Match[str] | None) -> bool:
+    """A number with "m" against it counts what follows by the million ("30m viewers", "5m
+    years"), unless that is how it measures ("1.8m tall") or a race ("the 400m hurdles")."""
+    word = following.group(1) if following is not None else ""
+    if word.lower() in _MEASURE_WORDS or word.lower() in _RACES:
+        return False
+    return word in _COUNTED or (word.islower() and word.endswith("s") and not word.endswith("ss"))
+
+
 def say_unit(match: re.Match[str]) -> str:
     number, unit = match.group("n"), match.group("unit")
     if unit in _WORD_UNITS and match.group("space"):  # "1 in 4", "5 in total": the word
@@ -52,6 +72,9 @@ def say_unit(match: re.Match[str]) -> str:
         )
     words = UNITS[unit]
     following = re.match(r"\s+([A-Za-z][A-Za-z-]*)", match.string[match.end() :])
+    if unit == "m" and not match.group("space") and _millions(following):
+        said = f"{cardinal(number)} million"
+        return chose("million or meters", around(match), said, f"{cardinal(number)} meters")
     before = re.search(r"(\w+)\s*$", match.string[: match.start()])
     adjective = (
         following is not None
@@ -76,3 +99,32 @@ def say_temperature(match: re.Match[str]) -> str:
     one = match.group(1).lstrip("-") in ("1", "1.0")
     number = cardinal(match.group(1).replace("\u2212", "-"))
     return f"{number} degree{'' if one else 's'}{scale}"
+
+
+def say_height(match: re.Match[str]) -> str:
+    """5'10": "five foot ten"."""
+    return f"{cardinal(match.group(1))} foot {cardinal(match.group(2))}"
+
+
+#: A scale written against a number outside money: "2bn people", "300k jobs"; "a 5k run".
+SCALE_WORDS = {"bn": "billion", "tn": "trillion", "mn": "million", "k": "thousand"}
+#: What a "k" distance is run, walked or ridden in: "a 5k run" is "five K".
+_K_RACES = frozenset("run runs race races walk walks ride swim fun".split())
+
+
+def say_scale(match: re.Match[str]) -> str:
+    """ "2bn people", "300k jobs"; but a "k" that names a race or a picture ("a 5k run", "4k
+    streaming", "8k TV") is the letter: one under ten thousand, unless it counts what follows."""
+    number, scale = match.group("n"), match.group("scale")
+    following = re.match(r"\s+([A-Za-z]+)", match.string[match.end() :])
+    if scale == "k":
+        word = following.group(1) if following is not None else ""
+        race = word.lower() in _K_RACES
+        if race or (float(clean_number(number)) < 10 and not _millions(following)):
+            return f"{cardinal(number)} K"
+    return f"{cardinal(number)} {SCALE_WORDS[scale]}"
+
+
+def say_dimensions(match: re.Match[str]) -> str:
+    """4x4, 1440 x 900: "four by four"."""
+    return f"{cardinal(match.group(1))} by {cardinal(match.group(2))}"

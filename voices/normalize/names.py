@@ -23,13 +23,15 @@ ABBREVIATIONS = {
     "Jr.": "Junior", "Sr.": "Senior", "vs.": "versus", "Inc.": "Incorporated",
     "Corp.": "Corporation", "Ltd.": "Limited", "Bros.": "Brothers", "Dept.": "Department",
     "approx.": "approximately", "etc.": "et cetera", "Ave.": "Avenue", "Blvd.": "Boulevard",
-    "Mt.": "Mount", "e.g.": "for example", "i.e.": "that is",
+    "Mt.": "Mount", "e.g.": "for example", "i.e.": "that is", "a.k.a.": "also known as",
+    "Ph.D.": "P H D", "Ft.": "Fort", "Nos.": "numbers", "hrs": "hours", "mins": "minutes",
+    "WWII": "World War Two", "WWI": "World War One",
 }  # fmt: skip
 
 #: All-capital words read as words, not spelled out.
 ACRONYMS = frozenset(
     """NATO NASA UNESCO UNICEF OPEC FIFA ASEAN NAFTA OSCE AIDS COVID SWAT SARS LASER RADAR
-    SCOTUS POTUS FEMA OSHA ISIS UEFA NIMBY PIN GIF JPEG FAQ""".split()
+    SCOTUS POTUS FEMA OSHA ISIS UEFA NIMBY PIN GIF JPEG FAQ COP""".split()
 )
 
 #: AP-style state abbreviations, as in "Sen. Patty Murray, D-Wash."

@@ -14,7 +14,7 @@ class Reading:
 
     kind: str
     """What was decided: ``unit or word``, ``Roman numeral or letter``, ``year or count``,
-    ``Saint or Street``, ``Doctor or Drive``, ``month or day first``."""
+    ``Saint or Street``, ``Doctor or Drive``, ``month or day first``, ``million or meters``."""
     written: str
     """The words as written."""
     said: str

@@ -19,7 +19,14 @@ from .dates import (
     say_time,
     say_year_or_count,
 )
-from .measures import UNITS, say_temperature, say_unit
+from .measures import (
+    UNITS,
+    say_dimensions,
+    say_height,
+    say_scale,
+    say_temperature,
+    say_unit,
+)
 from .money import CURRENCY, SIGNS, SYMBOL, say_money, say_percent
 from .names import (
     ABBREVIATIONS,
@@ -57,6 +64,7 @@ RULES: list[Rule] = [
     (re.compile(r"\bi\.e\.", re.I), "that is"),
     # Addresses before anything sees their dots and digits.
     (re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b"), say_email),
+    (re.compile(r"(?<![\w.])@(\w{1,30})\b"), r"at \1"),
     (
         re.compile(
             r"\b(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|io|co|uk|ua|eu|info|news)(?:/[\w./-]*)?",
@@ -158,7 +166,8 @@ RULES: list[Rule] = [
     ),
     # Decades: 1990s, the '90s.
     (re.compile(r"\b(1[0-9]{2}0|20[0-9]0)'?s\b"), say_decade),
-    (re.compile(r"['\u2019]([0-9]0)s\b"), say_decade),
+    (re.compile(r"['\u2018\u2019]([0-9]0)s\b"), say_decade),
+    (re.compile(r"(?<![\w'\u2018\u2019.,])([2-9]0)s\b"), say_decade),
     # Ordinals: 1st, 22nd.
     (re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"), lambda m: ordinal(m.group(1))),
     # Number sign: No. 10.
@@ -173,6 +182,14 @@ RULES: list[Rule] = [
         ),
         lambda m: f"{cardinal(m.group('low'))} to ",
     ),
+    # Heights in feet and inches: 5'10"; dimensions: 4x4, 3 x 3.
+    (
+        re.compile(r"(?<![\w.])(\d)\s?['\u2019\u2032]\s?(\d{1,2})\s?(?:\"|\u201d|\u2033|'')"),
+        say_height,
+    ),
+    (re.compile(r"(?<![\w.])(\d+)\s?[x\u00d7]\s?(\d+)(?![\w.])"), say_dimensions),
+    # A scale against a number outside money: "2bn people", "300k jobs".
+    (re.compile(r"(?P<n>" + NUM + r")\s?(?P<scale>bn|tn|mn|k)\b"), say_scale),
     # Units after numbers.
     (
         re.compile(
