@@ -107,3 +107,16 @@ def say_money(match: re.Match[str]) -> str:
 
 def say_percent(match: re.Match[str]) -> str:
     return f"{cardinal(match.group(1).replace(chr(0x2212), '-'))} percent"
+
+
+#: Pence and cents against a number: "a 5p rise", "50c".
+COINS = {"p": ("penny", "pence"), "c": ("cent", "cents")}
+
+
+def say_coins(match: re.Match[str]) -> str:
+    """Pence and cents, unless a name comes before: "Section 2c", "Article 5p" are labels."""
+    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
+    if before is not None and before.group(1)[0].isupper():
+        return match.group(0)
+    one, many = COINS[match.group(2)]
+    return f"{cardinal(match.group(1))} {one if match.group(1) == '1' else many}"

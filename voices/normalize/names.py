@@ -25,7 +25,14 @@ ABBREVIATIONS = {
     "approx.": "approximately", "etc.": "et cetera", "Ave.": "Avenue", "Blvd.": "Boulevard",
     "Mt.": "Mount", "e.g.": "for example", "i.e.": "that is", "a.k.a.": "also known as",
     "Ph.D.": "P H D", "Ft.": "Fort", "Nos.": "numbers", "hrs": "hours", "mins": "minutes",
-    "WWII": "World War Two", "WWI": "World War One",
+    "WWII": "World War Two", "WWI": "World War One", "PM2.5": "P M two point five",
+    "PM10": "P M ten", "Mk": "Mark",
+}  # fmt: skip
+
+#: Abbreviations said in full before a number ("vol. 3", "p. 12", "b. 1950").
+BEFORE_NUMBERS = {
+    "vol": "volume", "p": "page", "pp": "pages", "ch": "chapter", "fig": "figure", "ca": "circa",
+    "c": "circa", "est": "established", "b": "born", "d": "died", "No": "number",
 }  # fmt: skip
 
 #: All-capital words read as words, not spelled out.
@@ -59,7 +66,8 @@ KNOWN_INITIALISMS = frozenset(
 )
 
 _NOT_REGNAL = frozenset(
-    "War Phase Title Chapter Part Act Article Stage Level Section Type Class Bowl Vatican".split()
+    "War Phase Title Chapter Part Act Article Stage Level Section Type Class Bowl Vatican Mk"
+    " Mark".split()
 )
 
 #: Names that take a one-letter regnal number ("Elizabeth I", "Henry V"); after any other word a

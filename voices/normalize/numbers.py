@@ -62,8 +62,25 @@ def roman_value(numeral: str) -> int:
 
 def say_range(match: re.Match[str]) -> str:
     left, right = match.group(1), match.group(2)
+    if left == right:  # "50-50", "a 1-1 draw": not a range
+        return f"{cardinal(left)}-{cardinal(right)}"
     say = year if (len(left) == 4 and len(right) == 4 and 1000 <= int(left) <= 2100) else cardinal
     return f"{say(left)} to {say(right)}"
+
+
+#: Words before a score out of some number ("rated 4/5", "scored 8/10").
+_RATED = frozenset("rated rating rate scored score scores gave gives given gets got earns".split())
+
+
+def say_out_of(match: re.Match[str]) -> str:
+    """A score: "4.5/5", "10/10", "rated 4/5": "four point five out of five". Any other is a
+    fraction (:func:`say_fraction`), or left for the rules after."""
+    top, bottom = match.group(1), match.group(2)
+    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
+    rated = before is not None and before.group(1).lower() in _RATED
+    if "." in top or float(top) >= float(bottom) or rated:
+        return f"{cardinal(top)} out of {cardinal(bottom)}"
+    return match.group(0)
 
 
 def apart(match: re.Match[str], words: str) -> str:
@@ -75,7 +92,10 @@ def apart(match: re.Match[str], words: str) -> str:
 
 
 #: Numbers written with a slash that are said as words of their own.
-SLASHED = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty"}
+SLASHED = {
+    "24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty",
+    "20/20": "twenty-twenty",
+}  # fmt: skip
 
 _FRACTION_NAMES = {2: ("half", "halves"), 4: ("quarter", "quarters")}
 

@@ -27,9 +27,10 @@ from .measures import (
     say_temperature,
     say_unit,
 )
-from .money import CURRENCY, SIGNS, SYMBOL, say_money, say_percent
+from .money import CURRENCY, SIGNS, SYMBOL, say_coins, say_money, say_percent
 from .names import (
     ABBREVIATIONS,
+    BEFORE_NUMBERS,
     STATES,
     TITLES,
     say_boeing,
@@ -50,6 +51,7 @@ from .numbers import (
     in_words,
     ordinal,
     say_fraction,
+    say_out_of,
     say_range,
 )
 from .readings import chose
@@ -73,11 +75,12 @@ RULES: list[Rule] = [
         say_url,
     ),
     # Numbers with a slash: 24/7, 9/11, dates (12/25/2024), seasons (2024/25), fractions, "per".
-    (re.compile(r"(?<![\w/])(?:24/7|9/11|50/50)(?![\w/])"), lambda m: SLASHED[m.group(0)]),
+    (re.compile(r"(?<![\w/])(?:24/7|9/11|50/50|20/20)(?![\w/])"), lambda m: SLASHED[m.group(0)]),
     (re.compile(r"(?<![\w/.])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w/])"), say_slashed_date),
     (re.compile(r"(?<![\w.-])(\d{4})-(\d{2})-(\d{2})(?![\w-])"), say_iso_date),
     (re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d|\.\d)"), say_dotted_date),
     (re.compile(r"(?<![\w.-])((?:1[89]|20)\d{2})[-\u2013/](\d{2})(?![\w/-]|\.\d)"), say_season),
+    (re.compile(r"(?<![\w/.])(\d+(?:\.\d+)?)/(5|10|20|100)(?![\w/]|\.\d)"), say_out_of),
     (
         re.compile(
             r"(?<![\w/.])(?:(?P<whole>\d+)[ -])?(?P<top>\d{1,2})/(?P<bottom>\d{1,2})(?![\w/]|\.\d)"
@@ -101,7 +104,11 @@ RULES: list[Rule] = [
     ),
     (
         re.compile(
-            r"(?<![\w.-])(?P<low>" + NUM + r")\s?[-\u2013]\s?(?=" + NUM + r"\s?(?:%|per ?cent\b))"
+            r"(?<![\w.-])(?P<low>"
+            + NUM
+            + r")\s?[-\u2013]\s?(?="
+            + NUM
+            + r"\s?(?:%|per ?cent\b|pc\b))"
         ),
         lambda m: f"{m.group('low')} {range_word(m)} ",
     ),
@@ -119,7 +126,12 @@ RULES: list[Rule] = [
         ),
         say_money,
     ),
-    (re.compile(r"((?<![\w.])[-\u2212]?" + NUM + r")\s?(?:%|per cent\b|percent\b)"), say_percent),
+    (
+        re.compile(r"((?<![\w.])[-\u2212]?" + NUM + r")\s?(?:%|per cent\b|percent\b|pc\b)"),
+        say_percent,
+    ),
+    # Pence and cents: "a 5p rise", "50c".
+    (re.compile(r"(?<![\w.])(\d{1,2})([pc])\b"), say_coins),
     # Temperatures before negative numbers and units.
     (re.compile(r"([-\u2212]?" + NUM + r")\s?°(?:\s?([CF])\b)?"), say_temperature),
     # A range of times: "2am-4am"; a time with a full stop: "10.30am".
@@ -164,14 +176,24 @@ RULES: list[Rule] = [
         ),
         say_day_month,
     ),
+    # A year cut to two digits: "the class of ’23".
+    (
+        re.compile(r"(?<![\w'\u2018\u2019])['\u2018\u2019](\d{2})\b(?!['\u2019]?s\b)"),
+        lambda m: (
+            ("oh " + cardinal(m.group(1)[1])) if m.group(1)[0] == "0" else cardinal(m.group(1))
+        ),
+    ),
     # Decades: 1990s, the '90s.
     (re.compile(r"\b(1[0-9]{2}0|20[0-9]0)'?s\b"), say_decade),
     (re.compile(r"['\u2018\u2019]([0-9]0)s\b"), say_decade),
     (re.compile(r"(?<![\w'\u2018\u2019.,])([2-9]0)s\b"), say_decade),
     # Ordinals: 1st, 22nd.
     (re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"), lambda m: ordinal(m.group(1))),
-    # Number sign: No. 10.
-    (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
+    # Number sign: No. 10, No 10; and "vol. 3", "p. 12", "b. 1950".
+    (
+        re.compile(r"\b(" + "|".join(BEFORE_NUMBERS) + r")\.\s?(?=\d)|\b(No) (?=\d)"),
+        lambda m: BEFORE_NUMBERS[m.group(1) or m.group(2)] + " ",
+    ),
     (re.compile(r"#(?=\d)"), "number "),
     # A range of a unit: "0-60 mph" is "zero to sixty miles per hour".
     (
