@@ -128,10 +128,10 @@ def test_duration_matches_segments_and_pauses(
     # A pause where the MP3 is cut into pieces grows by less than one MP3 frame (1152 samples).
     frame = 1152 / 44100
     expected_gaps = []
-    section = 0  # body paragraphs since the intro or the last heading: the first two end pieces
+    section = 0  # body paragraphs since the intro: the first two end pieces
     for index, (kind, paragraph) in enumerate(zip(kinds, paragraphs, strict=True)):
         following = kinds[index + 1] if index + 1 < len(kinds) else None
-        section = section + 1 if kind == "body" else 0
+        section = section + 1 if kind == "body" else (0 if kind == "intro" else section)
         for position, spoken in enumerate(paragraph):
             ends = position == len(paragraph) - 1
             if not ends:

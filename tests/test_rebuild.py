@@ -41,7 +41,7 @@ def test_edited_article_keeps_guid_and_gets_a_new_enclosure(
     assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0
 
 
-def test_the_opening_paragraphs_after_the_intro_and_each_heading_end_pieces() -> None:
+def test_the_opening_paragraphs_end_pieces_and_in_a_briefing_after_each_title() -> None:
     import numpy as np
 
     from podcast.make.build import _parts, cut_here
@@ -58,7 +58,8 @@ def test_the_opening_paragraphs_after_the_intro_and_each_heading_end_pieces() ->
         t for n in range(200) if not cut_here(t := f"Paragraph {n}.", "body", True, "body")
     )
     body = [Paragraph("body", (Sentence(t, t),)) for t in [next(texts) for _ in range(6)]]
-    heading = Paragraph("heading", (Sentence("A heading", "A heading"),))
+    title = next(t for n in range(50) if not cut_here(t := f"Heading {n}", "heading", True, "body"))
+    heading = Paragraph("heading", (Sentence(title, title),))
     script = Script(
         paragraphs=(
             Paragraph("intro", (Sentence("Title.", "Title."),)),
@@ -68,11 +69,16 @@ def test_the_opening_paragraphs_after_the_intro_and_each_heading_end_pieces() ->
             Paragraph("outro", (Sentence("The end.", "The end."),)),
         )
     )
-    flags = [p.cut_after for p in _parts(script, Voice(), None, opening=2)]  # type: ignore[arg-type]
-    # intro | p1 | p2 | p3, heading | p4 | p5 | p6, (the outro: a cut after it is ignored)
-    assert flags[:-1] == [True, True, True, False, True, True, True, False]
-    flags = [p.cut_after for p in _parts(script, Voice(), None, opening=1)]  # type: ignore[arg-type]
-    assert flags[:-1] == [True, True, False, False, True, True, False, False]
+
+    def cuts(**options: object) -> list[bool]:
+        return [p.cut_after for p in _parts(script, Voice(), None, **options)][:-1]  # type: ignore[arg-type]
+
+    # intro | p1 | p2 | p3, heading, p4, p5, p6 (the outro: a cut after it is ignored)
+    assert cuts(opening=2) == [True, True, True, False, False, False, False, False]
+    assert cuts(opening=1) == [True, True, False, False, False, False, False, False]
+    # a briefing: each story under its title is cut the same way
+    # intro | p1 | p2 | p3, heading | p4 | p5 | p6
+    assert cuts(opening=2, sections=True) == [True, True, True, False, True, True, True, False]
 
 
 def test_cuts_follow_the_text_and_come_at_least_every_two_minutes() -> None:

@@ -192,15 +192,13 @@ MAX_PIECE_SECONDS = 120.0
 def cut_here(spoken: str, kind: str, ends_paragraph: bool, following_kind: str | None) -> bool:
     """Whether the MP3 may be cut after this sentence, decided by its text alone.
 
-    Cuts after the intro and after each heading, and after about one paragraph in
-    three (one sentence in twelve inside long paragraphs), chosen by a checksum of
-    the sentence, so an edit moves no cut but its own and the pieces after it stay
-    the same. (:func:`_parts` adds the cuts after each opening paragraph.)
+    Cuts after the intro, and after about one paragraph in three (one sentence in
+    twelve inside long paragraphs), chosen by a checksum of the sentence, so an edit
+    moves no cut but its own and the pieces after it stay the same. (:func:`_parts`
+    adds the cuts after the opening paragraphs.)
     """
     if kind == "intro":
         return following_kind not in (None, "intro")
-    if kind == "heading":
-        return following_kind is not None
     draw = int.from_bytes(hashlib.sha256(spoken.encode()).digest()[:4], "big")
     return draw % 3 == 0 if ends_paragraph else draw % 12 == 0
 
@@ -217,12 +215,15 @@ def _parts(
     measured: list[SoundFeatures] | None = None,
     *,
     opening: int = 2,
+    sections: bool = False,
 ) -> Iterator[Part]:
     """The script's sentences as they are said, each marked where the MP3 may be cut.
 
-    Besides :func:`cut_here`'s cuts, each of the first ``opening`` paragraphs after the intro
-    or a heading ends a piece: a daily briefing quotes an article's opening paragraphs, and
-    so finds them as pieces its episode already encoded (:mod:`podcast.make.briefing`).
+    Besides :func:`cut_here`'s cuts, each of the article's first ``opening`` paragraphs ends a
+    piece: a daily briefing quotes them, and so finds them as pieces the article's episode
+    already encoded (:mod:`podcast.make.briefing`). With ``sections`` (the briefing itself,
+    each story under its title), each heading ends a piece too, and so does each of the first
+    ``opening`` paragraphs after it.
     """
     from audio.assemble import Part
     from audio.inspect import features
@@ -233,7 +234,7 @@ def _parts(
         for index, sentence in enumerate(paragraph.sentences)
     ]
     since_cut = 0
-    section = 0  # paragraphs ended since the intro or the last heading
+    section = 0  # paragraphs ended since the intro (with sections, since the last heading)
     for done, (kind, ends, spoken) in enumerate(flat, start=1):
         if cancel is not None and cancel.is_set():
             raise Cancelled("stopped before the episode was made")
@@ -245,10 +246,14 @@ def _parts(
             progress(done, len(flat))
         following = flat[done][0] if done < len(flat) else None
         since_cut += len(samples)
-        section = 0 if kind != "body" else section + ends
+        if kind == "intro" or (sections and kind == "heading"):
+            section = 0
+        elif kind == "body":
+            section += ends
         cut = (
             cut_here(spoken, kind, ends, following)
-            or (kind == "body" and ends and section <= opening)
+            or (sections and kind == "heading" and following is not None)
+            or (kind == "body" and ends and 0 < section <= opening)
             or since_cut > MAX_PIECE_SECONDS * synth.sample_rate
         )
         if cut:
@@ -316,7 +321,15 @@ def render(
         mastering = settings.audio.master()
         measured: list[SoundFeatures] = []
         timeline = assemble(
-            _parts(script, synth, progress, cancel, measured, opening=settings.briefing.paragraphs),
+            _parts(
+                script,
+                synth,
+                progress,
+                cancel,
+                measured,
+                opening=settings.briefing.paragraphs,
+                sections=bool(plan_.quoted),
+            ),  # fmt: skip
             wav,
             synth.sample_rate,
             settings.audio.pauses(),
