@@ -150,6 +150,11 @@ def test_selection_and_opening_rules(tmp_path: Path) -> None:
                              ("paragraph", "First."), ("heading", "Story 4"), ("paragraph", "A4. B4.")]  # fmt: skip
         assert ("paragraph", "And finally.") in kinds and article.series == "briefing"
         assert article.key == "briefing:the-briefing-for-wednesday-2-december-2026"
+        # one story: "Here is one story", and no "First." before it
+        single = briefing_article(chosen[:1], Settings(), Selection(timedelta(hours=24)), now)
+        assert [(b.kind, b.text) for b in single.blocks][:3] == [
+            ("paragraph", "Here is one story from the newsroom."), ("heading", "Story 4"),
+            ("paragraph", "A4. B4.")]  # fmt: skip
 
 
 def test_adopt_keeps_the_briefing_in_its_own_feed_and_says_the_disclosure_once(

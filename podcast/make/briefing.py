@@ -93,12 +93,15 @@ def briefing_article(
         where = f" in {selection.category}" if selection.category else ""
         raise ArticleError(f"no episodes{where} were published in the last {_age(selection.since)}:"
                            " nothing to brief")  # fmt: skip
-    blocks = [Block("paragraph", f"Here are {_count(len(stories))} from the newsroom.")]
+    verb = "is" if len(stories) == 1 else "are"
+    blocks = [Block("paragraph", f"Here {verb} {_count(len(stories))} from the newsroom.")]
     links = []
     for number, story in enumerate(stories):
         last = number == len(stories) - 1 and number > 0
         transition = TRANSITIONS[2] if last else TRANSITIONS[min(number, 1)]
-        blocks += [Block("paragraph", transition), Block("heading", story.title)]
+        if len(stories) > 1:  # one story needs no "First."
+            blocks.append(Block("paragraph", transition))
+        blocks.append(Block("heading", story.title))
         blocks += [Block("paragraph", text) for text in opening(story, selection.paragraphs)]
         links.append((story.title, site_url(settings, story.page)))
     blocks.append(Block("paragraph", "Each story is in full in our feed. That was the briefing."))
