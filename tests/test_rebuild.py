@@ -76,6 +76,10 @@ def test_the_opening_paragraphs_end_pieces_and_in_a_briefing_after_each_title() 
     # intro | p1 | p2 | p3, heading, p4, p5, p6 (the outro: a cut after it is ignored)
     assert cuts(opening=2) == [True, True, True, False, False, False, False, False]
     assert cuts(opening=1) == [True, True, False, False, False, False, False, False]
+    # an article that opens with a heading: intro | heading | p4 | p5 | p6
+    assert [p.cut_after for p in _parts(
+        Script(paragraphs=(script.paragraphs[0], *script.paragraphs[4:])), Voice(), None,  # type: ignore[arg-type]
+        opening=2)][:-1] == [True, True, True, True, False]  # fmt: skip
     # a briefing: each story under its title is cut the same way
     # intro | p1 | p2 | p3, heading | p4 | p5 | p6
     assert cuts(opening=2, sections=True) == [True, True, True, False, True, True, True, False]

@@ -220,10 +220,10 @@ def _parts(
     """The script's sentences as they are said, each marked where the MP3 may be cut.
 
     Besides :func:`cut_here`'s cuts, each of the article's first ``opening`` paragraphs ends a
-    piece: a daily briefing quotes them, and so finds them as pieces the article's episode
-    already encoded (:mod:`podcast.make.briefing`). With ``sections`` (the briefing itself,
-    each story under its title), each heading ends a piece too, and so does each of the first
-    ``opening`` paragraphs after it.
+    piece, and so does a heading before them: a daily briefing quotes those paragraphs, and so
+    finds them as pieces the article's episode already encoded (:mod:`podcast.make.briefing`).
+    With ``sections`` (the briefing itself, each story under its title), each heading ends a
+    piece, and so does each of the first ``opening`` paragraphs after it.
     """
     from audio.assemble import Part
     from audio.inspect import features
@@ -252,7 +252,7 @@ def _parts(
             section += ends
         cut = (
             cut_here(spoken, kind, ends, following)
-            or (sections and kind == "heading" and following is not None)
+            or (kind == "heading" and following is not None and (sections or section < opening))
             or (kind == "body" and ends and 0 < section <= opening)
             or since_cut > MAX_PIECE_SECONDS * synth.sample_rate
         )
