@@ -292,3 +292,16 @@ def test_any_input_in_a_batch_ends_with_a_report(tmp_path: Path, case: tuple[str
 
 def test_parse_datetime_still_reads_good_dates() -> None:
     assert parse_datetime("2026-01-02T03:04:05+14:00") == datetime(2026, 1, 1, 13, 4, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("author", "said"),
+    [("Jane Doe.", "By Jane Doe."), ("Martin Luther King Jr.", "By Martin Luther King Jr."),
+     ("Jane Doe", "By Jane Doe.")],
+)  # fmt: skip
+def test_a_byline_that_ends_in_a_full_stop_is_said_with_one(author: str, said: str) -> None:
+    """ "By Priya Shah, Business Correspondent.." was said: the template adds its own stop."""
+    script = article_script(
+        Article("T", (Block("paragraph", "Text."),), author=author), Settings(), "en"
+    )
+    assert script.paragraphs[2].sentences[0].text == said

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,9 @@ def _render(template: str, variables: dict[str, Any], name: str) -> list[str]:
         text = environment.from_string(template).render(**variables)
     except jinja2.TemplateError as error:
         raise ConfigError(f"intro.{name} template: {error}") from None
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    # A value that ends a sentence itself ("By Jane Doe Jr." + the template's "."): one stop.
+    lines = (re.sub(r"(?<!\.)\.\.(?!\.)", ".", line.strip()) for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 #: The most of a title the intro says; a longer one is cut at a word (the feed keeps it whole).
