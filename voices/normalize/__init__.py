@@ -50,7 +50,7 @@ def _normalize_numbers_only(text: str, language: str) -> str:
             return " ".join(str(in_words(int(d))) for d in number if d.isdigit())
 
     text = re.sub(NUM, say, text)
-    text = re.sub("[" + re.escape(SIGNS) + r"#*_|~^<>{}\[\]\\]", " ", text)
+    text = re.sub("[" + re.escape(SIGNS) + r"#*_|~^<>{}\[\]\\®™©ⓒ]", " ", text)
     return " ".join(text.split())
 
 

@@ -67,9 +67,20 @@ RULES: list[Rule] = [
     # Addresses before anything sees their dots and digits.
     (re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b"), say_email),
     (re.compile(r"(?<![\w.])@(\w{1,30})\b"), r"at \1"),
+    (re.compile(r"(?<=\w)@(?=\w)"), " at "),  # "Twitter@igndeals"
     (
         re.compile(
             r"\b(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|io|co|uk|ua|eu|info|news)(?:/[\w./-]*)?",
+            re.I,
+        ),
+        say_url,
+    ),
+    # Any other address with its scheme, and short links ("bit.ly/3xYz"): a domain that is
+    # also a word ("it", "to", "me") is an address only with a path after it.
+    (
+        re.compile(
+            r"\bhttps?://[\w.-]+(?:/[\w./-]*)?|\b[a-z0-9-]+\.(?:ly|me|tv|ai|to|gl|gd|fm|cc|us|ca)"
+            r"/[\w./-]+",
             re.I,
         ),
         say_url,
@@ -283,7 +294,8 @@ RULES: list[Rule] = [
     # Symbols a voice would skip or misread.
     (re.compile(r"\s*&\s*"), " and "),
     (re.compile(r"\s*\+\s*(?=\w)"), " plus "),
-    (re.compile("[" + re.escape(SIGNS) + r"#*_|~^<>{}\[\]\\]"), " "),
+    (re.compile(r"(?<=\w)\s?\+(?=[\s.,;:!?)]|$)"), " plus"),  # "Disney+."
+    (re.compile("[" + re.escape(SIGNS) + r"#*_|~^<>{}\[\]\\®™©ⓒ]"), " "),
     # Emoji, pictographs and their joiners and variation selectors: not read out.
     (
         re.compile(
