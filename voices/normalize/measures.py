@@ -128,3 +128,21 @@ def say_scale(match: re.Match[str]) -> str:
 def say_dimensions(match: re.Match[str]) -> str:
     """4x4, 1440 x 900: "four by four"."""
     return f"{cardinal(match.group(1))} by {cardinal(match.group(2))}"
+
+
+#: Words before a bare "40C" that make it a temperature (not a seat or a flat): up to four back.
+_WEATHER = frozenset(
+    """temperature temperatures high highs low lows hit hits reached reach reaching soared soar
+    plunged peaked peak warm warmer cold colder hot hotter heat heatwave freezing degrees
+    mercury climbed climbing""".split()
+)
+
+
+def say_bare_temperature(match: re.Match[str]) -> str:
+    """ "temperatures reached 40C", "a low of -5C": a temperature written without its degree
+    sign; "seat 40C" stays as written."""
+    before = re.findall(r"[A-Za-z]+", match.string[: match.start()])[-4:]
+    negative = match.group(1).lstrip().startswith(("-", "\u2212"))
+    if not negative and not any(word.lower() in _WEATHER for word in before):
+        return match.group(0)
+    return say_temperature(match)

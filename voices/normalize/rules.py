@@ -21,6 +21,7 @@ from .dates import (
 )
 from .measures import (
     UNITS,
+    say_bare_temperature,
     say_dimensions,
     say_height,
     say_scale,
@@ -105,6 +106,8 @@ RULES: list[Rule] = [
         ),
         " per ",
     ),
+    # A range of quarters or halves: "Q1-Q3".
+    (re.compile(r"\b([QH][1-4])\s?[-\u2013]\s?(?=[QH][1-4]\b)"), r"\1 to "),
     # Ranges of money and percentages: "$5-$10", "5-10%" ("between" them: "and").
     (
         re.compile(
@@ -145,6 +148,7 @@ RULES: list[Rule] = [
     (re.compile(r"(?<![\w.])(\d{1,2})([pc])\b"), say_coins),
     # Temperatures before negative numbers and units.
     (re.compile(r"([-\u2212]?" + NUM + r")\s?°(?:\s?([CF])\b)?"), say_temperature),
+    (re.compile(r"((?<![\w.])[-\u2212]?" + NUM + r")([CF])\b"), say_bare_temperature),
     # A range of times: "2am-4am"; a time with a full stop: "10.30am".
     (
         re.compile(
