@@ -55,7 +55,7 @@ NOT_NAMES: tuple[tuple[str, str], ...] = (
     (r"^(?:https?://|www\.)|^[\w-]+(?:\.[\w-]+)+/", "address: a web address (a profile)"),
     (r"@", "email: an e-mail address"),
     (r"^\W*$", "no letters: punctuation only"),
-    (r"admin|^webmaster$", "account: the site's account"),
+    (r"admin\b|\badmin|^webmaster$", "account: the site's account"),
     (r"^[a-z0-9_.-]+$", "account: one lower-case word, a user name"),
     (rf"^(?:{_MONTHS}|{_DAYS})$", "date: a date, not a name"),
     (r"^(?:MS|MA|MSc|BSc|MD|PhD|RN|RD|RDN|MBA|MPH|JD|DDS|Esq)\.?$", "credential: a degree"),
