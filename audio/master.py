@@ -369,7 +369,7 @@ def _encode_pieces(
 
     def job(index: int, piece: Piece, feed: int, key: str) -> Callable[[], None]:
         def run() -> None:
-            path = work / f"{index:05d}.mp3"
+            path = work / f"{piece.start:012d}.mp3"  # unique in the episode, not the subset
             samples = reader.read(piece.start, piece.end)
             blocks = encode(samples, reader.rate, feed, settings[index], path)
             if cache is not None:

@@ -191,6 +191,10 @@ def test_a_quoted_piece_keeps_its_episodes_gain_and_is_not_encoded_again(tmp_pat
     assert report.output_lufs == pytest.approx(integrated_lufs(samples, rate), abs=0.3)
     assert true_peak_dbtp(samples, rate) <= -1.0
     assert MP3(tmp_path / "b.mp3").info.length == pytest.approx(len(samples) / rate, abs=0.06)
+    # without a cache, the same MP3 (the quoted and the own pieces never share a work file)
+    alone = master(wav, tmp_path / "n.mp3", boundaries=edges, quoted={digest: told.gain})
+    assert alone.quoted == 1
+    assert (tmp_path / "n.mp3").read_bytes() == (tmp_path / "b.mp3").read_bytes()
     # quoted at a gain far from the story's, the whole would miss: it is mastered as one
     before = cache.keys()
     loud = master(
