@@ -95,7 +95,10 @@ def _full_year(text: str) -> str:
     return year(text if len(text) == 4 else "20" + text)
 
 
-def _date(day: int, month: int, year_text: str, day_first: bool) -> str:
+def _date(written: str, day: int, month: int, year_text: str, day_first: bool) -> str:
+    """The date said, day first or month first; ``written`` as it is when it is no date."""
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return written
     name = _MONTH_LIST[month - 1]
     if day_first:
         return f"the {ordinal(day)} of {name} {_full_year(year_text)}"
@@ -105,32 +108,27 @@ def _date(day: int, month: int, year_text: str, day_first: bool) -> str:
 def say_slashed_date(match: re.Match[str]) -> str:
     """12/25/2024 month first (as in the US), 25/12/2024 day first: as the numbers allow; when
     either could be the month, month first, and the choice kept for the editor."""
-    first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
-    if not (1 <= first <= 31 and 1 <= second <= 31) or (first > 12 and second > 12):
-        return match.group(0)
+    written, year_text = match.group(0), match.group(3)
+    first, second = int(match.group(1)), int(match.group(2))
     if first > 12:
-        return _date(first, second, year_text, day_first=True)
-    said = _date(second, first, year_text, day_first=False)
-    if second > 12 or first == second:
+        return _date(written, first, second, year_text, day_first=True)
+    said = _date(written, second, first, year_text, day_first=False)
+    if said == written or second > 12 or first == second:
         return said
-    other = _date(first, second, year_text, day_first=True)
-    return chose("month or day first", match.group(0), said, other)
+    other = _date(written, first, second, year_text, day_first=True)
+    return chose("month or day first", written, said, other)
 
 
 def say_iso_date(match: re.Match[str]) -> str:
     """2024-12-25: "December twenty-fifth, twenty twenty-four"."""
-    month, day = int(match.group(2)), int(match.group(3))
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return match.group(0)
-    return _date(day, month, match.group(1), day_first=False)
+    day, month = int(match.group(3)), int(match.group(2))
+    return _date(match.group(0), day, month, match.group(1), day_first=False)
 
 
 def say_dotted_date(match: re.Match[str]) -> str:
     """25.12.2024, day first as it is written in Europe."""
     day, month = int(match.group(1)), int(match.group(2))
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return match.group(0)
-    return _date(day, month, match.group(3), day_first=True)
+    return _date(match.group(0), day, month, match.group(3), day_first=True)
 
 
 def say_season(match: re.Match[str]) -> str:
