@@ -56,7 +56,7 @@ class PieceCache:
     @staticmethod
     def analysed(key: str) -> str | None:
         """The samples' checksum an :meth:`analysis_key` names (None for any other key)."""
-        prefix = f"a{CHAIN_VERSION}-"
+        prefix = PieceCache.analysis_key("")
         return key.removeprefix(prefix) if key.startswith(prefix) else None
 
     def analysis(self, digest: str) -> list[float] | None:

@@ -329,7 +329,7 @@ def render(
                 measured,
                 opening=settings.briefing.paragraphs,
                 sections=bool(plan_.quoted),
-            ),  # fmt: skip
+            ),
             wav,
             synth.sample_rate,
             settings.audio.pauses(),
