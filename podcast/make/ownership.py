@@ -156,6 +156,7 @@ def _own_image(item: Any, site: Path) -> str:
 def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Episode | None:
     from podcast.make.commit import mp3_seconds
     from podcast.read.fields import slugify
+    from podcast.read.model import article_key
 
     site = settings.site
     title = " ".join((item.findtext("title") or "").split())
@@ -182,7 +183,7 @@ def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Epis
     if published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
     return Episode(
-        key=f"{series}:{slug}" if series else link or "title:" + slug,
+        key=article_key(title, link, series),
         guid=guid,
         slug=slug,
         title=title,

@@ -65,15 +65,22 @@ class Article:
 
     @property
     def key(self) -> str:
-        """What identifies the article across rebuilds: its URL, else its slugged title."""
-        if self.series:
-            return f"{self.series}:{slugify(self.title)}"
-        return self.url or "title:" + slugify(self.title)
+        """What identifies the article across rebuilds (:func:`article_key`)."""
+        return article_key(self.title, self.url, self.series)
 
     @property
     def slug(self) -> str:
         """A short ASCII name for its files."""
         return slugify(self.title)
+
+
+def article_key(title: str, url: str = "", series: str = "") -> str:
+    """What identifies an article across rebuilds: in a series of its own (a briefing), the
+    series and its slugged title; else its URL, else its slugged title. ``adopt`` gives a
+    published episode back the same key."""
+    if series:
+        return f"{series}:{slugify(title)}"
+    return url or "title:" + slugify(title)
 
 
 def clean_text(text: str) -> str:
