@@ -27,7 +27,12 @@ NOT_A_NOUN = frozenset(
 DETERMINERS = frozenset("a an the this that its their his her our".split())
 
 
+def word_before(match: re.Match[str]) -> str:
+    """The word just before the match, as written ("" at the start)."""
+    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
+    return before.group(1) if before is not None else ""
+
+
 def range_word(match: re.Match[str]) -> str:
     """How a range is joined: "between five and ten", else "five to ten"."""
-    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
-    return "and" if before is not None and before.group(1).lower() == "between" else "to"
+    return "and" if word_before(match).lower() == "between" else "to"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .context import DETERMINERS, NOT_A_NOUN, around
+from .context import DETERMINERS, NOT_A_NOUN, around, word_before
 from .numbers import cardinal, clean_number
 from .readings import chose
 
@@ -75,16 +75,12 @@ def say_unit(match: re.Match[str]) -> str:
     if unit == "m" and not match.group("space") and _millions(following):
         said = f"{cardinal(number)} million"
         return chose("million or meters", around(match), said, f"{cardinal(number)} meters")
-    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
     adjective = (
         following is not None
         and following.group(1).lower() not in NOT_A_NOUN
         and following.group(1) not in _MEASURE_WORDS
         and " per " not in words
-        and (
-            following.group(1)[0].islower()
-            or (before is not None and before.group(1).lower() in DETERMINERS)
-        )
+        and (following.group(1)[0].islower() or word_before(match).lower() in DETERMINERS)
     )
     if clean_number(number) in ("1", "1.0") or adjective:
         words = _SINGULAR_UNITS.get(words, words)  # "a 100 m sprint": a hundred-meter sprint

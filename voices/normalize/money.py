@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .context import DETERMINERS, NOT_A_NOUN
+from .context import DETERMINERS, NOT_A_NOUN, word_before
 from .numbers import cardinal, clean_number
 
 #: What a currency symbol or code is called: (singular, plural, minor singular, minor plural).
@@ -78,8 +78,7 @@ def _adjectival(match: re.Match[str]) -> bool:
     following = re.match(r"\s+([A-Za-z][A-Za-z-]*)", match.string[match.end() :])
     if following is None or following.group(1).lower() in NOT_A_NOUN:
         return False
-    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
-    if before is not None and before.group(1).lower() in DETERMINERS:
+    if word_before(match).lower() in DETERMINERS:
         return True  # "a $250,000 fine", "the $16M Boost"
     word = following.group(1)
     # "had $20 billion done", "$5 million raised": a verb, not the amount's noun.
@@ -115,8 +114,7 @@ COINS = {"p": ("penny", "pence"), "c": ("cent", "cents")}
 
 def say_coins(match: re.Match[str]) -> str:
     """Pence and cents, unless a name comes before: "Section 2c", "Article 5p" are labels."""
-    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
-    if before is not None and before.group(1)[0].isupper():
+    if word_before(match)[:1].isupper():
         return match.group(0)
     one, many = COINS[match.group(2)]
     return f"{cardinal(match.group(1))} {one if match.group(1) == '1' else many}"

@@ -6,6 +6,8 @@ import re
 
 from num2words import num2words
 
+from .context import word_before
+
 
 def in_words(number: float | int, **options: str) -> str:
     """num2words, typed: the number in words."""
@@ -76,8 +78,7 @@ def say_out_of(match: re.Match[str]) -> str:
     """A score: "4.5/5", "10/10", "rated 4/5": "four point five out of five". Any other is a
     fraction (:func:`say_fraction`), or left for the rules after."""
     top, bottom = match.group(1), match.group(2)
-    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
-    rated = before is not None and before.group(1).lower() in _RATED
+    rated = word_before(match).lower() in _RATED
     if "." in top or float(top) >= float(bottom) or rated:
         return f"{cardinal(top)} out of {cardinal(bottom)}"
     return match.group(0)
