@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .money import SIGNS
 from .names import unshout
 from .numbers import NUM, cardinal, in_words, ordinal, year
 from .readings import Reading, recording
-from .rules import RULES
+from .rules import RULES, UNSAID
 
 __all__ = ["Reading", "cardinal", "normalize", "normalizer", "ordinal", "recording", "year"]
 
@@ -50,7 +49,7 @@ def _normalize_numbers_only(text: str, language: str) -> str:
             return " ".join(str(in_words(int(d))) for d in number if d.isdigit())
 
     text = re.sub(NUM, say, text)
-    text = re.sub("[" + re.escape(SIGNS) + r"#*_|~^<>{}\[\]\\®™©ⓒ]", " ", text)
+    text = re.sub(UNSAID, " ", text)
     return " ".join(text.split())
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .context import NOT_A_NOUN
-from .numbers import cardinal, in_words, ordinal, year
+from .numbers import cardinal, in_words, ordinal, two_digits, year
 from .readings import chose
 
 MONTHS = {
@@ -136,5 +136,4 @@ def say_season(match: re.Match[str]) -> str:
     first, second = match.group(1), match.group(2)
     if int(second) != (int(first) + 1) % 100:
         return match.group(0)  # not the next year: a range or a score, for the rules after
-    end = f"oh {cardinal(second[1])}" if second.startswith("0") else cardinal(second)
-    return f"{year(first)} to {end}"
+    return f"{year(first)} to {two_digits(second)}"

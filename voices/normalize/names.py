@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .context import DETERMINERS, around
-from .numbers import cardinal, in_words, ordinal, roman_value
+from .numbers import cardinal, in_words, ordinal, roman_value, two_digits
 from .readings import chose
 
 #: Titles said in full before a name.
@@ -162,5 +162,4 @@ def say_email(match: re.Match[str]) -> str:
 def say_boeing(match: re.Match[str]) -> str:
     """Boeing's 7x7 airliners, "seven thirty-seven", as everyone says them."""
     digits = match.group(1)
-    tail = f"oh {cardinal(digits[2])}" if digits[1] == "0" else cardinal(digits[1:])
-    return f"Boeing seven {tail}"
+    return f"Boeing seven {two_digits(digits[1:])}"

@@ -6,7 +6,7 @@ import re
 
 from num2words import num2words
 
-from .context import word_before
+from .context import range_word, word_before
 
 
 def in_words(number: float | int, **options: str) -> str:
@@ -31,6 +31,11 @@ def cardinal(number: str | int) -> str:
     if fraction:
         words += " point " + " ".join(in_words(int(d)) for d in fraction)
     return ("minus " + words) if negative else words
+
+
+def two_digits(text: str) -> str:
+    """Two digits as a year's end is said: "21" is "twenty-one", "07" is "oh seven"."""
+    return f"oh {cardinal(text[1])}" if text[0] == "0" else cardinal(text)
 
 
 def ordinal(number: str | int) -> str:
@@ -117,3 +122,8 @@ def say_fraction(match: re.Match[str]) -> str:
 
 #: "1,000s of", "100s of", "10s of": the round number in the plural.
 ROUND_PLURALS = {"1000": "thousands", "100": "hundreds", "10": "tens"}
+
+
+def say_range_start(match: re.Match[str]) -> str:
+    """The low end of a range whose high end the rules after say: "5-10%" is "5 to 10%"."""
+    return f"{match.group('low')} {range_word(match)} "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .context import around, range_word
+from .context import around
 from .dates import (
     MONTH_NAMES,
     say_day_month,
@@ -54,8 +54,13 @@ from .numbers import (
     say_fraction,
     say_out_of,
     say_range,
+    say_range_start,
+    two_digits,
 )
 from .readings import chose
+
+#: Signs and symbols a voice would skip or misread, once no rule has said them.
+UNSAID = "[" + re.escape(SIGNS) + r"#*_|~^<>{}\[\]\\®™©ⓒ]"
 
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str] | str]
 
@@ -114,7 +119,7 @@ RULES: list[Rule] = [
             r"(?P<low>(?:" + SYMBOL + r")\s?" + NUM + r"(?:\s?(?:bn|mn|m|k|million|billion)\b)?)"
             r"\s?[-\u2013]\s?(?=(?:" + SYMBOL + r")\s?\d)"
         ),
-        lambda m: f"{m.group('low')} {range_word(m)} ",
+        say_range_start,
     ),
     (
         re.compile(
@@ -124,7 +129,7 @@ RULES: list[Rule] = [
             + NUM
             + r"\s?(?:%|per ?cent\b|pc\b))"
         ),
-        lambda m: f"{m.group('low')} {range_word(m)} ",
+        say_range_start,
     ),
     # Round numbers in the plural: "1,000s of people" are thousands.
     (
@@ -155,7 +160,7 @@ RULES: list[Rule] = [
             r"(?<![\w.:])(?P<low>\d{1,2}(?:[:.]\d\d)?\s?[aApP]\.?[mM]\.?)\s?[-\u2013]\s?"
             r"(?=\d{1,2}(?:[:.]\d\d)?\s?[aApP]\.?[mM]\b)"
         ),
-        lambda m: f"{m.group('low')} {range_word(m)} ",
+        say_range_start,
     ),
     (
         re.compile(
@@ -194,9 +199,7 @@ RULES: list[Rule] = [
     # A year cut to two digits: "the class of ’23".
     (
         re.compile(r"(?<![\w'\u2018\u2019])['\u2018\u2019](\d{2})\b(?!['\u2019]?s\b)"),
-        lambda m: (
-            ("oh " + cardinal(m.group(1)[1])) if m.group(1)[0] == "0" else cardinal(m.group(1))
-        ),
+        lambda m: two_digits(m.group(1)),
     ),
     # Decades: 1990s, the '90s.
     (re.compile(r"\b(1[0-9]{2}0|20[0-9]0)'?s\b"), say_decade),
@@ -299,7 +302,7 @@ RULES: list[Rule] = [
     (re.compile(r"\s*&\s*"), " and "),
     (re.compile(r"\s*\+\s*(?=\w)"), " plus "),
     (re.compile(r"(?<=\w)\s?\+(?=[\s.,;:!?)]|$)"), " plus"),  # "Disney+."
-    (re.compile("[" + re.escape(SIGNS) + r"#*_|~^<>{}\[\]\\®™©ⓒ]"), " "),
+    (re.compile(UNSAID), " "),
     # Emoji, pictographs and their joiners and variation selectors: not read out.
     (
         re.compile(
