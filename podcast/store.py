@@ -272,6 +272,19 @@ class Store:
         assert saved is not None
         return saved
 
+    def rekey(self, old: str, new: str) -> bool:
+        """Give the episode keyed ``old`` the key ``new`` (its guid, files and dates stay);
+        False when there is none, or ``new`` is taken."""
+        try:
+            cursor = self.db.execute(
+                "UPDATE episodes SET key = ? WHERE key = ? "
+                "AND NOT EXISTS (SELECT 1 FROM episodes WHERE key = ?)",
+                (new, old, new),
+            )
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot rename episode {old!r}: {error}") from None
+        return cursor.rowcount == 1
+
     def delete(self, keys: list[str]) -> None:
         """Remove the episodes with these keys, in one transaction."""
         try:

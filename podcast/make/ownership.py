@@ -156,7 +156,8 @@ def _own_image(item: Any, site: Path) -> str:
 def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Episode | None:
     from podcast.make.commit import mp3_seconds
     from podcast.read.fields import slugify
-    from podcast.read.model import article_key
+    from podcast.read.model import key_candidates
+    from podcast.store import guid_for
 
     site = settings.site
     title = " ".join((item.findtext("title") or "").split())
@@ -182,8 +183,10 @@ def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Epis
         published = datetime.now(UTC)
     if published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
+    published = published.astimezone(UTC)
+    keys = key_candidates(title, link, series, published)
     return Episode(
-        key=article_key(title, link, series),
+        key=next((k for k in keys if guid_for(k) == guid), keys[0]),
         guid=guid,
         slug=slug,
         title=title,

@@ -31,7 +31,7 @@ from podcast.make.state import check_writable
 from podcast.make.voicing import make_synthesizer
 from podcast.publish.artwork import Artwork
 from podcast.publish.site import show_artwork
-from podcast.read.model import Article
+from podcast.read.model import Article, legacy_key, title_identity
 from podcast.settings import Settings
 from podcast.store import Episode, Store
 from voices.catalogue import VoiceInfo, find_voice
@@ -49,6 +49,18 @@ def prepare_run(store: Store, settings: Settings) -> None:
     check_writable(settings.site, settings.state)
     check_site_is_ours(store, settings)
     settings.folders.sweep_leftovers()
+
+
+def adopt_legacy_key(store: Store, article: Article) -> None:
+    """An episode an older release keyed by its slugged title (``title:episode``) takes this
+    article's key when its title is exactly this article's: the episode keeps its guid and is
+    rebuilt in place, rather than published again beside itself."""
+    if article.url or article.series or store.get(article.key) is not None:
+        return
+    old = store.get(legacy_key(article.title))
+    if old is not None and title_identity(old.title) == title_identity(article.title):
+        if store.rekey(old.key, article.key):
+            _LOGGER.info("episode %s now keyed %s (was %s)", old.guid, article.key, old.key)
 
 
 class Synthesizers:
@@ -101,6 +113,7 @@ class ArticleRunner:
 
     def plan(self, article: Article, quoted: tuple[tuple[str, float], ...] = ()) -> Plan:
         """The script, voice and fingerprint of ``article`` (``quoted``: :attr:`Plan.quoted`)."""
+        adopt_legacy_key(self.store, article)
         return plan(article, self.settings, self.artwork, quoted)
 
     def current(self, the_plan: Plan) -> Episode | None:

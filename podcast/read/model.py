@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from podcast.errors import ArticleError
 from podcast.read.fields import slugify
@@ -66,7 +67,7 @@ class Article:
     @property
     def key(self) -> str:
         """What identifies the article across rebuilds (:func:`article_key`)."""
-        return article_key(self.title, self.url, self.series)
+        return article_key(self.title, self.url, self.series, self.published)
 
     @property
     def slug(self) -> str:
@@ -74,13 +75,41 @@ class Article:
         return slugify(self.title)
 
 
-def article_key(title: str, url: str = "", series: str = "") -> str:
+def article_key(
+    title: str, url: str = "", series: str = "", published: datetime | None = None
+) -> str:
     """What identifies an article across rebuilds: in a series of its own (a briefing), the
-    series and its slugged title; else its URL, else its slugged title. ``adopt`` gives a
-    published episode back the same key."""
+    series and its slugged title; else its URL; else its whole title, every letter of any
+    script kept (NFC, spaces folded), after the day it was published if it says one
+    (``title:2026-12-02|Letters to the editor``; ``title:|Café reopens`` undated). Two
+    articles share a key only when they really are one: a column's title on another day,
+    "Hello, World!" and "hello world", or two titles in Cyrillic are distinct. ``adopt``
+    finds a published episode's key again (:func:`key_candidates`)."""
     if series:
         return f"{series}:{slugify(title)}"
-    return url or "title:" + slugify(title)
+    if url:
+        return url
+    day = published.astimezone(UTC).date().isoformat() if published else ""
+    return f"title:{day}|{title_identity(title)}"
+
+
+def title_identity(title: str) -> str:
+    """A title as an identity: Unicode NFC, white space folded; nothing else dropped."""
+    return " ".join(unicodedata.normalize("NFC", title).split())
+
+
+def legacy_key(title: str) -> str:
+    """The key releases before this one gave an article without a URL: its slugged title,
+    which every emoji, Cyrillic or Arabic title shared (``title:episode``)."""
+    return "title:" + slugify(title)
+
+
+def key_candidates(title: str, url: str, series: str, published: datetime) -> list[str]:
+    """Every key a published episode may have had: ``adopt`` takes the one its guid was made
+    from (a feed says the date, not whether the article said it)."""
+    if series or url:
+        return [article_key(title, url, series)]
+    return [article_key(title, published=published), article_key(title), legacy_key(title)]
 
 
 def clean_text(text: str) -> str:
