@@ -85,4 +85,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE episodes ADD COLUMN series TEXT NOT NULL DEFAULT ''
         """,
     ),
+    (
+        # What the store knows of itself: the site it publishes (one store serves one site).
+        "0009_meta",
+        """
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)
+        """,
+    ),
 ]

@@ -154,7 +154,8 @@ class BatchSettings:
     publish_every: int = 10
     """Publish the feeds after this many new episodes (and always at the end)."""
     retention: str = ""
-    """Remove episodes older than this after each batch and in ``prune`` (e.g. ``90d``); empty keeps all."""
+    """Remove episodes first published here longer ago than this (not by their article's date),
+    after each batch and in ``prune`` (e.g. ``90d``); empty keeps all."""
     cluster: str = ""
     """A Dask scheduler (``tcp://HOST:8786``), ``local`` or ``local:N``; empty: this machine."""
 

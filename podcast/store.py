@@ -295,6 +295,18 @@ class Store:
             raise StoreError(f"cannot delete episodes: {error}") from None
 
     @_readable
+    def own_site(self) -> str | None:
+        """The site this store publishes, as :meth:`claim_site` recorded it; None before its
+        first publish."""
+        row = self.db.execute("SELECT value FROM meta WHERE name = 'site'").fetchone()
+        return str(row[0]) if row else None
+
+    @_readable
+    def claim_site(self, site: str) -> None:
+        """Record ``site`` as the one this store publishes, if it has none yet."""
+        self.db.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('site', ?)", (site,))
+
+    @_readable
     def guids(self) -> set[str]:
         """The guid of every episode in the store."""
         return {r[0] for r in self.db.execute("SELECT guid FROM episodes")}

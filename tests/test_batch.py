@@ -276,6 +276,12 @@ def test_prune_removes_old_episodes_their_files_and_unused_cache(tmp_path: Path)
     entries_before = len(list(cache.rglob("*.pcm")))
     with Store(tmp_path / ".audio-edition" / "episodes.db") as store:
         pieces = {e.title: set(e.piece_keys) for e in store.episodes()}
+        # Retention counts from an episode's first publication here: make two of them old.
+        for episode in store.episodes():
+            store.db.execute(
+                "UPDATE episodes SET created = ? WHERE key = ?",
+                (episode.published.isoformat(), episode.key),
+            )
     pieces_folder = tmp_path / ".audio-edition" / "pieces"
     assert {p.stem for p in pieces_folder.glob("*.json")} == set().union(*pieces.values())
     old_pieces = (pieces["Story 0"] | pieces["Story 1"]) - pieces["Story 2"]

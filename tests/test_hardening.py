@@ -261,6 +261,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
         # Back to the first schema: the later columns and their migration records gone.
         db.execute("DELETE FROM migrations WHERE name != '0001_episodes'")
         db.execute("DROP TABLE site_files")
+        db.execute("DROP TABLE meta")
         for column in (
             "srt",
             "cues",
@@ -287,6 +288,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "0006_review",
             "0007_episode_image",
             "0008_series",
+            "0009_meta",
         ]
         assert db.execute("SELECT count(*) FROM episodes").fetchone() == (1,)
     assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0

@@ -376,6 +376,9 @@ def prune_command(
 ) -> None:
     """Remove episodes older than an age from the feeds and the disk.
 
+    An episode's age counts from when it was first published in this site, not from its
+    article's date, so a backfill of old articles stays. Each episode is listed with both.
+
     Also removes sentence-cache entries and kept MP3 pieces no remaining episode uses,
     and what an interrupted run left in the state folder.
     """
@@ -393,8 +396,11 @@ def prune_command(
     with work_lock(settings.state, wait=wait), Store(settings.folders.store) as store:
         pruned = prune(store, settings, show_artwork(settings), age, dry_run=dry_run)
     verb = "Would remove" if dry_run else "Removed"
-    for title in pruned.episodes:
-        click.echo(f"  {title}")
+    for gone in pruned.episodes:
+        click.echo(
+            f"  {gone.title} (published here {gone.added:%Y-%m-%d}; article dated "
+            f"{gone.dated:%Y-%m-%d})"
+        )
     click.echo(
         f"{verb} {len(pruned.episodes)} episode(s) and {pruned.cache_entries} unused cache entries."
     )

@@ -22,7 +22,7 @@ from typing import Any
 
 from podcast.errors import PublishError
 from podcast.publish.feed import feed_files, feed_series
-from podcast.publish.site import EPISODES_DIR
+from podcast.publish.site import EPISODES_DIR, site_name
 from podcast.publish.transcripts import TranscriptCue
 from podcast.read.urls import safe_url
 from podcast.settings import ENV_STATE, Settings
@@ -66,8 +66,33 @@ def published_guids(site: Path) -> set[str]:
     return guids
 
 
+class AnotherSite(PublishError):
+    """The episode store publishes another site than the one asked for."""
+
+
+def check_one_site(store: Store, settings: Settings) -> None:
+    """Refuse a site other than the one this store publishes.
+
+    One store serves one site: an episode built for a preview site would otherwise be listed
+    in the main site's feeds without its files there, and the preview would list the main
+    site's episodes without theirs.
+    """
+    own = store.own_site()
+    if own is not None and own != site_name(settings):
+        import os
+
+        home = Path(os.path.normpath(settings.state.resolve() / own))
+        raise AnotherSite(
+            f"the episode store {store.path} publishes the site {home}, not {settings.site}: "
+            f"one store serves one site; for another, use another state folder ({ENV_STATE}, "
+            "or [paths] state in its config); nothing was changed"
+        )
+
+
 def check_site_is_ours(store: Store, settings: Settings) -> None:
-    """Refuse to go on when the site's feeds list episodes this store has no record of."""
+    """Refuse to go on when the site is not this store's (:func:`check_one_site`), or its
+    feeds list episodes this store has no record of."""
+    check_one_site(store, settings)
     unknown = published_guids(settings.site) - store.guids()
     if unknown:
         raise UnknownEpisodes(
@@ -94,6 +119,7 @@ def adopt(store: Store, settings: Settings) -> Adopted:
     Each keeps its guid, files, date, transcript and chapters; it is rebuilt when its
     article is next built. Nothing in the site is changed.
     """
+    check_one_site(store, settings)
     known = store.guids()
     adopted: list[str] = []
     missing: list[str] = []

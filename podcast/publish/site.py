@@ -8,6 +8,7 @@ no episode points to any more are removed last.
 from __future__ import annotations
 
 import json
+import os
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -79,6 +80,7 @@ def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
     """
     try:
         settings.site.mkdir(parents=True, exist_ok=True)
+        store.claim_site(site_name(settings))
         artwork_file = "cover" + artwork.suffix
         _write_if_changed(settings.site / artwork_file, artwork.data)
         episodes = store.episodes(transcripts=False)
@@ -125,6 +127,12 @@ def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
         episodes=len(episodes),
         files=tuple(sorted(written)),
     )
+
+
+def site_name(settings: Settings) -> str:
+    """The site as the store records it (:meth:`Store.claim_site`): its path from the state
+    folder, so a working folder moved whole, state and site together, still knows its site."""
+    return os.path.relpath(settings.site.resolve(), settings.state.resolve())
 
 
 def needs_publish(store: Store, settings: Settings) -> bool:
