@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import http.client
 import json
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -61,19 +63,83 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
-def _limit_wait(response: Any, seconds: float) -> None:
-    """Let the next read of ``response`` wait at most ``seconds``, however slowly the server sends.
+class _Deadline:
+    """One deadline for a whole exchange: when it passes, every socket opened for it is shut
+    down, so a read that waits (for a header a server dribbles a byte a second, a TLS
+    handshake, a body) ends then, whatever the per-read timeout."""
 
-    (The timeout given to ``urlopen`` applies to each read, so a server sending a byte at a
-    time would otherwise never trip it.)
-    """
-    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
-    if sock is not None:
-        sock.settimeout(max(seconds, 0.01))
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def left(self) -> float:
+        return max(self.at - time.monotonic(), 0.01)
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                self._shut(sock)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
+def _handlers(deadline: _Deadline) -> list[urllib.request.BaseHandler]:
+    """urllib's http and https handlers, with connections that ask ``deadline`` how long they
+    may take to connect and that it can shut down."""
+
+    def connection(base: type[http.client.HTTPConnection]) -> Any:
+        class Connection(base):  # type: ignore[valid-type,misc]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                kwargs["timeout"] = deadline.left()
+                super().__init__(*args, **kwargs)
+
+                def create(address: Any, timeout: Any = None, source: Any = None) -> Any:
+                    made = socket.create_connection(address, deadline.left(), source)
+                    return deadline.watch(made)
+
+                self._create_connection = create
+
+        return Connection
+
+    class Http(urllib.request.HTTPHandler):
+        def http_open(self, req: Any) -> Any:
+            return self.do_open(connection(http.client.HTTPConnection), req)
+
+    class Https(urllib.request.HTTPSHandler):
+        def https_open(self, req: Any) -> Any:
+            return self.do_open(connection(http.client.HTTPSConnection), req,
+                                context=self._context)  # fmt: skip
+
+    return [Http(), Https()]
 
 
 def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, limit: int = MAX_SOURCE_BYTES) -> bytes:
-    """GET an http(s) URL within ``timeout`` seconds in all (not per read) and ``limit`` bytes.
+    """GET an http(s) URL within ``timeout`` seconds in all (connect, headers and body, not
+    per read) and ``limit`` bytes.
 
     Redirects are followed only to http(s) addresses.
     """
@@ -81,35 +147,33 @@ def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, limit: int = MAX_SOURCE_B
     if scheme not in ("http", "https"):
         raise SourceError(f"{url}: only http and https sources are fetched")
     request = urllib.request.Request(url, headers={"User-Agent": "audio-edition"})
-    opener = urllib.request.build_opener(_HttpOnlyRedirects)
-    deadline = time.monotonic() + timeout
     late = SourceError(f"{url}: cannot fetch: took longer than {timeout:g} s")
     chunks: list[bytes] = []
     size = 0
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise SourceError(f"{url}: larger than {limit // (1024 * 1024)} MB")
-            while size <= limit:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise late
-                _limit_wait(response, left)
-                chunk = response.read1(min(64 * 1024, limit + 1 - size))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-    except SourceError:
-        raise
-    except TimeoutError:
-        raise late from None
-    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
-        reason = getattr(error, "reason", error)
-        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-            raise late from None
-        raise SourceError(f"{url}: cannot fetch: {reason}") from None
+    with _Deadline(timeout) as deadline:
+        opener = urllib.request.build_opener(_HttpOnlyRedirects, *_handlers(deadline))
+        try:
+            with opener.open(request, timeout=timeout) as response:
+                declared = response.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > limit:
+                    raise SourceError(f"{url}: larger than {limit // (1024 * 1024)} MB")
+                while size <= limit and not deadline.expired:
+                    chunk = response.read1(min(64 * 1024, limit + 1 - size))
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    size += len(chunk)
+        except SourceError:
+            raise
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
+            if deadline.expired:
+                raise late from None
+            reason = getattr(error, "reason", error)
+            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+                raise late from None
+            raise SourceError(f"{url}: cannot fetch: {reason}") from None
+        if deadline.expired:  # a shut-down socket reads as the end: never take it for the body
+            raise late
     if size > limit:
         raise SourceError(f"{url}: larger than {limit // (1024 * 1024)} MB")
     return b"".join(chunks)
@@ -285,12 +349,21 @@ def folder_items(folder: Path) -> list[SourceItem]:
         relative = path.relative_to(folder)
         if path.suffix.lower() not in SUFFIXES or any(p.startswith(".") for p in relative.parts):
             continue
-        real = path.resolve()
+        try:
+            real = path.resolve()
+        except (RuntimeError, OSError) as error:  # a link loop (or a path the system refuses)
+            reason = "a symbolic link loop" if isinstance(error, RuntimeError) else str(error)
+            items.append(SourceItem(str(path), functools.partial(_unreadable, path, reason)))
+            continue
         if not real.is_relative_to(root):
             items.append(SourceItem(str(path), functools.partial(_outside, path, real)))
         elif path.is_file():
             items.append(SourceItem(str(path), functools.partial(read_article, path)))
     return items
+
+
+def _unreadable(path: Path, reason: str) -> Article:
+    raise SourceError(f"{path} is {reason}: not read")
 
 
 def _outside(path: Path, real: Path) -> Article:

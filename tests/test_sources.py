@@ -1,0 +1,84 @@
+"""Issue 24: a source folder's odd entries fail alone, and a fetch keeps its deadline whatever
+the server does."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from podcast.read.sources import SourceError, expand, fetch
+from tests.conftest import invoke_cli
+
+
+def test_a_symlink_loop_is_that_entrys_failure(tmp_path: Path) -> None:
+    """Finding 4: a loop sank the whole folder ('unexpected RuntimeError'); ok.md was never built."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "loop2.md").symlink_to("loop1.md")
+    (folder / "loop1.md").symlink_to("loop2.md")
+    (folder / "ok.md").write_text("# Council votes\n\nThe council met on Tuesday.\n")
+    items = {Path(i.label).name: i for i in expand(str(folder))}
+    assert sorted(items) == ["loop1.md", "loop2.md", "ok.md"]
+    with pytest.raises(SourceError, match="loop1.md is a symbolic link loop: not read"):
+        items["loop1.md"].load()
+    result = invoke_cli("batch", "in", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert "1 built, 0 unchanged, 2 failed" in result.stdout
+    assert "symbolic link loop" in result.stderr
+
+
+@pytest.fixture
+def dribbler() -> Iterator[str]:
+    """A loopback server that sends ``HTTP/1.1 200 OK``, a header's name, then a byte a second."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=dribble, args=(conn,), daemon=True).start()
+
+    def dribble(conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                while not stop.wait(1.0):
+                    conn.sendall(b"a")
+            except OSError:
+                return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+def test_a_server_that_dribbles_its_headers_meets_the_total_deadline(dribbler: str) -> None:
+    """Finding 5: the deadline began with the body, so a header sent a byte a second hung forever."""
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"took longer than 2 s"):
+        fetch(f"{dribbler}/feed.rss", timeout=2)
+    assert time.monotonic() - started < 6
+
+
+def test_a_feed_that_dribbles_fails_the_batch_within_35_s(dribbler: str, tmp_path: Path) -> None:
+    """The same through the CLI, with the documented 30 s."""
+    started = time.monotonic()
+    result = invoke_cli("batch", f"{dribbler}/feed.rss", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "took longer than 30 s" in result.stderr
+    assert time.monotonic() - started < 35
