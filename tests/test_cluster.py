@@ -279,3 +279,84 @@ def test_the_sentence_cache_keeps_what_workers_send_as_it_keeps_samples(tmp_path
     with pytest.raises(ValueError):
         cache.put_pcm("c" * 64, b"\x00")
     assert cache.get_pcm("d" * 64) is None and cache.misses == 1
+
+
+@contextmanager
+def stranger(answer: bytes | None) -> Iterator[tuple[str, list[socket.socket]]]:
+    """A loopback server that accepts connections and sends ``answer`` (None: nothing, ever);
+    gives its address and the connections it holds."""
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            held.append(conn)
+            if answer is not None:
+                try:
+                    conn.sendall(answer)
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{listener.getsockname()[1]}", held
+    finally:
+        stop.set()
+        thread.join(5)
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+STRANGERS = {
+    "silent": None,
+    "garbage": b"garbage\r\n" * 100,
+    "http": b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    "huge frame": (2**62).to_bytes(8, "little") + b"x" * 100,
+}
+
+
+@pytest.mark.parametrize("answer", STRANGERS.values(), ids=STRANGERS.keys())
+def test_an_address_that_is_no_scheduler_is_one_line_within_the_connect_limit(
+    tmp_path: Path, answer: bytes | None
+) -> None:
+    """Issue 24, finding 6: a silent address held the lock for over 600 s; garbage, HTTP or a huge
+    frame length gave a traceback after 61 s."""
+    write_articles(tmp_path / "articles", 1)
+    with stranger(answer) as (address, _):
+        started = time.monotonic()
+        result = run_cli("batch", "articles", "--cluster", address, cwd=tmp_path, timeout=120)
+        took = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Error: ") and address in line
+    assert took < 35 + 10, f"took {took:.0f} s"  # the 30 s connect limit, and Python's start
+
+
+def test_sigterm_while_waiting_for_a_silent_scheduler_stops_at_once(tmp_path: Path) -> None:
+    """Finding 6: after SIGTERM it took 60 s more, and a traceback in ``Client.__del__``."""
+    write_articles(tmp_path / "articles", 1)
+    with stranger(None) as (address, held):
+        batch = subprocess.Popen(
+            [sys.executable, "-m", "podcast", "batch", "articles", "--cluster", address],
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not held and time.monotonic() < deadline and batch.poll() is None:
+            time.sleep(0.05)  # until the batch has connected
+        assert held, "the batch never connected"
+        batch.send_signal(signal.SIGTERM)
+        stopped = time.monotonic()
+        _, stderr = batch.communicate(timeout=60)
+    assert batch.returncode == 143, stderr
+    assert time.monotonic() - stopped < 10
+    assert "Traceback" not in stderr

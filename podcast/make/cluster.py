@@ -98,6 +98,41 @@ class ClusterAddress:
         return self.address or f"local:{self.workers}"
 
 
+def _probe(address: str, where: ClusterAddress, timeout: float) -> None:
+    """Ask ``address`` who it is, Dask's way, within ``timeout`` seconds in all.
+
+    Dask's own client waits without end on an address that accepts a connection and never
+    answers, and fails with a traceback after a minute on one that answers garbage, HTTP or a
+    frame length no memory holds: this one question settles it first, as one line.
+    """
+    import asyncio
+
+    async def identity() -> Any:
+        from distributed.comm import connect
+
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    try:
+        reply = asyncio.run(asyncio.wait_for(identity(), timeout))
+    except (TimeoutError, OSError) as error:
+        detail = " ".join(str(error).split())[:200]
+        raise ClusterError(
+            f"cannot reach the Dask scheduler at {where} within {timeout:g} s"
+            + (f": {detail}" if detail else ": it accepted the connection and never answered")
+        ) from None
+    except Exception as error:  # noqa: BLE001 - whatever a stranger sends breaks Dask's reader
+        raise ClusterError(
+            f"{where} does not answer as a Dask scheduler ({type(error).__name__})"
+        ) from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise ClusterError(f"{where} does not answer as a Dask scheduler")
+
+
 class ClusterPool:
     """Sentences said on a Dask cluster's workers; their audio kept by the batch process."""
 
@@ -144,6 +179,7 @@ class ClusterPool:
         cluster = None
         try:
             if where.address:
+                _probe(where.address, where, timeout)
                 client = Client(where.address, timeout=f"{timeout}s", set_as_default=False)
             else:
                 cluster = LocalCluster(
