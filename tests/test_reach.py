@@ -195,3 +195,37 @@ def test_a_fetched_feeds_entry_image_becomes_the_artwork(tmp_path: Path) -> None
     (cover,) = (web / "site" / "episodes").glob("*.jpg")
     assert load_artwork(cover).width == 1400
     assert not list((local / "site" / "episodes").glob("*.jpg"))
+
+
+def test_an_image_that_is_a_playlist_never_reads_a_file_outside_the_folder(tmp_path: Path) -> None:
+    """Issue 24, finding 7: og:image = cover.m3u8, whose segment is file:///elsewhere/frame.ts:
+    ffmpeg read it and published a frame from outside the folder as the artwork."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi",
+                    "-i", "testsrc=size=1600x900", "-frames:v", "1", str(elsewhere / "frame.ts")],
+                   check=True)  # fmt: skip
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / "cover.m3u8").write_text(
+        f"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nfile://{elsewhere / 'frame.ts'}\n"
+        "#EXT-X-ENDLIST\n"
+    )
+    html = SHORT_HTML.replace("</head>", '<meta property="og:image" content="cover.m3u8"></head>')
+    (folder / "a.html").write_text(html, encoding="utf-8")
+    result = invoke_cli("build", "a.html", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert "not a JPEG, PNG, GIF, WebP or BMP image" in result.stderr
+    assert not list((folder / "site" / "episodes").glob("*.jpg"))
+    (mp3,) = (folder / "site" / "episodes").glob("*.mp3")
+    assert ID3(mp3).getall("APIC")[0].data == (folder / "site" / "cover.png").read_bytes()
+
+
+def test_an_image_named_as_a_playlist_is_read_by_its_content(tmp_path: Path) -> None:
+    """A real JPEG is used whatever its name says; ffmpeg reads it as a JPEG."""
+    from podcast.publish.artwork import episode_artwork
+
+    jpeg = picture(tmp_path / "photo.jpg")
+    disguised = tmp_path / "photo.m3u8"
+    disguised.write_bytes(jpeg.read_bytes())
+    assert episode_artwork(disguised).width == 1400

@@ -109,21 +109,68 @@ def load_artwork(path: Path) -> Artwork:
     return Artwork(data, mime, width, height)
 
 
+#: Image formats an article's image may be, by the bytes it starts with: each is given to
+#: ffmpeg with its one-picture demuxer named, so a file is read as that image and nothing else
+#: (never as a playlist, whose entries could name any file on the machine).
+IMAGE_FORMATS: tuple[tuple[bytes, bytes, str], ...] = (
+    # (what it starts with, what stands at bytes 8-12, ffmpeg demuxer)
+    (b"\xff\xd8\xff", b"", "jpeg_pipe"),
+    (b"\x89PNG\r\n\x1a\n", b"", "png_pipe"),
+    (b"GIF87a", b"", "gif"),
+    (b"GIF89a", b"", "gif"),
+    (b"RIFF", b"WEBP", "webp_pipe"),
+    (b"BM", b"", "bmp_pipe"),
+)
+#: Largest article image read.
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+
+def image_format(data: bytes) -> str:
+    """The ffmpeg demuxer for an image, by its content (:data:`IMAGE_FORMATS`); empty when it
+    is none of them."""
+    for start, at_eight, demuxer in IMAGE_FORMATS:
+        if data.startswith(start) and (not at_eight or data[8:12] == at_eight):
+            return demuxer
+    return ""
+
+
 def episode_artwork(image: Path) -> Artwork:
     """An article's own image as its episode's artwork: the centre square, scaled to
-    1400–3000 px, as an RGB JPEG (ffmpeg reads any format it knows). Raises
-    :class:`ArticleError` when the image cannot be read."""
+    1400–3000 px, as an RGB JPEG. Only a real image file is used (JPEG, PNG, GIF, WebP or
+    BMP, by its content, not its name), and ffmpeg reads a copy of it as that one format,
+    with no protocol but ``file``. Raises :class:`ArticleError` when it cannot be used."""
+    import stat
     import tempfile
 
     from audio.errors import AudioError
     from audio.ffmpeg import run_ffmpeg
 
+    try:
+        info = image.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_IMAGE_BYTES:
+            raise ArticleError(
+                f"cannot use the article's image {image.name}: not an image file of at most "
+                f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB"
+            )
+        data = image.read_bytes()[: MAX_IMAGE_BYTES + 1]
+    except OSError as error:
+        raise ArticleError(
+            f"cannot use the article's image {image.name}: {error.strerror or error}"
+        ) from None
+    demuxer = image_format(data)
+    if not demuxer:
+        raise ArticleError(
+            f"cannot use the article's image {image.name}: not a JPEG, PNG, GIF, WebP or BMP image"
+        )
     square = "crop='min(iw,ih)':'min(iw,ih)'"
     side = f"scale='max({MIN_SIDE},min({MAX_SIDE},iw))':-1:flags=lanczos"
     with tempfile.TemporaryDirectory(prefix="artwork-") as folder:
+        copy = Path(folder) / "image"
+        copy.write_bytes(data)
         out = Path(folder) / "episode.jpg"
         try:
-            run_ffmpeg(["-v", "error", "-i", str(image), "-frames:v", "1",
+            run_ffmpeg(["-v", "error", "-protocol_whitelist", "file", "-f", demuxer,
+                        "-i", str(copy), "-frames:v", "1",
                         "-vf", f"{square},{side},format=yuvj444p", "-q:v", "3", str(out)],
                        timeout=60)  # fmt: skip
             return load_artwork(out)
