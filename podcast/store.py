@@ -172,6 +172,12 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        for name in (path.name, path.name + "-wal", path.name + "-shm"):
+            if path.with_name(name).is_symlink():  # SQLite would write through it
+                raise StoreError(
+                    f"{path.with_name(name)} is a symbolic link: the episode store and its "
+                    "journal are never written through one; put the file itself there"
+                )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
@@ -339,6 +345,7 @@ class Store:
             return target
         partial = target.with_name(target.name + ".tmp")
         try:
+            partial.unlink(missing_ok=True)  # a file, or a link left there: never written through
             copy = sqlite3.connect(str(partial))
             try:
                 self.db.backup(copy)
