@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -186,3 +187,70 @@ def test_serve_without_a_site_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("serve", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == "Error: no site at site: run `audio-edition build` first\n"
+
+
+@pytest.mark.parametrize(
+    "header, status, length",
+    [("bytes=0-1,5-9", 200, len(AUDIO)), ("BYTES=0-1", 206, 2), ("Bytes = 2-5", 206, 4)],
+    ids=["several ranges", "unit in capitals", "spaces"],
+)
+def test_ranges_are_one_range_in_any_case_or_the_whole_file(
+    conn, header: str, status: int, length: int
+) -> None:
+    """Issue 24, minor: bytes=0-1,5-9 served only the first range; BYTES=0-1 was ignored."""
+    response, body = conn("GET", "/episodes/a.mp3", {"Range": header})
+    assert response.status == status and len(body) == length
+
+
+def _serve(site: Path) -> tuple[subprocess.Popen[str], int]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "podcast", "serve", "--site", str(site), "--port", "0"],
+        stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    assert process.stderr is not None
+    line = process.stderr.readline()
+    return process, int(line.rsplit(":", 1)[1].split("/")[0])
+
+
+def test_serve_answers_300_simultaneous_listeners(site: Path) -> None:
+    """Issue 24, finding 10: with a listen backlog of 5, 90 of 300 clients timed out at 30 s and
+    the time to the first byte was 8.75 s at p90."""
+    import socket
+
+    clients = 300
+    process, port = _serve(site)
+    barrier = threading.Barrier(clients, timeout=60)
+    first_bytes: list[float] = []
+    failures: list[str] = []
+
+    def listener() -> None:
+        try:
+            barrier.wait()
+            started = time.monotonic()
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+                sock.sendall(b"GET /episodes/a.mp3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                first = sock.recv(1)
+                first_bytes.append(time.monotonic() - started)
+                received = first
+                while chunk := sock.recv(65536):
+                    received += chunk
+            if not received.startswith(b"HTTP/1.1 200") or not received.endswith(AUDIO):
+                failures.append(received[:40].decode(errors="replace"))
+        except (OSError, threading.BrokenBarrierError) as error:
+            failures.append(repr(error))
+
+    threads = [threading.Thread(target=listener) for _ in range(clients)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(90)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
+    assert not failures, failures[:3]
+    assert len(first_bytes) == clients
+    p90 = sorted(first_bytes)[int(clients * 0.9) - 1]
+    assert p90 < 1.0, f"time to first byte at p90: {p90:.2f} s"
