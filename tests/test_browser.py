@@ -112,3 +112,15 @@ def test_playing_works_without_javascript(browser, episode_url: str) -> None:
     )
     assert response.status == 200 and response.headers["content-type"] == "audio/mpeg"
     assert page.locator(".transcript span[data-start]").count() >= 8
+
+
+@pytest.mark.parametrize("which", ["index", "episode"])
+def test_json_ld_parses_in_the_browser(browser, site_url: str, episode_url: str, which: str) -> None:
+    """Issue 24, finding 11: the page held ``{&#34;@context&#34;…``, which JSON.parse refuses."""
+    page = open_page(browser, site_url if which == "index" else episode_url)
+    data = page.evaluate(
+        "JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)"
+    )
+    assert data["@context"] == "https://schema.org"
+    if which == "episode":
+        assert data["name"] == "Harbour & ferry plan wins backing"

@@ -34,8 +34,17 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_safe(value: Any) -> Any:
-    """Drop characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) from strings."""
-    return _NOT_XML.sub("", value) if isinstance(value, str) else value
+    """Drop characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) from strings.
+
+    Markup stays Markup: ``tojson``'s output, made safe for a ``<script>``, was turned back
+    into a plain string here and escaped by autoescape (``{&#34;@context&#34;…``), which no
+    JSON-LD reader parses."""
+    if isinstance(value, str):
+        import markupsafe
+
+        cleaned = _NOT_XML.sub("", value)
+        return markupsafe.Markup(cleaned) if isinstance(value, markupsafe.Markup) else cleaned
+    return value
 
 
 @functools.cache
