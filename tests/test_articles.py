@@ -207,3 +207,24 @@ def test_html_author_is_the_first_that_names_someone(head: str, byline: str, exp
         + "</p></article></body></html>"
     )
     assert read_html(html, "storm.html").author == expected
+
+
+@pytest.mark.parametrize(
+    "byline, published",
+    [
+        ("By Tom Ellis | 2 December 2026, 6:05am | 2 min read", "2026-12-02T06:05:00+00:00"),
+        ("By Tom Ellis, 2 December 2026", "2026-12-02T00:00:00+00:00"),
+        ("By Tom Ellis Dec. 2, 2026, 6:05am", "2026-12-02T06:05:00+00:00"),
+        ("By Tom Ellis · Wed, Sept. 3, 2025 at 4:30 p.m. ET", "2025-09-03T16:30:00+00:00"),
+        ("By Tom Ellis · 2 Dec 2026 18:05", "2026-12-02T18:05:00+00:00"),
+    ],
+    ids=["pipes and a time", "comma, day first", "month first with its time", "weekday and at", "24h"],
+)
+def test_a_text_articles_byline_gives_its_date_and_time(byline: str, published: str) -> None:
+    """Issue 24, finding 12: day-first bylines gave no date, so pubDate was the build time;
+    'Dec. 2, 2026' was found without its time."""
+    from podcast.read.formats import read_text
+
+    article = read_text(f"Council approves the plan\n\n{byline}\n\nThe council met on Tuesday.\n")
+    assert article.author == "Tom Ellis"
+    assert article.published is not None and article.published.isoformat() == published

@@ -332,10 +332,16 @@ def clean_page_text(text: str) -> CleanPage:
     return done([])
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+#: A date as bylines write it: month first or day first, a weekday before it, a time after it
+#: ("Dec. 2, 2026, 6:05am", "Wednesday 2 December 2026 at 18:05", "2 Dec 2026 · 06:05 GMT").
+BYLINE_DATE = (
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?)\s+\d{{4}}"
+    r"(?:(?:,|\s+at|\s*[·|–—-])?\s*\d{1,2}[:.]\d\d\s*(?:[ap]\.?\s?m\.?)?(?:\s+[A-Z]{2,4}\b)?)?"
+)
 _BYLINE_PARTS = re.compile(
-    r"^by\s+(?P<author>.+?)\s+(?P<date>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
-    r"(?:,?\s+\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?)?)",
-    _I,
+    rf"^by\s+(?P<author>.+?)\s*[,·|–—-]?\s+(?P<date>{BYLINE_DATE})", _I
 )
 
 

@@ -18,23 +18,39 @@ def slugify(text: str, max_length: int = 60) -> str:
     return slug[:max_length].rstrip("-") or "episode"
 
 
-_LOOSE_FORMATS = (
-    "%B %d, %Y %I:%M %p", "%B %d, %Y %I:%M%p", "%B %d, %Y, %I:%M %p", "%B %d, %Y",
-    "%b %d, %Y %I:%M %p", "%b %d, %Y", "%d %B %Y", "%B %d %Y",
-)  # fmt: skip
+_MONTHS = {m: n for n, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}  # fmt: skip
+_LOOSE_DATE = re.compile(
+    r"^(?:[a-z]+\.?,?\s+)??"  # a weekday
+    r"(?:(?P<month>[a-z]{3})[a-z]*\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?"
+    r"|(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month2>[a-z]{3})[a-z]*\.?,?)"
+    r"\s+(?P<year>\d{4})"
+    r"(?:(?:,|\s+at|\s*[·|–—-])?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d\d)"
+    r"\s*(?P<half>[ap])?\.?\s?(?:m\.?)?)?",
+    re.I,
+)
 
 
 def parse_loose_date(text: str) -> datetime | None:
-    """A date as a byline writes it ("January 7, 2024 10:51 PM"), taken as UTC; None if unclear."""
-    cleaned = " ".join(text.replace(".", "").replace("a m", "AM").replace("p m", "PM").split())
-    cleaned = re.sub(r"\b([ap])m\b", lambda m: m.group(1).upper() + "M", cleaned)
-    cleaned = re.sub(r"\bSept\b", "Sep", cleaned)
-    for fmt in _LOOSE_FORMATS:
-        try:
-            return datetime.strptime(cleaned, fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    return None
+    """A date as a byline writes it, taken as UTC; None if unclear. Month or day first, a
+    weekday before, a time after, with or without a space or full stops before am/pm:
+    "January 7, 2024 10:51 PM", "Dec. 2, 2026, 6:05am", "2 December 2026, 6:05am"."""
+    match = _LOOSE_DATE.match(" ".join(text.split()))
+    if not match:
+        return None
+    month = _MONTHS.get((match["month"] or match["month2"]).lower())
+    day = int(match["day"] or match["day2"])
+    hour = int(match["hour"] or 0)
+    half = (match["half"] or "").lower()
+    if half and not 1 <= hour <= 12:
+        return None
+    if half:
+        hour = hour % 12 + (12 if half == "p" else 0)
+    try:
+        return datetime(int(match["year"]), month or 0, day, hour, int(match["minute"] or 0),
+                        tzinfo=UTC)  # fmt: skip
+    except ValueError:
+        return None
 
 
 _TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+|:\s+")
