@@ -43,10 +43,16 @@ def test_every_command_has_a_section_and_help(name: str) -> None:
             assert any(opt in section for opt in param.opts), f"{name}: {param.opts}"
 
 
-def test_global_options_are_documented() -> None:
+def test_global_options_are_documented_with_their_help() -> None:
+    """Each global option is listed in the README with the very text ``--help`` gives it
+    (issue 24: ``-q`` said one thing in ``--help`` and another in the README)."""
     for param in cli.params:
         if isinstance(param, click.Option) and param.name not in ("help", "version"):
-            assert any(opt in README for opt in param.opts), param.opts
+            line = next(
+                (row for row in README.splitlines() if row.startswith(f"- `{param.opts[0]}")), ""
+            )
+            assert line.endswith(f": {param.help}"), (param.opts, line)
+            assert all(f"`{opt}" in line for opt in param.opts), param.opts
 
 
 def test_every_setting_is_in_the_readme_table() -> None:

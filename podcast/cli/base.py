@@ -77,7 +77,12 @@ AUDIO_EDITION_HUGE_PAGES=1 runs build and batch with huge memory pages
     help=f"Settings file (default: ./{DEFAULT_CONFIG_NAME} if it exists).",
 )
 @click.option("-v", "--verbose", count=True, help="Say more: -v for steps, -vv for debug.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final paths.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print only errors, failures and the results: the paths and the summary line.",
+)
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, verbose: int, quiet: bool) -> None:
     """Turn news articles into their AI-assisted audio edition.
