@@ -294,7 +294,40 @@ RANGES: tuple[tuple[str, float, float, str], ...] = (
 )
 
 
+#: The language code ``show.language`` must be (the feed's ``language``; the same pattern as
+#: ``check``'s ``channel.language.code`` rule).
+LANGUAGE_CODE = r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*"
+#: Settings that may not be empty: the feed, the pages and the spoken intro need them.
+REQUIRED_TEXT = ("show.title", "show.language", "show.disclosure", "voice.name")
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_text(settings: Settings, where: str) -> None:
+    """No setting holds a control character (a NUL in ``show.language`` was found only by
+    ``check``, in the published feed); the required ones are not empty."""
+    for section in dataclasses.fields(settings):
+        value = getattr(settings, section.name)
+        if not dataclasses.is_dataclass(value):
+            continue
+        for field in dataclasses.fields(value):
+            text = getattr(value, field.name)
+            if isinstance(text, str) and _CONTROL_CHARACTERS.search(text):
+                raise ConfigError(
+                    f"{where}: {section.name}.{field.name} holds a control character"
+                )
+    for key in REQUIRED_TEXT:
+        section, name = key.split(".")
+        if not getattr(getattr(settings, section), name).strip():
+            raise ConfigError(f"{where}: {key} must not be empty")
+    if not re.fullmatch(LANGUAGE_CODE, settings.show.language):
+        raise ConfigError(
+            f"{where}: show.language {settings.show.language!r} is not a language code such as "
+            "en or en-us"
+        )
+
+
 def _check(settings: Settings, where: str) -> None:
+    _check_text(settings, where)
     for key, low, high, unit in RANGES:
         section, name = key.split(".")
         value = getattr(getattr(settings, section), name)

@@ -64,8 +64,14 @@ def test_config_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
         ("[show]\nexplicit = 'no'\n", "show.explicit must be bool, not str"),
         ("[show]\nbase_url = 'ftp://x'\n", "base_url must start with http"),
         ("[paths]\nsite = 'x'\nstate = 'x/state'\n", "must not be inside the site"),
+        ('[show]\nlanguage = "en\\u0000"\n', "show.language holds a control character"),
+        ("[show]\ntitle = ''\n", "show.title must not be empty"),
+        ("[show]\ntitle = '   '\n", "show.title must not be empty"),
+        ("[show]\nlanguage = 'english please'\n", "'english please' is not a language code"),
+        ('[show]\nauthor = "A\\u0007B"\n', "show.author holds a control character"),
     ],
-    ids=["syntax", "section", "range", "choice", "type", "url", "state-in-site"],
+    ids=["syntax", "section", "range", "choice", "type", "url", "state-in-site", "nul",
+         "empty title", "blank title", "language", "bell"],  # fmt: skip
 )
 def test_bad_configs(tmp_path: Path, text: str, message: str) -> None:
     write(tmp_path, text)
