@@ -261,3 +261,17 @@ def test_unchanged_episode_pages_are_not_rewritten(tmp_path: Path) -> None:
         assert [f for f in repaired.files if f.startswith("episodes/")] == sorted(
             [first.embed, first.page, first.oembed]
         )
+
+
+def test_srt_has_no_markup_a_player_would_run_or_render() -> None:
+    """Issue 24, minor: SRT kept a title's raw <script> and <img onerror>; the VTT was escaped."""
+    from podcast.publish.transcripts import TranscriptCue, subrip
+
+    cues = [
+        TranscriptCue(0.0, 1.0, 'Alert <script>alert(1)</script> and <img src=x onerror="alert(2)">'),
+        TranscriptCue(1.0, 2.0, "{\\an8}Moved <b>bold</b>, and 3 < 5 > 2 stays"),
+    ]
+    srt = subrip(cues)
+    assert "<script" not in srt and "<img" not in srt and "<b>" not in srt and "{\\an8}" not in srt
+    assert "Alert alert(1) and" in srt
+    assert "Moved bold, and 3 < 5 > 2 stays" in srt

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -78,11 +79,21 @@ def webvtt(cues: list[TranscriptCue]) -> str:
     return "\n".join(out)
 
 
+#: What SubRip players read as markup: HTML-like tags (``<b>``, ``<font>``, and a page's
+#: ``<script>`` or ``<img onerror>`` in a title) and ASS override blocks (``{\\an8}``).
+_SRT_MARKUP = re.compile(r"<[/!?]?[a-zA-Z][^<>]*>|\{\\[^{}]*\}")
+
+
+def _srt_text(text: str) -> str:
+    """A cue's text with nothing a SubRip player takes for markup (SRT has no escaping)."""
+    return " ".join(_SRT_MARKUP.sub("", text).split())
+
+
 def subrip(cues: list[TranscriptCue]) -> str:
     """The same cues as SubRip (``application/x-subrip``)."""
     out = []
     for number, cue in enumerate(cues, 1):
-        lines = textwrap.wrap(cue.text, VTT_LINE, break_long_words=True) or ["…"]
+        lines = textwrap.wrap(_srt_text(cue.text), VTT_LINE, break_long_words=True) or ["…"]
         stamps = f"{_timestamp(cue.start, ',')} --> {_timestamp(cue.end, ',')}"
         out += [str(number), stamps, *lines, ""]
     return "\n".join(out)
