@@ -112,15 +112,23 @@ def chime(rate: int) -> np.ndarray:
     return chimed
 
 
+#: The largest intro music file read.
+MAX_MUSIC_BYTES = 200 * 1024 * 1024
+
+
 def load_music(music: Music, rate: int) -> np.ndarray:
     """The intro music as 16-bit mono samples at ``rate``, cut to ``max_seconds`` with a fade."""
     if music.path is None:
         return chime(rate)
     if not music.path.is_file():
-        raise MusicError(f"intro music not found: {music.path}")
+        raise MusicError(f"intro music not found, or not a file: {music.path}")
+    if music.path.stat().st_size > MAX_MUSIC_BYTES:
+        raise MusicError(
+            f"intro music {music.path} is larger than {MAX_MUSIC_BYTES // (1024 * 1024)} MB"
+        )
     try:
-        result = run_ffmpeg(
-            ["-i", str(music.path), "-t", f"{music.max_seconds:.3f}", "-f", "s16le",
+        result = run_ffmpeg(  # a file, never a playlist reaching other files or the network
+            ["-protocol_whitelist", "file", "-i", str(music.path), "-t", f"{music.max_seconds:.3f}", "-f", "s16le",
              "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(rate), "-"]
         )  # fmt: skip
     except FFmpegFailed as error:

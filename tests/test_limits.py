@@ -305,3 +305,60 @@ def test_a_byline_that_ends_in_a_full_stop_is_said_with_one(author: str, said: s
         Article("T", (Block("paragraph", "Text."),), author=author), Settings(), "en"
     )
     assert script.paragraphs[2].sentences[0].text == said
+
+
+TEMPLATES = {
+    "division by zero": ("{{ 1/0 }}", "intro.template template: ZeroDivisionError"),
+    "huge range": ("{% for i in range(10**9) %}x{% endfor %}", "too big"),
+    "nested loops": ("{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %}", "too big"),
+    "long string": ("{{ 'x' * 10**9 }}", "too big"),
+    "huge power": ("{{ 10**100000000 }}", "too big"),
+    "loops over a list": (
+        "{% set x = range(5000)|list %}{% for a in x %}{% for b in x %}{% for c in x %}"
+        "{% endfor %}{% endfor %}{% endfor %}",
+        "takes longer than 2 s",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("template, message", TEMPLATES.values(), ids=TEMPLATES.keys())
+def test_an_intro_template_that_fails_or_runs_away_is_one_line(
+    tmp_path: Path, template: str, message: str
+) -> None:
+    """Issue 24, minor: {{ 1/0 }} gave a traceback; a huge loop ran for ever."""
+    (tmp_path / "edition.toml").write_text(f"[intro]\ntemplate = {json.dumps(template)}\n")
+    (tmp_path / "a.json").write_text('{"title": "T", "body": "Text here."}')
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "edition.toml"), "build",
+                                      str(tmp_path / "a.json"), "--site", str(tmp_path / "site")],
+                                env={"AUDIO_EDITION_STATE": str(tmp_path / "state")})  # fmt: skip
+    assert time.monotonic() - started < 15
+    assert result.exit_code == 1, result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("Error: intro.template template: ") and message in line, line
+
+
+PATHS = {
+    "lexicon": ("[voice]\nlexicon = '{path}'\n", "cannot read lexicon {path}: not a file of at most 10 MB"),
+    "music": ("[audio]\nintro_music = '{path}'\n", "intro music not found, or not a file: {path}"),
+    "artwork": ("[show]\nartwork = '{path}'\n", "show.artwork: {path} is not an image file of at most 20 MB"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("config, message", PATHS.values(), ids=PATHS.keys())
+@pytest.mark.parametrize("path", ["/dev/zero", "folder"])
+def test_a_path_that_is_not_a_regular_file_is_refused_unread(
+    tmp_path: Path, config: str, message: str, path: str
+) -> None:
+    """Issue 24, minor: voice.lexicon = "/dev/zero" was read until the kernel killed it at 23 GB."""
+    if path == "folder":
+        (tmp_path / "folder").mkdir()
+        path = str(tmp_path / "folder")
+    (tmp_path / "edition.toml").write_text(config.format(path=path))
+    (tmp_path / "a.json").write_text('{"title": "T", "body": "Text here."}')
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "edition.toml"), "build",
+                                      str(tmp_path / "a.json"), "--site", str(tmp_path / "site")],
+                                env={"AUDIO_EDITION_STATE": str(tmp_path / "state")})  # fmt: skip
+    assert result.exit_code == 1, result.output
+    (line,) = result.output.strip().splitlines()
+    assert message.format(path=path) in line, line

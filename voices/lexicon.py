@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 from .errors import VoiceError
+
+
+#: The largest lexicon read (a device such as /dev/zero, or a huge file, is refused unread).
+MAX_LEXICON_BYTES = 10 * 1024 * 1024
 
 
 class LexiconError(VoiceError):
@@ -86,6 +91,12 @@ class Lexicon:
     def load(cls, path: Path, *, with_bundled: bool = True) -> Lexicon:
         """The bundled list (unless ``with_bundled`` is false) overridden by the file at ``path``."""
         try:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_LEXICON_BYTES:
+                raise LexiconError(
+                    f"cannot read lexicon {path}: not a file of at most "
+                    f"{MAX_LEXICON_BYTES // (1024 * 1024)} MB"
+                )
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise LexiconError(f"cannot read lexicon {path}: {error}") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import stat
 import struct
 import zlib
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from podcast.errors import ArticleError, ConfigError
 _LOGGER = logging.getLogger(__name__)
 
 MIN_SIDE, MAX_SIDE = 1400, 3000
+#: Largest image read, the show's cover or an article's.
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,12 @@ def _jpeg_size(data: bytes) -> tuple[int, int, int]:
 def load_artwork(path: Path) -> Artwork:
     """Read and check a configured cover: square RGB PNG or JPEG, 1400–3000 px."""
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_IMAGE_BYTES:
+            raise ConfigError(
+                f"show.artwork: {path} is not an image file of at most "
+                f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB"
+            )
         data = path.read_bytes()
     except OSError as error:
         raise ConfigError(f"show.artwork: cannot read {path}: {error.strerror or error}") from None
@@ -121,8 +130,6 @@ IMAGE_FORMATS: tuple[tuple[bytes, bytes, str], ...] = (
     (b"RIFF", b"WEBP", "webp_pipe"),
     (b"BM", b"", "bmp_pipe"),
 )
-#: Largest article image read.
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
 def image_format(data: bytes) -> str:
@@ -139,7 +146,6 @@ def episode_artwork(image: Path) -> Artwork:
     1400–3000 px, as an RGB JPEG. Only a real image file is used (JPEG, PNG, GIF, WebP or
     BMP, by its content, not its name), and ffmpeg reads a copy of it as that one format,
     with no protocol but ``file``. Raises :class:`ArticleError` when it cannot be used."""
-    import stat
     import tempfile
 
     from audio.errors import AudioError
