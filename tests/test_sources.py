@@ -82,3 +82,16 @@ def test_a_feed_that_dribbles_fails_the_batch_within_35_s(dribbler: str, tmp_pat
     assert result.returncode == 1
     assert "took longer than 30 s" in result.stderr
     assert time.monotonic() - started < 35
+
+
+def test_a_link_to_an_article_in_the_folder_is_reported_not_the_article(tmp_path: Path) -> None:
+    """Issue 24, minor: an alias made the real file fail as 'appears twice'."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "real.md").write_text("# Council votes\n\nThe council met on Tuesday.\n")
+    (folder / "alias.md").symlink_to("real.md")
+    result = invoke_cli("batch", "in", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert "1 built, 0 unchanged, 1 failed" in result.stdout
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
+    assert line == "failed: in/alias.md: in/alias.md is a link to real.md, which is built itself: not read"

@@ -342,21 +342,30 @@ def folder_items(folder: Path) -> list[SourceItem]:
 
     A file whose real path lies outside the folder (a symbolic link to ``/etc/shadow``, or
     into a linked folder) is never read: its item fails with the reason, so the report says so.
+    A link to another article of the folder is that article again: the link's item fails,
+    and the article itself is built.
     """
     root = folder.resolve()
-    items = []
+    entries: list[tuple[Path, Path | str]] = []
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
         if path.suffix.lower() not in SUFFIXES or any(p.startswith(".") for p in relative.parts):
             continue
         try:
-            real = path.resolve()
+            entries.append((path, path.resolve()))
         except (RuntimeError, OSError) as error:  # a link loop (or a path the system refuses)
-            reason = "a symbolic link loop" if isinstance(error, RuntimeError) else str(error)
-            items.append(SourceItem(str(path), functools.partial(_unreadable, path, reason)))
-            continue
-        if not real.is_relative_to(root):
+            entries.append((path, "a symbolic link loop" if isinstance(error, RuntimeError)
+                            else str(error)))  # fmt: skip
+    listed = {real for path, real in entries if isinstance(real, Path) and not path.is_symlink()}
+    items = []
+    for path, real in entries:
+        if isinstance(real, str):
+            items.append(SourceItem(str(path), functools.partial(_unreadable, path, real)))
+        elif not real.is_relative_to(root):
             items.append(SourceItem(str(path), functools.partial(_outside, path, real)))
+        elif path.is_symlink() and real in listed:
+            reason = f"a link to {real.relative_to(root)}, which is built itself"
+            items.append(SourceItem(str(path), functools.partial(_unreadable, path, reason)))
         elif path.is_file():
             items.append(SourceItem(str(path), functools.partial(read_article, path)))
     return items
