@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ class PieceCache:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+            _discard_folder(path)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -90,6 +92,7 @@ class PieceCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256(mp3.read_bytes()).hexdigest()
         target = self.folder / f"{key}.mp3"
+        _discard_folder(target)
         os.replace(mp3, target)
         entry = {"blocks": blocks, "sha256": digest}
         self._write(self.folder / f"{key}.json", json.dumps(entry).encode())
@@ -104,4 +107,12 @@ class PieceCache:
     def remove(self, key: str) -> None:
         """Drop one entry."""
         for suffix in (".json", ".mp3"):
-            (self.folder / f"{key}{suffix}").unlink(missing_ok=True)
+            path = self.folder / f"{key}{suffix}"
+            _discard_folder(path)
+            path.unlink(missing_ok=True)
+
+
+def _discard_folder(path: Path) -> None:
+    """A folder standing at an entry's name is garbage: remove it (a link, only the link)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)

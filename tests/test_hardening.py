@@ -255,6 +255,21 @@ def test_corrupted_cache_entry_is_detected_and_regenerated(work: Path) -> None:
     assert invoke_cli("check", cwd=work).returncode == 0
 
 
+def test_cache_entries_that_are_folders_are_garbage_not_the_articles_failure(work: Path) -> None:
+    """Issue 24, minor: a cache entry that was a directory failed the article on every run."""
+    state = work / ".audio-edition"
+    victims = sorted((state / "cache").rglob("*.pcm"))[:2] + sorted((state / "pieces").glob("*"))
+    for victim in victims:
+        victim.unlink()
+        victim.mkdir()
+        (victim / "inside").write_text("x")
+    for _ in range(2):  # and the next run again
+        result = invoke_cli("build", "harbour.html", "--force", cwd=work)
+        assert result.returncode == 0, result.stderr
+    assert all(victim.is_file() for victim in victims[:2])  # said again, and kept again
+    assert invoke_cli("check", cwd=work).returncode == 0
+
+
 def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
     store = work / ".audio-edition" / "episodes.db"
     with sqlite3.connect(store) as db:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,7 +53,7 @@ class SentenceCache:
 
     def remove(self, key: str) -> None:
         """Delete the entry for ``key`` if there is one."""
-        self._path(key).unlink(missing_ok=True)
+        discard(self._path(key))
 
     def get(self, key: str) -> np.ndarray | None:
         """The samples stored under ``key``, or None when absent or corrupt."""
@@ -72,6 +73,11 @@ class SentenceCache:
         except FileNotFoundError:
             self.misses += 1
             return None
+        except OSError as error:  # a folder, or a file that cannot be read: garbage too
+            _LOGGER.warning("discarding unreadable cache entry %s: %s", path, error)
+            discard(path)
+            self.misses += 1
+            return None
         header = len(_MAGIC) + 32
         data = blob[header:]
         if (
@@ -80,7 +86,7 @@ class SentenceCache:
             or len(data) % 2
         ):
             _LOGGER.warning("discarding corrupt cache entry %s", path)
-            path.unlink(missing_ok=True)
+            discard(path)
             self.misses += 1
             return None
         return data
@@ -100,7 +106,17 @@ class SentenceCache:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(_MAGIC + hashlib.sha256(data).digest() + data)
+            if path.is_dir():
+                discard(path)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def discard(path: Path) -> None:
+    """Remove a cache entry, whatever stands at its name: a file, a link, or a folder."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
