@@ -172,6 +172,8 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._probes = 0
+        """Rows :meth:`check_writable` wrote and took back (SQLite counts them as changes)."""
         for name in (path.name, path.name + "-wal", path.name + "-shm"):
             if path.with_name(name).is_symlink():  # SQLite would write through it
                 raise StoreError(
@@ -278,6 +280,19 @@ class Store:
         assert saved is not None
         return saved
 
+    def check_writable(self) -> None:
+        """Fail, one line, when the store cannot be written (a read-only file or disk), before
+        a run makes any audio: its first write would otherwise fail after the work was done."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:  # a write, taken back: only a write finds a file SQLite opened read-only
+                self.db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('probe', '')")
+                self._probes += 1
+            finally:
+                self.db.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"cannot write to the episode store {self.path}: {error}") from None
+
     def rekey(self, old: str, new: str) -> bool:
         """Give the episode keyed ``old`` the key ``new`` (its guid, files and dates stay);
         False when there is none, or ``new`` is taken."""
@@ -341,7 +356,7 @@ class Store:
         included) keeps the copy it finds: it is already this store.
         """
         target = self.path.with_name(self.path.name + BACKUP_SUFFIX)
-        if self.db.total_changes == 0 and target.is_file():
+        if self.db.total_changes == self._probes and target.is_file():
             return target
         partial = target.with_name(target.name + ".tmp")
         try:

@@ -270,6 +270,29 @@ def test_cache_entries_that_are_folders_are_garbage_not_the_articles_failure(wor
     assert invoke_cli("check", cwd=work).returncode == 0
 
 
+def test_a_read_only_store_is_one_line_before_any_audio_is_made(work: Path) -> None:
+    """Issue 24, minor: a read-only store gave an sqlite3.OperationalError traceback after the
+    audio was made. The store is made read-only by a bind mount in a mount namespace of its own
+    (root ignores file modes), as a read-only disk would be."""
+    store = work / ".audio-edition" / "episodes.db"
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
+    if probe.returncode != 0 or not shutil.which("unshare"):
+        pytest.skip("needs unshare -m (a mount namespace) to make the store read-only")
+    before = tree_digest(work / "site")
+    (work / "other.json").write_text('{"title": "Another story", "body": "Never made."}')
+    script = (
+        f'mount --bind "{store}" "{store}" && mount -o remount,bind,ro "{store}" && '
+        f'exec "{sys.executable}" -m podcast build other.json'
+    )
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=work, capture_output=True,
+                            text=True, timeout=300, check=False)  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Error: cannot write to the episode store {store}: attempt to write a readonly database"
+    ]
+    assert tree_digest(work / "site") == before
+
+
 def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
     store = work / ".audio-edition" / "episodes.db"
     with sqlite3.connect(store) as db:

@@ -52,6 +52,8 @@ def prune(
     from audio.piececache import PieceCache
 
     check_site_is_ours(store, settings)  # never unlist what this store does not know
+    if not dry_run:
+        store.check_writable()
     cutoff = (now or datetime.now(UTC)) - older_than
     old = sorted(
         (e for e in store.episodes(transcripts=False) if added(e) < cutoff), key=added

@@ -47,6 +47,7 @@ def prepare_run(store: Store, settings: Settings) -> None:
     find_voice(settings.voice.name, settings.voices_folder)  # an unknown voice fails first
     ffmpeg_exe()  # and an ffmpeg named but missing, even when every piece is cached
     check_writable(settings.site, settings.state)
+    store.check_writable()
     check_site_is_ours(store, settings)
     settings.folders.sweep_leftovers()
 
