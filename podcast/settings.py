@@ -158,6 +158,9 @@ class BatchSettings:
     after each batch and in ``prune`` (e.g. ``90d``); empty keeps all."""
     cluster: str = ""
     """A Dask scheduler (``tcp://HOST:8786``), ``local`` or ``local:N``; empty: this machine."""
+    private_images: bool = False
+    """Fetch a feed entry's image from a loopback, private or link-local address too (a
+    newsroom's own intranet); by default only public addresses are reached."""
 
 
 @dataclass(frozen=True)

@@ -178,8 +178,16 @@ def test_a_fetched_feeds_entry_image_becomes_the_artwork(tmp_path: Path) -> None
     base = f"http://127.0.0.1:{server.server_address[1]}"
     files["/feed.xml"] = feed.replace("URL", base).encode()
     try:
+        refused = tmp_path / "refused"
+        refused.mkdir()  # the image is on a loopback address: not fetched unless allowed
+        result = invoke_cli("-v", "batch", f"{base}/feed.xml", "-j", "1", cwd=refused)
+        assert result.returncode == 0, result.stderr
+        assert "is at 127.0.0.1, not a public address: not fetched" in result.stderr
+        assert asked == ["/feed.xml"] and not list((refused / "site" / "episodes").glob("*.jpg"))
+        asked.clear()
         web = tmp_path / "web"
         web.mkdir()
+        (web / "edition.toml").write_text("[batch]\nprivate_images = true\n")
         assert invoke_cli("batch", f"{base}/feed.xml", "-j", "1", cwd=web).returncode == 0
         assert asked == ["/feed.xml", "/photo.png"]
         local = tmp_path / "local"

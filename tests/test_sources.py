@@ -95,3 +95,36 @@ def test_a_link_to_an_article_in_the_folder_is_reported_not_the_article(tmp_path
     assert "1 built, 0 unchanged, 1 failed" in result.stdout
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
     assert line == "failed: in/alias.md: in/alias.md is a link to real.md, which is built itself: not read"
+
+
+def test_a_batchs_images_share_one_budget(dribbler: str) -> None:
+    """Issue 24, minor: three dribbling images took 98 s; together they now take the budget."""
+    from podcast.read.sources import ImageFetcher
+
+    images = ImageFetcher(private=True, budget=3)
+    started = time.monotonic()
+    assert [images(f"{dribbler}/{n}.jpg") for n in range(3)] == ["", "", ""]
+    assert time.monotonic() - started < 3 + 3
+    assert images.spent >= 2.5
+
+
+@pytest.mark.parametrize(
+    "address, public",
+    [("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.1", False), ("192.168.1.1", False),
+     ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False), ("::1", False),
+     ("fe80::1%eth0", False), ("fd00::1", False), ("::ffff:127.0.0.1", False), ("224.0.0.1", False),
+     ("93.184.216.34", True), ("2606:2800:220:1:248:1893:25c8:1946", True)],
+)  # fmt: skip
+def test_which_addresses_an_image_is_fetched_from(address: str, public: bool) -> None:
+    """Issue 24, minor: a feed's media:content reached 127.0.0.1, private ranges and link-local."""
+    from podcast.read.sources import public_address
+
+    assert public_address(address) is public
+
+
+def test_an_image_on_a_private_address_is_not_fetched(dribbler: str) -> None:
+    from podcast.read.sources import ImageFetcher
+
+    started = time.monotonic()
+    assert ImageFetcher()(f"{dribbler}/photo.jpg") == ""
+    assert time.monotonic() - started < 2  # refused on connecting, not after the deadline

@@ -14,6 +14,8 @@ are skipped and synthesised sentences come from the cache.
 
 from __future__ import annotations
 
+import functools
+
 import concurrent.futures as futures
 import logging
 import shutil
@@ -32,7 +34,7 @@ from podcast.make.report import BatchReport, NoProgress, Outcome, Progress, reas
 from podcast.make.runner import ArticleRunner, RenderJob
 from podcast.publish.artwork import Artwork
 from podcast.publish.site import needs_publish, publish
-from podcast.read.sources import SourceError, SourceItem, expand
+from podcast.read.sources import ImageFetcher, SourceError, SourceItem, expand
 from podcast.settings import Settings
 from podcast.store import Store
 from voices.synth import Synthesizer
@@ -92,7 +94,7 @@ def run_batch(
     force: bool = False,
     progress: Progress | None = None,
     publish_every: int = 10,
-    expand_source: Callable[[str], list[SourceItem]] = expand,
+    expand_source: Callable[[str], list[SourceItem]] | None = None,
     dry_run: bool = False,
     cluster: str | None = None,
     synthesis: SynthesisPool | None = None,
@@ -119,6 +121,9 @@ def run_batch(
         from podcast.make.cluster import ClusterPool
 
         pool = ClusterPool.connect(cluster, settings)  # a one-line error before any work
+    if expand_source is None:  # one image fetcher, so one budget, for the whole batch
+        images = ImageFetcher(private=settings.batch.private_images)
+        expand_source = functools.partial(expand, images=images)
     items = _expand(sources, expand_source, report)
     total = len(items)
     progress.start(total)

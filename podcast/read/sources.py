@@ -107,9 +107,24 @@ class _Deadline:
         self._timer.cancel()
 
 
-def _handlers(deadline: _Deadline) -> list[urllib.request.BaseHandler]:
+def public_address(address: str) -> bool:
+    """Whether an IP address is one of the public internet (not loopback, private, link-local,
+    shared, reserved or multicast; an IPv4 address written as IPv6 is judged as IPv4)."""
+    import ipaddress
+
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _handlers(
+    deadline: _Deadline, url: str, public_only: bool
+) -> list[urllib.request.BaseHandler]:
     """urllib's http and https handlers, with connections that ask ``deadline`` how long they
-    may take to connect and that it can shut down."""
+    may take to connect and that it can shut down; with ``public_only``, a connection to an
+    address that is not public is closed before anything is sent (so a redirect there, or a
+    name that resolves there, is caught as well)."""
 
     def connection(base: type[http.client.HTTPConnection]) -> Any:
         class Connection(base):  # type: ignore[valid-type,misc]
@@ -119,6 +134,12 @@ def _handlers(deadline: _Deadline) -> list[urllib.request.BaseHandler]:
 
                 def create(address: Any, timeout: Any = None, source: Any = None) -> Any:
                     made = socket.create_connection(address, deadline.left(), source)
+                    peer = str(made.getpeername()[0])
+                    if public_only and not public_address(peer):
+                        made.close()
+                        raise SourceError(
+                            f"{url}: {address[0]} is at {peer}, not a public address: not fetched"
+                        )
                     return deadline.watch(made)
 
                 self._create_connection = create
@@ -137,9 +158,15 @@ def _handlers(deadline: _Deadline) -> list[urllib.request.BaseHandler]:
     return [Http(), Https()]
 
 
-def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, limit: int = MAX_SOURCE_BYTES) -> bytes:
+def fetch(
+    url: str,
+    *,
+    timeout: float = FETCH_TIMEOUT,
+    limit: int = MAX_SOURCE_BYTES,
+    public_only: bool = False,
+) -> bytes:
     """GET an http(s) URL within ``timeout`` seconds in all (connect, headers and body, not
-    per read) and ``limit`` bytes.
+    per read) and ``limit`` bytes; with ``public_only``, only from public addresses.
 
     Redirects are followed only to http(s) addresses.
     """
@@ -151,7 +178,9 @@ def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, limit: int = MAX_SOURCE_B
     chunks: list[bytes] = []
     size = 0
     with _Deadline(timeout) as deadline:
-        opener = urllib.request.build_opener(_HttpOnlyRedirects, *_handlers(deadline))
+        opener = urllib.request.build_opener(
+            _HttpOnlyRedirects, *_handlers(deadline, url, public_only)
+        )
         try:
             with opener.open(request, timeout=timeout) as response:
                 declared = response.headers.get("Content-Length")
@@ -278,30 +307,57 @@ def _image_folder() -> Path:
     return folder
 
 
-def fetch_image(url: str) -> str:
-    """The article image at ``url`` as a local file, within the fetch limits; empty (and
-    logged) when it cannot be fetched: the episode then has the show's cover."""
-    import hashlib
-    import logging
-
-    from podcast.read.urls import safe_url
-
-    if not safe_url(url):
-        return ""
-    try:
-        data = fetch(url, limit=MAX_IMAGE_BYTES)
-    except SourceError as error:
-        logging.getLogger(__name__).warning("article image not used: %s", error)
-        return ""
-    path = _image_folder() / hashlib.sha256(url.encode()).hexdigest()
-    path.write_bytes(data)
-    return str(path)
+#: Seconds all the images of one batch may take to fetch, together.
+IMAGES_BUDGET = 60.0
 
 
-def feed_items(data: bytes, name: str, fetched: bool = False) -> list[SourceItem]:
+@dataclass
+class ImageFetcher:
+    """Fetches feed entries' images for one batch: only from public addresses unless
+    ``private`` (a newsroom's intranet), each within the fetch limits, and all of them within
+    one budget of seconds, so slow image servers do not add up (three dribbling images took
+    98 s); once it is spent, entries have the show's cover."""
+
+    private: bool = False
+    budget: float = IMAGES_BUDGET
+    spent: float = 0.0
+
+    def __call__(self, url: str) -> str:
+        """The image at ``url`` as a local file; empty (and logged) when it is not fetched."""
+        import hashlib
+        import logging
+
+        from podcast.read.urls import safe_url
+
+        log = logging.getLogger(__name__)
+        if not safe_url(url):
+            return ""
+        left = self.budget - self.spent
+        if left <= 0.5:
+            log.warning("article image not fetched, the batch's %g s for images are spent: %s",
+                        self.budget, url)  # fmt: skip
+            return ""
+        started = time.monotonic()
+        try:
+            data = fetch(url, limit=MAX_IMAGE_BYTES, timeout=min(FETCH_TIMEOUT, left),
+                         public_only=not self.private)  # fmt: skip
+        except SourceError as error:
+            log.warning("article image not used: %s", error)
+            return ""
+        finally:
+            self.spent += time.monotonic() - started
+        path = _image_folder() / hashlib.sha256(url.encode()).hexdigest()
+        path.write_bytes(data)
+        return str(path)
+
+
+def feed_items(
+    data: bytes, name: str, fetched: bool = False, images: ImageFetcher | None = None
+) -> list[SourceItem]:
     """One item per entry of an RSS or Atom feed with full content. When the feed was
-    ``fetched`` over http(s), each entry's own image is fetched too (it becomes the episode's
-    artwork); a feed read from a file names no image the batch may fetch."""
+    ``fetched`` over http(s), each entry's own image is fetched too, by ``images`` (it becomes
+    the episode's artwork); a feed read from a file names no image the batch may fetch."""
+    images = images or ImageFetcher()
     import xml.sax
 
     import feedparser
@@ -330,7 +386,7 @@ def feed_items(data: bytes, name: str, fetched: bool = False) -> list[SourceItem
                 )
             image = entry_image(entry) if fetched else ""
             if image:
-                article = replace(article, image=image, image_file=fetch_image(image))
+                article = replace(article, image=image, image_file=images(image))
             return finish_article(article)
 
         items.append(SourceItem(label, load))
@@ -388,10 +444,11 @@ def _looks_like_feed(data: bytes) -> bool:
     )
 
 
-def expand(source: str) -> list[SourceItem]:
-    """The items of one source: a folder, a manifest, a feed file or URL, or one article file."""
+def expand(source: str, images: ImageFetcher | None = None) -> list[SourceItem]:
+    """The items of one source: a folder, a manifest, a feed file or URL, or one article file;
+    ``images`` fetches a fetched feed's entry images (one for the whole batch)."""
     if "://" in source:
-        return feed_items(fetch(source), source, fetched=True)
+        return feed_items(fetch(source), source, fetched=True, images=images)
     path = Path(source)
     if not path.exists():
         raise SourceError(f"source not found: {source}")
