@@ -228,3 +228,31 @@ def test_a_text_articles_byline_gives_its_date_and_time(byline: str, published: 
     article = read_text(f"Council approves the plan\n\n{byline}\n\nThe council met on Tuesday.\n")
     assert article.author == "Tom Ellis"
     assert article.published is not None and article.published.isoformat() == published
+
+
+@pytest.mark.parametrize("year", ["9999", "2030"])
+def test_a_date_in_the_future_is_published_as_the_build_time_and_said(
+    tmp_path: Path, year: str
+) -> None:
+    """Issue 24, minor: 9999 and 2030 were published as they were and stayed at the top."""
+    import feedparser
+
+    from podcast.store import Store
+    from tests.conftest import invoke_cli
+
+    (tmp_path / "a.json").write_text(json.dumps(
+        {"title": "Future", "body": "Text here.", "published": f"{year}-01-01T00:00:00Z"}))  # fmt: skip
+    before = datetime.now(UTC)
+    dates = []
+    for _ in range(2):  # and the rebuild keeps the first build's time
+        result = invoke_cli("build", "a.json", "--force", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        with Store(tmp_path / ".audio-edition" / "episodes.db") as store:
+            (episode,) = store.episodes()
+        dates.append(episode.published)
+    assert before <= dates[0] <= datetime.now(UTC)
+    assert dates[1] == dates[0]
+    (entry,) = feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes()).entries
+    assert entry.published_parsed.tm_year == before.year
+    review = json.loads(episode.review)
+    assert review["readings"][0]["kind"] == "date" and review["readings"][0]["written"].startswith(year)

@@ -235,6 +235,7 @@ CASES: dict[str, Case] = {
     "item.guid": feed(r'<guid isPermaLink="false">guid-1</guid>', ""),
     "item.guid.duplicate": second_item(lambda item: item.replace("a.mp3", "b.mp3")),
     "item.pubDate": feed(r"<pubDate>[^<]+<", "<pubDate>yesterday<"),
+    "item.pubDate.future": feed(r"<pubDate>[^<]+<", "<pubDate>Fri, 01 Jan 9999 00:00:00 +0000<"),
     "item.duration": feed(r"<itunes:duration>2<", "<itunes:duration>1.5 minutes<"),
     "item.episodeType": feed(r">full<", ">special<"),
     "item.description.length": feed(r"The harbour plan\.", "y" * 4001),

@@ -38,6 +38,7 @@ from podcast.publish.transcripts import (
     transcript_cues,
     webvtt,
 )
+from podcast.read.fields import FUTURE_TOLERANCE
 from podcast.read.model import Article
 from podcast.read.urls import safe_url
 from podcast.review.model import Review
@@ -261,6 +262,20 @@ def _parts(
         yield Part(samples, kind, ends, cut_after=cut)
 
 
+def episode_date(article: Article, kept: datetime | None, now: datetime | None = None) -> datetime:
+    """When the episode is published: the article's date; else the date its last build kept;
+    else now. A date more than :data:`FUTURE_TOLERANCE` ahead of now (9999, 2030) is a
+    mistake that would hold the top of every feed for years: the build time is used instead
+    (kept across rebuilds), and the review says so (:func:`review_text`)."""
+    now = now or datetime.now(UTC)
+    limit = now + FUTURE_TOLERANCE
+    if article.published is not None and article.published <= limit:
+        return article.published
+    if kept is not None and kept <= limit:
+        return kept
+    return now
+
+
 def build_review(
     plan_: Plan, settings: Settings, measured: list[SoundFeatures], rate: int
 ) -> Review:
@@ -350,8 +365,7 @@ def render(
         fault_point("encoding")
         wav.unlink()
         marks = chapter_marks(script, timeline, article.title)
-        kept = previous.published if previous else None
-        published = article.published or kept or datetime.now(UTC)
+        published = episode_date(article, previous.published if previous else None)
         credit = f"read by {synth.voice.name} (AI voice)"
         cover, own_cover = episode_cover(article.image_file, artwork)
         if own_cover:

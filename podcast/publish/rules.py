@@ -23,12 +23,14 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeAlias
 
 from podcast.publish.apple import category_problem
 from podcast.publish.feed import FEED_FILE, MAX_DESCRIPTION_BYTES, podcast_guid
 from podcast.publish.pages import INDEX_FILE
+from podcast.read.fields import FUTURE_TOLERANCE
 from podcast.publish.subjects import NS, Channel, Chapters, FeedPage, Item, Mp3, Transcript
 
 ERROR, WARNING = "error", "warning"
@@ -119,6 +121,16 @@ def _pub_date_wrong(item: Item) -> Mapping[str, Any] | None:
     except (TypeError, ValueError):
         pass
     return {"value": stamp}
+
+
+def _pub_date_future(item: Item) -> Mapping[str, Any] | None:
+    try:
+        when = parsedate_to_datetime(item.text("pubDate"))
+    except (TypeError, ValueError):
+        return None  # item.pubDate says so
+    if when.tzinfo is None or when <= datetime.now(UTC) + FUTURE_TOLERANCE:
+        return None
+    return {"value": item.text("pubDate")}
 
 
 def _enclosure_file_size(item: Item) -> Mapping[str, Any] | None:
@@ -250,6 +262,9 @@ RULES: tuple[Rule, ...] = (
          lambda i: i.text("guid") in i.guids and {"guid": i.text("guid")}),
     Rule("item.pubDate", "item", ERROR, "pubDate {value!r} is not RFC 2822 with a zone",
          _pub_date_wrong),
+    Rule("item.pubDate.future", "item", WARNING,
+         "pubDate {value!r} is in the future: apps keep the episode at the top until then",
+         _pub_date_future),
     Rule("item.duration", "item", ERROR, "itunes:duration {value!r} is not whole seconds",
          lambda i: not re.fullmatch(r"\d+|(\d+:)?\d{1,2}:\d{2}", i.text("itunes:duration"))
          and {"value": i.text("itunes:duration")}),

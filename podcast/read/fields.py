@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import urllib.parse
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from podcast.errors import ArticleError
@@ -29,6 +29,12 @@ _LOOSE_DATE = re.compile(
     r"\s*(?P<half>[ap])?\.?\s?(?:m\.?)?)?",
     re.I,
 )
+
+
+#: How far past the build time an article's date may lie (time zones, a clock a little
+#: ahead) before it is taken for a mistake (9999, 2030): published as the build time, and
+#: warned of by ``check``.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 
 def parse_loose_date(text: str) -> datetime | None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from podcast.read.fields import FUTURE_TOLERANCE
 from podcast.read.model import Article
 from podcast.review.model import GuessedWord, ReadingFinding, RemovedBlock, Review, first_words
 from voices.dictionary import guessed_words
@@ -36,6 +39,11 @@ def review_text(
         for index, sentence in enumerate(sentences)
         for r in sentence.readings
     ]
+    if article.published and article.published > datetime.now(UTC) + FUTURE_TOLERANCE:
+        readings.insert(0, ReadingFinding(
+            "date", article.published.isoformat(), "published at the build time",
+            "the article's date, in the future", "the article's date",
+        ))  # fmt: skip
     return Review(
         title=article.title,
         source=article.source,
