@@ -129,6 +129,38 @@ def test_adopt_takes_a_published_site_back_into_a_new_store(published: Path) -> 
     assert invoke_cli("check", "--no-audio", cwd=published).returncode == 0
 
 
+def test_adopt_reaches_mp3s_another_tool_put_under_media(published: Path) -> None:
+    """Issue 24, minor: a site whose MP3s are under media/ adopted 0 and exited 0, and the next
+    build was refused with no way forward."""
+    site = published / "site"
+    (site / "media" / "2026").mkdir(parents=True)
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    for mp3 in (site / "episodes").glob("*.mp3"):
+        mp3.rename(site / "media" / "2026" / mp3.name)
+        feed = feed.replace(f"/episodes/{mp3.name}", f"/media/2026/{mp3.name}")
+    (site / "feed.xml").write_text(feed, encoding="utf-8")
+    _no_state(published)
+    adopted = invoke_cli("adopt", cwd=published)
+    assert adopted.returncode == 0, adopted.stderr
+    assert "Adopted 3 episode(s)" in adopted.stdout
+    (published / "new.md").write_text("# A fourth story\n\nThe harbour opened today.\n")
+    result = invoke_cli("build", "new.md", cwd=published)
+    assert result.returncode == 0, result.stderr
+    assert len(feed_guids(site)) == 4
+    assert invoke_cli("check", "--no-audio", cwd=published).returncode == 0
+
+
+def test_adopt_that_cannot_reach_an_mp3_says_what_to_do(published: Path) -> None:
+    site = published / "site"
+    for mp3 in (site / "episodes").glob("*.mp3"):
+        mp3.unlink()
+    _no_state(published)
+    adopted = invoke_cli("adopt", cwd=published)
+    assert adopted.returncode == 1
+    assert "Error: 3 episode(s) the feeds list were not adopted" in adopted.stderr
+    assert "run adopt again, or publish this folder to a new --site" in adopted.stderr
+
+
 def test_files_the_tool_has_no_record_of_are_never_deleted(published: Path) -> None:
     """Item 1: only files the tool itself published are removed as stale."""
     stranger = published / "site" / "episodes" / "interview-from-the-old-cms.mp3"

@@ -107,7 +107,8 @@ def adopt(obj: Context, site: Path | None, wait: bool) -> None:
     another folder): every episode the site's feeds list and the store does
     not know is recorded again from the feeds, pages, transcripts and chapters,
     keeping its guid. Nothing in the site changes; an adopted article is
-    rebuilt when it next comes.
+    rebuilt when it next comes. Exit status 1 when an episode could not be
+    adopted (its MP3 is not in the site), with what to do.
     """
     from podcast.make.lock import work_lock
     from podcast.make.ownership import adopt as adopt_site
@@ -122,6 +123,13 @@ def adopt(obj: Context, site: Path | None, wait: bool) -> None:
     for title in adopted.missing:
         click.echo(f"not adopted (its MP3 is not in the site): {title}", err=True)
     out(f"Adopted {len(adopted.episodes)} episode(s) into {show_path(settings.folders.store)}.")
+    if adopted.missing:
+        raise fail(
+            f"{len(adopted.missing)} episode(s) the feeds list were not adopted: their MP3 is "
+            f"not in {show_path(settings.site)}. Builds here stay refused while the feeds list "
+            "episodes this store does not know: put their MP3s back where the feed's enclosure "
+            "URLs say and run adopt again, or publish this folder to a new --site"
+        )
 
 
 @cli.command()

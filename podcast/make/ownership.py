@@ -156,10 +156,21 @@ def _files_of(episode: Episode) -> list[str]:
     ]
 
 
-def _site_file(url: str) -> str:
-    """The site-relative name of an episode file from its URL (the base URL may have changed)."""
-    name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
-    return f"{EPISODES_DIR}/{name}" if name else ""
+def _site_file(url: str, site: Path | None = None) -> str:
+    """The site-relative name of an episode file from its URL (the base URL may have changed):
+    the longest end of its path that is a file in ``site`` (a site another tool made keeps
+    its MP3s in ``media/`` or deeper), else the file's name in ``episodes/``. Never a name
+    outside the site."""
+    path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
+    parts = [p for p in path.split("/") if p]
+    if not parts or any(p in (".", "..") or "\0" in p for p in parts):
+        return ""
+    if site is not None:
+        for start in range(len(parts)):
+            relative = "/".join(parts[start:])
+            if (site / relative).is_file() and not (site / relative).is_symlink():
+                return relative
+    return f"{EPISODES_DIR}/{parts[-1]}"
 
 
 def _description(item: Any, disclosure: str) -> str:
@@ -175,7 +186,7 @@ def _description(item: Any, disclosure: str) -> str:
 def _own_image(item: Any, site: Path) -> str:
     """The item's own artwork, when it is an episode file in the site (else the show's cover)."""
     tag = item.find("itunes:image", _NS)
-    image = _site_file(tag.get("href", "")) if tag is not None else ""
+    image = _site_file(tag.get("href", ""), site) if tag is not None else ""
     return image if image and (site / image).is_file() else ""
 
 
@@ -188,16 +199,16 @@ def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Epis
     site = settings.site
     title = " ".join((item.findtext("title") or "").split())
     enclosure = item.find("enclosure")
-    audio = _site_file(enclosure.get("url", "")) if enclosure is not None else ""
+    audio = _site_file(enclosure.get("url", ""), site) if enclosure is not None else ""
     if not audio or not (site / audio).is_file():
         _LOGGER.warning("not adopted, its MP3 is not in the site: %s", title)
         return None
     transcripts = {
-        t.get("type"): _site_file(t.get("url", ""))
+        t.get("type"): _site_file(t.get("url", ""), site)
         for t in item.iterfind("podcast:transcript", _NS)
     }
     chapters_tag = item.find("podcast:chapters", _NS)
-    chapters = _site_file(chapters_tag.get("url", "")) if chapters_tag is not None else ""
+    chapters = _site_file(chapters_tag.get("url", ""), site) if chapters_tag is not None else ""
     slug = slugify(title)
     link = safe_url(item.findtext("link") or "")
     page = f"{EPISODES_DIR}/{slug}-{guid[:8]}.html"
