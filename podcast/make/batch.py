@@ -14,21 +14,21 @@ are skipped and synthesised sentences come from the cache.
 
 from __future__ import annotations
 
-import functools
-
 import concurrent.futures as futures
+import functools
 import logging
 import shutil
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from podcast.make.build import Plan, Rendered
-from podcast.make.ownership import check_site_is_ours
+from podcast.errors import PublishError
+from podcast.make.ownership import check_site_is_ours, published_guids
 from podcast.make.pool import LocalPool, SynthesisPool, default_jobs
 from podcast.make.report import BatchReport, NoProgress, Outcome, Progress, reason, write_report
 from podcast.make.runner import ArticleRunner, RenderJob
@@ -152,13 +152,35 @@ def run_batch(
         if pool is not None:
             pool.close()
         if not dry_run and (run.committed or needs_publish(store, settings)):
-            publish(store, settings, artwork)
+            _publish_at_the_end(report, store, settings, artwork)
         report.finished = datetime.now(UTC)
         progress.finish(report)
         write_report(report, settings)
     if not dry_run and not report.interrupted:
         store.backup()
     return report
+
+
+def _publish_at_the_end(
+    report: BatchReport, store: Store, settings: Settings, artwork: Artwork
+) -> None:
+    """Publish what the batch built; when the site cannot be written (a full disk), every
+    episode built but not in the published feeds is that article's failure, with the reason,
+    and the error is the report's: the store keeps them, and the next run publishes them."""
+    try:
+        publish(store, settings, artwork)
+    except PublishError as error:
+        try:
+            listed = published_guids(settings.site)
+        except PublishError:
+            listed = set()
+        for index, outcome in enumerate(report.outcomes):
+            if outcome.status == "built" and outcome.guid not in listed:
+                report.outcomes[index] = replace(
+                    outcome, status="failed",
+                    reason=f"built, but not published: {error}; the next run publishes it",
+                )  # fmt: skip
+        report.source_errors.append(f"cannot publish: {error}")
 
 
 def _todo(
@@ -236,7 +258,10 @@ class _Run:
                 ))  # fmt: skip
                 if self.publish_every and self.committed % self.publish_every == 0:
                     runner = self.runner
-                    publish(runner.store, runner.settings, runner.artwork)
+                    try:
+                        publish(runner.store, runner.settings, runner.artwork)
+                    except PublishError as publish_error:  # a full site disk: go on, say so
+                        _LOGGER.warning("cannot publish yet: %s", publish_error)
                 return
         assert error is not None
         self.record(_fail(article.source, error, started, article.title))
