@@ -308,19 +308,17 @@ _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def _check_text(settings: Settings, where: str) -> None:
     """No setting holds a control character (a NUL in ``show.language`` was found only by
     ``check``, in the published feed); the required ones are not empty."""
-    for section in dataclasses.fields(settings):
-        value = getattr(settings, section.name)
+    for group in dataclasses.fields(settings):
+        value = getattr(settings, group.name)
         if not dataclasses.is_dataclass(value):
             continue
-        for field in dataclasses.fields(value):
-            text = getattr(value, field.name)
+        for setting in dataclasses.fields(value):
+            text = getattr(value, setting.name)
             if isinstance(text, str) and _CONTROL_CHARACTERS.search(text):
-                raise ConfigError(
-                    f"{where}: {section.name}.{field.name} holds a control character"
-                )
+                raise ConfigError(f"{where}: {group.name}.{setting.name} holds a control character")
     for key in REQUIRED_TEXT:
-        section, name = key.split(".")
-        if not getattr(getattr(settings, section), name).strip():
+        part, name = key.split(".")
+        if not getattr(getattr(settings, part), name).strip():
             raise ConfigError(f"{where}: {key} must not be empty")
     if not re.fullmatch(LANGUAGE_CODE, settings.show.language):
         raise ConfigError(

@@ -218,7 +218,13 @@ def test_html_author_is_the_first_that_names_someone(head: str, byline: str, exp
         ("By Tom Ellis · Wed, Sept. 3, 2025 at 4:30 p.m. ET", "2025-09-03T16:30:00+00:00"),
         ("By Tom Ellis · 2 Dec 2026 18:05", "2026-12-02T18:05:00+00:00"),
     ],
-    ids=["pipes and a time", "comma, day first", "month first with its time", "weekday and at", "24h"],
+    ids=[
+        "pipes and a time",
+        "comma, day first",
+        "month first with its time",
+        "weekday and at",
+        "24h",
+    ],
 )
 def test_a_text_articles_byline_gives_its_date_and_time(byline: str, published: str) -> None:
     """Issue 24, finding 12: day-first bylines gave no date, so pubDate was the build time;
@@ -255,4 +261,6 @@ def test_a_date_in_the_future_is_published_as_the_build_time_and_said(
     (entry,) = feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes()).entries
     assert entry.published_parsed.tm_year == before.year
     review = json.loads(episode.review)
-    assert review["readings"][0]["kind"] == "date" and review["readings"][0]["written"].startswith(year)
+    assert review["readings"][0]["kind"] == "date" and review["readings"][0]["written"].startswith(
+        year
+    )

@@ -307,7 +307,9 @@ def test_prune_removes_old_episodes_their_files_and_unused_cache(tmp_path: Path)
     assert bad.returncode == 1 and "say how old" in bad.stderr
 
 
-def test_a_full_site_disk_fails_the_unpublished_episode_and_keeps_the_report(tmp_path: Path) -> None:
+def test_a_full_site_disk_fails_the_unpublished_episode_and_keeps_the_report(
+    tmp_path: Path,
+) -> None:
     """Issue 24, minor: with the site's disk full, '[3/8] built' was printed for an episode the
     feed never got, the exit status was 1, not 3, and no report was written. The disk fills as
     the third feed is written (the fault point raises ENOSPC there and after)."""
@@ -323,7 +325,10 @@ def test_a_full_site_disk_fails_the_unpublished_episode_and_keeps_the_report(tmp
     report = report_of(tmp_path)
     assert report["exit_status"] == 3 and report["counts"]["failed"] == 1
     (failed,) = report["failed"]
-    assert "built, but not published" in failed["reason"] and "the next run publishes it" in failed["reason"]
+    assert (
+        "built, but not published" in failed["reason"]
+        and "the next run publishes it" in failed["reason"]
+    )
     assert len(feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes()).entries) == 2
     assert_site_valid(tmp_path)
     again = run_cli("batch", "articles", "-j", "1", cwd=tmp_path)  # space again

@@ -115,7 +115,9 @@ def test_playing_works_without_javascript(browser, episode_url: str) -> None:
 
 
 @pytest.mark.parametrize("which", ["index", "episode"])
-def test_json_ld_parses_in_the_browser(browser, site_url: str, episode_url: str, which: str) -> None:
+def test_json_ld_parses_in_the_browser(
+    browser, site_url: str, episode_url: str, which: str
+) -> None:
     """Issue 24, finding 11: the page held ``{&#34;@context&#34;…``, which JSON.parse refuses."""
     page = open_page(browser, site_url if which == "index" else episode_url)
     data = page.evaluate(

@@ -268,7 +268,9 @@ def test_srt_has_no_markup_a_player_would_run_or_render() -> None:
     from podcast.publish.transcripts import TranscriptCue, subrip
 
     cues = [
-        TranscriptCue(0.0, 1.0, 'Alert <script>alert(1)</script> and <img src=x onerror="alert(2)">'),
+        TranscriptCue(
+            0.0, 1.0, 'Alert <script>alert(1)</script> and <img src=x onerror="alert(2)">'
+        ),
         TranscriptCue(1.0, 2.0, "{\\an8}Moved <b>bold</b>, and 3 < 5 > 2 stays"),
     ]
     srt = subrip(cues)

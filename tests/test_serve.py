@@ -229,7 +229,9 @@ def test_serve_answers_300_simultaneous_listeners(site: Path) -> None:
             barrier.wait()
             started = time.monotonic()
             with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-                sock.sendall(b"GET /episodes/a.mp3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                sock.sendall(
+                    b"GET /episodes/a.mp3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                )
                 first = sock.recv(1)
                 first_bytes.append(time.monotonic() - started)
                 received = first

@@ -70,8 +70,20 @@ def test_config_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
         ("[show]\nlanguage = 'english please'\n", "'english please' is not a language code"),
         ('[show]\nauthor = "A\\u0007B"\n', "show.author holds a control character"),
     ],
-    ids=["syntax", "section", "range", "choice", "type", "url", "state-in-site", "nul",
-         "empty title", "blank title", "language", "bell"],  # fmt: skip
+    ids=[
+        "syntax",
+        "section",
+        "range",
+        "choice",
+        "type",
+        "url",
+        "state-in-site",
+        "nul",
+        "empty title",
+        "blank title",
+        "language",
+        "bell",
+    ],  # fmt: skip
 )
 def test_bad_configs(tmp_path: Path, text: str, message: str) -> None:
     write(tmp_path, text)

@@ -40,7 +40,9 @@ def test_a_build_for_another_site_is_refused_and_both_sites_stay_valid(tmp_path:
     assert sorted(_titles(work / "site")) == ["Story a", "Story c"]
     check = invoke_cli("check", "--no-audio", cwd=work)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert invoke_cli("prune", "--older-than", "1d", "--site", "../preview", cwd=work).returncode == 1
+    assert (
+        invoke_cli("prune", "--older-than", "1d", "--site", "../preview", cwd=work).returncode == 1
+    )
     assert invoke_cli("adopt", "--site", "../preview", cwd=work).returncode == 1
 
 
@@ -59,7 +61,12 @@ def test_a_backfill_with_retention_keeps_what_it_built(tmp_path: Path) -> None:
     articles = tmp_path / "in"
     articles.mkdir()
     for number in range(3):
-        _article(articles, f"{number}.json", f"Archive story {number}", "2019-03-0{}T09:00:00Z".format(number + 1))
+        _article(
+            articles,
+            f"{number}.json",
+            f"Archive story {number}",
+            f"2019-03-0{number + 1}T09:00:00Z",
+        )
     (tmp_path / "edition.toml").write_text('[batch]\nretention = "90d"\n', encoding="utf-8")
     result = invoke_cli("batch", "in", "-j", "1", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

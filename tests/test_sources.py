@@ -94,7 +94,10 @@ def test_a_link_to_an_article_in_the_folder_is_reported_not_the_article(tmp_path
     assert result.returncode == 3, result.stderr
     assert "1 built, 0 unchanged, 1 failed" in result.stdout
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
-    assert line == "failed: in/alias.md: in/alias.md is a link to real.md, which is built itself: not read"
+    assert (
+        line
+        == "failed: in/alias.md: in/alias.md is a link to real.md, which is built itself: not read"
+    )
 
 
 def test_a_batchs_images_share_one_budget(dribbler: str) -> None:

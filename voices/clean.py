@@ -340,9 +340,7 @@ BYLINE_DATE = (
     rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?)\s+\d{{4}}"
     r"(?:(?:,|\s+at|\s*[·|–—-])?\s*\d{1,2}[:.]\d\d\s*(?:[ap]\.?\s?m\.?)?(?:\s+[A-Z]{2,4}\b)?)?"
 )
-_BYLINE_PARTS = re.compile(
-    rf"^by\s+(?P<author>.+?)\s*[,·|–—-]?\s+(?P<date>{BYLINE_DATE})", _I
-)
+_BYLINE_PARTS = re.compile(rf"^by\s+(?P<author>.+?)\s*[,·|–—-]?\s+(?P<date>{BYLINE_DATE})", _I)
 
 
 def split_byline(byline: str) -> tuple[str, str]:

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from .errors import VoiceError
 
-
 #: The largest lexicon read (a device such as /dev/zero, or a huge file, is refused unread).
 MAX_LEXICON_BYTES = 10 * 1024 * 1024
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from podcast.make.build import Plan, Rendered
 from podcast.errors import PublishError
+from podcast.make.build import Plan, Rendered
 from podcast.make.ownership import check_site_is_ours, published_guids
 from podcast.make.pool import LocalPool, SynthesisPool, default_jobs
 from podcast.make.report import BatchReport, NoProgress, Outcome, Progress, reason, write_report

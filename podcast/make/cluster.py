@@ -108,7 +108,7 @@ def _probe(address: str, where: ClusterAddress, timeout: float) -> None:
     import asyncio
 
     async def identity() -> Any:
-        from distributed.comm import connect
+        from distributed.comm.core import connect
 
         comm = await connect(address, timeout=timeout)
         try:

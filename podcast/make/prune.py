@@ -55,9 +55,7 @@ def prune(
     if not dry_run:
         store.check_writable()
     cutoff = (now or datetime.now(UTC)) - older_than
-    old = sorted(
-        (e for e in store.episodes(transcripts=False) if added(e) < cutoff), key=added
-    )
+    old = sorted((e for e in store.episodes(transcripts=False) if added(e) < cutoff), key=added)
     cache = SentenceCache(settings.folders.sentences)
     pieces = PieceCache(settings.folders.pieces)
     if not dry_run:

@@ -17,7 +17,6 @@ from voices.language import detect_language, primary
 from voices.lexicon import Lexicon
 from voices.script import Script, make_script
 
-
 #: What one intro or outro may take: characters of output, loop items, seconds.
 TEMPLATE_MAX_CHARS = 10_000
 TEMPLATE_MAX_ITEMS = 10_000
@@ -34,7 +33,7 @@ def _environment() -> Any:
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
-    class Limited(SandboxedEnvironment):  # type: ignore[misc]
+    class Limited(SandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**"})
 
         def __init__(self) -> None:

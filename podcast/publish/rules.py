@@ -30,8 +30,8 @@ from typing import Any, TypeAlias
 from podcast.publish.apple import category_problem
 from podcast.publish.feed import FEED_FILE, MAX_DESCRIPTION_BYTES, podcast_guid
 from podcast.publish.pages import INDEX_FILE
-from podcast.read.fields import FUTURE_TOLERANCE
 from podcast.publish.subjects import NS, Channel, Chapters, FeedPage, Item, Mp3, Transcript
+from podcast.read.fields import FUTURE_TOLERANCE
 
 ERROR, WARNING = "error", "warning"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'

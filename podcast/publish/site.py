@@ -8,8 +8,8 @@ no episode points to any more are removed last.
 from __future__ import annotations
 
 import json
-import os
 import logging
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path

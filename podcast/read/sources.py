@@ -118,9 +118,7 @@ def public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def _handlers(
-    deadline: _Deadline, url: str, public_only: bool
-) -> list[urllib.request.BaseHandler]:
+def _handlers(deadline: _Deadline, url: str, public_only: bool) -> list[urllib.request.BaseHandler]:
     """urllib's http and https handlers, with connections that ask ``deadline`` how long they
     may take to connect and that it can shut down; with ``public_only``, a connection to an
     address that is not public is closed before anything is sent (so a redirect there, or a
@@ -152,8 +150,8 @@ def _handlers(
 
     class Https(urllib.request.HTTPSHandler):
         def https_open(self, req: Any) -> Any:
-            return self.do_open(connection(http.client.HTTPSConnection), req,
-                                context=self._context)  # fmt: skip
+            context = getattr(self, "_context", None)
+            return self.do_open(connection(http.client.HTTPSConnection), req, context=context)
 
     return [Http(), Https()]
 
