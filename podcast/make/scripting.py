@@ -23,8 +23,8 @@ TEMPLATE_MAX_ITEMS = 10_000
 TEMPLATE_SECONDS = 2.0
 
 
-class _TemplateTooBig(Exception):
-    """An intro template went past its size or time limit."""
+class _TemplateTooBig(ConfigError):
+    """An intro template went past its size or time limit (turned into the setting's error)."""
 
 
 def _environment() -> Any:

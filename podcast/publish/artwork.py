@@ -84,18 +84,23 @@ def _jpeg_size(data: bytes) -> tuple[int, int, int]:
     raise ValueError("no JPEG frame header")
 
 
-def load_artwork(path: Path) -> Artwork:
-    """Read and check a configured cover: square RGB PNG or JPEG, 1400–3000 px."""
+def _image_bytes(path: Path) -> tuple[str, bytes]:
+    """The bytes of an image file, or what is wrong: not a regular file (a device such as
+    /dev/zero, a folder), over :data:`MAX_IMAGE_BYTES`, or unreadable."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_IMAGE_BYTES:
-            raise ConfigError(
-                f"show.artwork: {path} is not an image file of at most "
-                f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB"
-            )
-        data = path.read_bytes()
+            return f"is not an image file of at most {MAX_IMAGE_BYTES // (1024 * 1024)} MB", b""
+        return "", path.read_bytes()[: MAX_IMAGE_BYTES + 1]
     except OSError as error:
-        raise ConfigError(f"show.artwork: cannot read {path}: {error.strerror or error}") from None
+        return f"cannot be read: {error.strerror or error}", b""
+
+
+def load_artwork(path: Path) -> Artwork:
+    """Read and check a configured cover: square RGB PNG or JPEG, 1400–3000 px."""
+    problem, data = _image_bytes(path)
+    if problem:
+        raise ConfigError(f"show.artwork: {path} {problem}")
     try:
         if data.startswith(b"\x89PNG\r\n\x1a\n"):
             width, height, _, colour = struct.unpack(">IIBB", data[16:26])
@@ -151,18 +156,9 @@ def episode_artwork(image: Path) -> Artwork:
     from audio.errors import AudioError
     from audio.ffmpeg import run_ffmpeg
 
-    try:
-        info = image.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_IMAGE_BYTES:
-            raise ArticleError(
-                f"cannot use the article's image {image.name}: not an image file of at most "
-                f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB"
-            )
-        data = image.read_bytes()[: MAX_IMAGE_BYTES + 1]
-    except OSError as error:
-        raise ArticleError(
-            f"cannot use the article's image {image.name}: {error.strerror or error}"
-        ) from None
+    problem, data = _image_bytes(image)
+    if problem:
+        raise ArticleError(f"cannot use the article's image {image.name}: it {problem}")
     demuxer = image_format(data)
     if not demuxer:
         raise ArticleError(
