@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .context import NOT_A_NOUN
+from .context import NOT_A_NOUN, word_before
 from .numbers import cardinal, in_words, ordinal, two_digits, year
 from .readings import chose
 
@@ -39,6 +39,41 @@ def say_month_day(match: re.Match[str]) -> str:
     if match.group("year"):
         words += f", {year(match.group('year'))}"
     return words
+
+
+def say_month_range(match: re.Match[str]) -> str:
+    """Days of one month: "Dec. 1-3" is "December first to third" (a second day not after
+    the first, or past the 31st, is no range: left to the other rules)."""
+    first, last = int(match.group("day")), int(match.group("last"))
+    if not 1 <= first < last <= 31:
+        return match.group(0)
+    month = MONTHS[match.group("month")[:3].lower()]
+    words = f"{month} {ordinal(first)} to {ordinal(last)}"
+    if match.group("year"):
+        words += f", {year(match.group('year'))}"
+    return words
+
+
+#: Weekdays as news copy shortens them ("Thurs., Dec. 4").
+WEEKDAYS = {
+    "Mon": "Monday", "Tue": "Tuesday", "Tues": "Tuesday", "Wed": "Wednesday",
+    "Thu": "Thursday", "Thur": "Thursday", "Thurs": "Thursday", "Fri": "Friday",
+    "Sat": "Saturday", "Sun": "Sunday",
+}  # fmt: skip
+#: Words after which a shortened weekday is a day ("on Sat."), not a name ("The Sun.").
+WEEKDAY_AFTER = frozenset("on On by until since from through next last this every".split())
+
+
+def say_weekday(match: re.Match[str]) -> str:
+    """A shortened weekday, said whole where it is one: after "on", "by", "until" …, or
+    before a date ("Thurs., Dec. 4"); its full stop stays where it ends the sentence."""
+    after = match.string[match.end() :]
+    dated = re.match(r",?\s*(?:" + MONTH_NAMES + r"|\d)", after)
+    if word_before(match) not in WEEKDAY_AFTER and not dated:
+        return match.group(0)
+    day = WEEKDAYS[match.group(1)]
+    ends = not after.strip() or re.match(r"\s+[A-Z]", after) is not None and not dated
+    return day + ("." if ends else "")
 
 
 def say_day_month(match: re.Match[str]) -> str:

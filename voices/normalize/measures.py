@@ -19,6 +19,7 @@ UNITS = {
     "MHz": "megahertz", "kHz": "kilohertz", "Hz": "hertz", "mAh": "milliamp hours",
     "lb-ft": "pound-feet", "sq ft": "square feet", "sq m": "square meters",
     "km²": "square kilometers", "m²": "square meters", "fps": "frames per second",
+    "bp": "basis points", "bps": "basis points",
 }  # fmt: skip
 
 _SINGULAR_UNITS = {
@@ -30,6 +31,7 @@ _SINGULAR_UNITS = {
     "megabytes": "megabyte", "terabytes": "terabyte", "hectares": "hectare", "watts": "watt",
     "milliamp hours": "milliamp hour", "square feet": "square foot",
     "square meters": "square meter", "square kilometers": "square kilometer",
+    "basis points": "basis point",
 }  # fmt: skip
 
 #: Units that are also English words ("1 in 4", "a 5 g network"): a unit only when written

@@ -93,6 +93,8 @@ def say_money(match: re.Match[str]) -> str:
     if scale:
         return f"{cardinal(amount)} {SCALES[scale]} {one if _adjectival(match) else many}"
     whole, _, cents = amount.partition(".")
+    if len(cents) > 2:  # an exchange rate or a price per litre: every digit counts
+        return f"{cardinal(amount)} {many}"
     whole_words = cardinal(whole)
     unit = one if int(whole) == 1 or (not cents and _adjectival(match)) else many
     if cents and int(cents.ljust(2, "0")[:2]):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .context import DETERMINERS, around
-from .numbers import cardinal, in_words, ordinal, roman_value, two_digits
+from .numbers import cardinal, in_words, model_number, ordinal, roman_value, two_digits
 from .readings import chose
 
 #: Titles said in full before a name.
@@ -26,7 +26,8 @@ ABBREVIATIONS = {
     "Mt.": "Mount", "e.g.": "for example", "i.e.": "that is", "a.k.a.": "also known as",
     "Ph.D.": "P H D", "Ft.": "Fort", "Nos.": "numbers", "hrs": "hours", "mins": "minutes",
     "WWII": "World War Two", "WWI": "World War One", "PM2.5": "P M two point five",
-    "PM10": "P M ten", "Mk": "Mark",
+    "PM10": "P M ten", "Mk": "Mark", "Cllr.": "Councillor", "Cllr": "Councillor",
+    "Rd.": "Road", "Sq.": "Square",
 }  # fmt: skip
 
 #: Abbreviations said in full before a number ("vol. 3", "p. 12", "b. 1950").
@@ -37,9 +38,19 @@ BEFORE_NUMBERS = {
 
 #: All-capital words read as words, not spelled out.
 ACRONYMS = frozenset(
-    """NATO NASA UNESCO UNICEF OPEC FIFA ASEAN NAFTA OSCE AIDS COVID SWAT SARS LASER RADAR
+    """NATO NASA UNESCO UNICEF OPEC FIFA ASEAN NAFTA AIDS COVID SWAT SARS LASER RADAR
     SCOTUS POTUS FEMA OSHA ISIS UEFA NIMBY PIN GIF JPEG FAQ COP""".split()
 )
+
+#: Capitals said as another word altogether.
+SAID_AS = {"FTSE": "Footsie", "NASDAQ": "Nasdaq", "DAX": "Dax", "NIKKEI": "Nikkei"}
+
+#: Market shorthand with a slash: "3.4% y/y".
+SLASHED_PERIODS = {
+    "y/y": "year on year", "q/q": "quarter on quarter", "m/m": "month on month",
+    "w/w": "week on week", "YoY": "year on year", "QoQ": "quarter on quarter",
+    "MoM": "month on month",
+}  # fmt: skip
 
 #: AP-style state abbreviations, as in "Sen. Patty Murray, D-Wash."
 STATES = {
@@ -128,6 +139,8 @@ def _spell(letters: str) -> str:
 
 def say_initialism(match: re.Match[str]) -> str:
     word = match.group(0)
+    if word in SAID_AS:
+        return SAID_AS[word]
     if word in ACRONYMS:
         return word.capitalize()
     if re.fullmatch(r"[A-Z]+", word):
@@ -135,10 +148,16 @@ def say_initialism(match: re.Match[str]) -> str:
         if len(word) >= 5 and re.search(r"[AEIOUY]", word):
             return word.capitalize()
         return _spell(word)
-    # Letters and digits: G7, F-16, COVID-19
+    # Letters and digits: G7, F-16, COVID-19, A380 (a model number, said in pairs)
+    return say_letters_and_digits(word)
+
+
+def say_letters_and_digits(word: str) -> str:
+    """A code of capitals and numbers: letters spelled (or said as a word if an acronym),
+    numbers as model numbers are said: "A350-900" is "A three fifty nine hundred"."""
     parts = re.findall(r"[A-Z]+|\d+", word)
     return " ".join(
-        cardinal(p) if p.isdigit() else (p.capitalize() if p in ACRONYMS else _spell(p))
+        model_number(p) if p.isdigit() else (p.capitalize() if p in ACRONYMS else _spell(p))
         for p in parts
     )
 
@@ -160,6 +179,15 @@ def say_email(match: re.Match[str]) -> str:
 
 
 def say_boeing(match: re.Match[str]) -> str:
-    """Boeing's 7x7 airliners, "seven thirty-seven", as everyone says them."""
-    digits = match.group(1)
-    return f"Boeing seven {two_digits(digits[1:])}"
+    """Boeing's 7x7 airliners, "seven thirty-seven", as everyone says them, with a variant
+    ("787-9" is "seven eighty-seven nine") and with or without the maker's name."""
+    digits = match.group("model")
+    said = f"seven {two_digits(digits[1:])}"
+    if match.group("variant"):
+        said += f" {cardinal(match.group('variant'))}"
+    return f"Boeing {said}" if match.group(0).startswith("Boeing") else said
+
+
+def say_state_after_place(match: re.Match[str]) -> str:
+    """An AP state abbreviation after a place and its comma: "Buffalo, N.Y.," is New York."""
+    return STATES[match.group(1)]

@@ -127,3 +127,65 @@ ROUND_PLURALS = {"1000": "thousands", "100": "hundreds", "10": "tens"}
 def say_range_start(match: re.Match[str]) -> str:
     """The low end of a range whose high end the rules after say: "5-10%" is "5 to 10%"."""
     return f"{match.group('low')} {range_word(match)} "
+
+
+def digits(text: str) -> str:
+    """Digits one by one, zero as "oh", as a phone number or a code is read: "0123" is
+    "oh one two three"."""
+    return " ".join("oh" if d == "0" else cardinal(d) for d in text if d.isdigit())
+
+
+def model_number(text: str) -> str:
+    """A model or product number as it is said, in pairs: "350" is "three fifty", "3080"
+    "thirty eighty", "900" "nine hundred", "305" "three oh five"; two digits or fewer, and
+    round thousands, as counted."""
+    if len(text) <= 2 or not text.isdigit():
+        return cardinal(text)
+    if len(text) == 3:
+        head, tail = text[0], text[1:]
+    elif len(text) == 4:
+        if text[1:] == "000":
+            return cardinal(text)
+        head, tail = text[:2], text[2:]
+    else:
+        return digits(text)
+    if tail == "00":
+        return f"{cardinal(head)} hundred"
+    return f"{cardinal(head)} {two_digits(tail)}"
+
+
+#: Words before a number that make it a phone number ("call 555-1234").
+PHONE_WORDS = re.compile(
+    r"\b(?:call|calls|calling|phone|telephone|tel|hotline|helpline|dial|text|fax|contact|line)\b"
+    r"[^.;]{0,24}$",
+    re.I,
+)
+
+
+def say_phone(match: re.Match[str]) -> str:
+    """A phone number, its groups digit by digit: "1-800-273-8255", "(212) 555-0190", and
+    "555-0123" (a range's second number is never written with a leading zero, nor smaller
+    than its first); "555-1234" is a phone number only after a word such as "call"."""
+    groups = [g for g in re.split(r"[^\d]+", match.group(0)) if g]
+    if len(groups) == 2:
+        first, second = groups
+        before = match.string[max(0, match.start() - 40) : match.start()]
+        if not (second[0] == "0" or int(second) < int(first) or PHONE_WORDS.search(before)):
+            return match.group(0)
+    return ", ".join(cardinal(g) if g == "1" else (
+        "eight hundred" if g == "800" and i == 1 and groups[0] == "1" else digits(g))
+        for i, g in enumerate(groups))  # fmt: skip
+
+
+#: Vulgar fractions: (with a whole number before it, alone).
+VULGAR = {
+    "½": ("a half", "one half"), "¼": ("a quarter", "one quarter"),
+    "¾": ("three quarters", "three quarters"), "⅓": ("a third", "one third"),
+    "⅔": ("two thirds", "two thirds"), "⅛": ("an eighth", "one eighth"),
+}  # fmt: skip
+
+
+def say_vulgar(match: re.Match[str]) -> str:
+    """ "2½" is "two and a half"; "½ cup" is "one half cup"."""
+    with_whole, alone = VULGAR[match.group(2)]
+    return f"{cardinal(match.group(1))} and {with_whole}" if match.group(1) else alone

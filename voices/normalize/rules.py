@@ -14,9 +14,11 @@ from .dates import (
     say_dotted_date,
     say_iso_date,
     say_month_day,
+    say_month_range,
     say_season,
     say_slashed_date,
     say_time,
+    say_weekday,
     say_year_or_count,
 )
 from .measures import (
@@ -32,6 +34,7 @@ from .money import CURRENCY, SIGNS, SYMBOL, say_coins, say_money, say_percent
 from .names import (
     ABBREVIATIONS,
     BEFORE_NUMBERS,
+    SLASHED_PERIODS,
     STATES,
     TITLES,
     say_boeing,
@@ -39,8 +42,10 @@ from .names import (
     say_drive,
     say_email,
     say_initialism,
+    say_letters_and_digits,
     say_party_state,
     say_regnal,
+    say_state_after_place,
     say_url,
 )
 from .numbers import (
@@ -50,11 +55,14 @@ from .numbers import (
     apart,
     cardinal,
     in_words,
+    model_number,
     ordinal,
     say_fraction,
     say_out_of,
+    say_phone,
     say_range,
     say_range_start,
+    say_vulgar,
     two_digits,
 )
 from .readings import chose
@@ -68,6 +76,8 @@ RULES: list[Rule] = [
     # Typography first: non-breaking spaces and minus signs.
     (re.compile("[\u00a0\u2009\u202f]"), " "),
     (re.compile(r"(?<![\w.])[\u2212](?=\d)"), "-"),
+    (re.compile(r"±\s?"), "plus or minus "),
+    (re.compile(r"(?:(?<![\w.])(\d+)\s?)?([½¼¾⅓⅔⅛])"), say_vulgar),
     (re.compile(r"\be\.g\.", re.I), "for example"),
     (re.compile(r"\bi\.e\.", re.I), "that is"),
     # Addresses before anything sees their dots and digits.
@@ -90,6 +100,24 @@ RULES: list[Rule] = [
             re.I,
         ),
         say_url,
+    ),
+    # Phone numbers, group by group, before their hyphens are taken for ranges.
+    (
+        re.compile(
+            r"(?<![\w.-])(?:1[-.\s])?(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w-]|\.\d)"
+        ),
+        say_phone,
+    ),
+    (re.compile(r"(?<![\w.$-])\d{3}-\d{4}(?![\w-]|\.\d)"), say_phone),
+    # Model numbers: a code with a variant ("A350-900").
+    (
+        re.compile(r"\b[A-Z]{1,3}(?!(?:19|20)\d\d-)\d{2,4}-\d{1,4}\b"),
+        lambda m: say_letters_and_digits(m.group(0)),
+    ),
+    # Market shorthand: "3.4% y/y".
+    (
+        re.compile(r"(?<![\w/])(?:[yqmw]/[yqmw])(?![\w/])|\b(?:YoY|QoQ|MoM)\b"),
+        lambda m: SLASHED_PERIODS.get(m.group(0), m.group(0)),
     ),
     # Numbers with a slash: 24/7, 9/11, dates (12/25/2024), seasons (2024/25), fractions, "per".
     (re.compile(r"(?<![\w/])(?:24/7|9/11|50/50|20/20)(?![\w/])"), lambda m: SLASHED[m.group(0)]),
@@ -122,6 +150,10 @@ RULES: list[Rule] = [
         say_range_start,
     ),
     (
+        re.compile(r"(?<![\w.-])(?P<low>" + NUM + r")\s?%\s?[-\u2013]\s?(?=" + NUM + r"\s?%)"),
+        lambda m: f"{cardinal(m.group('low'))} percent to ",
+    ),
+    (
         re.compile(
             r"(?<![\w.-])(?P<low>"
             + NUM
@@ -136,7 +168,13 @@ RULES: list[Rule] = [
         re.compile(r"(?<![\w,.])(1,?000|100|10)s(?= of\b)"),
         lambda m: ROUND_PLURALS[m.group(1).replace(",", "")],
     ),
-    (re.compile(r"\bBoeing (7[0-9]7)\b"), say_boeing),
+    (re.compile(r"\bBoeing (?P<model>7[0-9]7)(?:-(?P<variant>\d{1,2}))?\b"), say_boeing),
+    (
+        re.compile(
+            r"(?<![\w$.,-])(?P<model>7[0-9]7)(?:-(?P<variant>\d{1,2})\b|(?=\s?(?:Max|MAX|Dreamliner)\b))"
+        ),
+        say_boeing,
+    ),
     # Money, with optional scale word.
     (
         re.compile(
@@ -151,6 +189,13 @@ RULES: list[Rule] = [
     ),
     # Pence and cents: "a 5p rise", "50c".
     (re.compile(r"(?<![\w.])(\d{1,2})([pc])\b"), say_coins),
+    # A model number after capitals ("RTX 3080"; money such as "JPY 100" came before).
+    (
+        re.compile(
+            r"\b(?P<code>[A-Z]{2,5}) (?P<n>(?!1[0-9]{3}\b|20[0-9]{2}\b)\d{3,4})\b(?![\d,.%]|\s?[-\u2013]\s?\d)"
+        ),
+        lambda m: f"{m.group('code')} {model_number(m.group('n'))}",
+    ),
     # Temperatures before negative numbers and units.
     (re.compile(r"([-\u2212]?" + NUM + r")\s?°(?:\s?([CF])\b)?"), say_temperature),
     (re.compile(r"((?<![\w.])[-\u2212]?" + NUM + r")([CF])\b"), say_bare_temperature),
@@ -180,6 +225,23 @@ RULES: list[Rule] = [
             r"\b(?P<h>1[0-2]|0?[1-9])(?P<m>)\s?(?P<ampm>[aApP]\.[mM]\.|[aApP][mM]\b)(?P<trail>)"
         ),
         lambda m: f"{in_words(int(m.group('h')))} {'a m' if m.group('ampm')[0] in 'aA' else 'p m'}",
+    ),
+    # Ratios: "a 3:1 margin" (a time has two digits after its colon, and came before).
+    (
+        re.compile(r"(?<![\w:.])(\d{1,3}):(\d{1,3})(?![\w:]|\.\d)"),
+        lambda m: f"{cardinal(m.group(1))} to {cardinal(m.group(2))}",
+    ),
+    # Weekdays shortened: "on Sat.", "Thurs., Dec. 4".
+    (re.compile(r"\b(Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\."), say_weekday),
+    # Days of one month: "Dec. 1-3".
+    (
+        re.compile(
+            r"\b(?P<month>"
+            + MONTH_NAMES
+            + r")\.?\s(?P<day>[0-3]?\d)\s?[-\u2013]\s?(?P<last>[0-3]?\d)\b"
+            r"(?:,?\s(?P<year>1[0-9]{3}|20[0-9]{2})\b)?"
+        ),
+        say_month_range,
     ),
     # Dates: "Jan. 7", "January 7, 2024", "7 January 2024".
     (
@@ -252,6 +314,15 @@ RULES: list[Rule] = [
     (
         re.compile(r"\b([DRI])-(" + "|".join(re.escape(k) for k in STATES) + r")(?=[\s,;)]|$)"),
         say_party_state,
+    ),
+    # A state after a place and its comma: "Buffalo, N.Y., on Tuesday".
+    (
+        re.compile(
+            r"(?<=[A-Za-z], )("
+            + "|".join(re.escape(k) for k in sorted(STATES, key=len, reverse=True))
+            + r")(?=[\s,;:)]|$)"
+        ),
+        say_state_after_place,
     ),
     # Dr. after a street's name is Drive ("Mulholland Dr."), before a name Doctor.
     (re.compile(r"(?<=[a-z] )Dr\b\.?(?!\s+[A-Z])"), say_drive),
