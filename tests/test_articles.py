@@ -264,3 +264,48 @@ def test_a_date_in_the_future_is_published_as_the_build_time_and_said(
     assert review["readings"][0]["kind"] == "date" and review["readings"][0]["written"].startswith(
         year
     )
+
+
+XHTML = """<?xml version="1.0" encoding="ISO-8859-1"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" lang="fr"><head><title>Le café de la gare rouvre</title></head>
+<body><h1>Le café de la gare rouvre</h1><p>Le café de la gare a rouvert ses portes mardi, après deux ans de travaux.</p>
+<p>Les habitués étaient nombreux à saluer le retour du comptoir en zinc.</p></body></html>
+"""
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read(tmp_path: Path) -> None:
+    """Issue 25, point 8: an XHTML page starting with <?xml … encoding="ISO-8859-1"?> was
+    "not readable HTML"."""
+    path = tmp_path / "cafe.html"
+    path.write_bytes(XHTML.encode("iso-8859-1"))
+    article = read_article(path)
+    assert article.title == "Le café de la gare rouvre"
+    assert "comptoir en zinc" in " ".join(b.text for b in article.blocks)
+
+
+@pytest.mark.parametrize(
+    "head, body, title",
+    [
+        (
+            "<title></title>",
+            "<h1>Council backs the ferry plan</h1>",
+            "Council backs the ferry plan",
+        ),
+        (
+            "<title>  </title>",
+            "<h2>Council backs the ferry plan</h2>",
+            "Council backs the ferry plan",
+        ),
+    ],
+    ids=["empty title, an h1", "blank title, a heading"],
+)
+def test_a_page_whose_title_is_broken_takes_its_heading(head: str, body: str, title: str) -> None:
+    """Issue 25, point 8: a page whose <title> was broken "has no title"."""
+    html = (
+        f"<html><head>{head}</head><body><article>{body}"
+        "<p>The council backed the ferry plan on Tuesday after a long debate about the cost.</p>"
+        "<p>Boats will run every thirty minutes from the spring, the mayor said.</p>"
+        "</article></body></html>"
+    )
+    assert read_html(html, "page.html").title == title

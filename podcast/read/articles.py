@@ -18,17 +18,22 @@ from podcast.read.model import MAX_ARTICLE_BYTES, SUFFIXES, Article, clean_text,
 
 
 def _decode(data: bytes, name: str) -> str:
-    """Text from bytes: UTF-8, else the charset an HTML page declares, else a detected one."""
+    """Text from bytes: UTF-8, else the charset an HTML page declares (in a meta tag, or an
+    XHTML page's XML declaration), else a detected one."""
     if b"\0" in data[:8192]:
         raise ArticleError(f"{name} is not a text file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    declared = re.search(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", data[:4096], re.I)
+    declared = re.search(
+        rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)|^\s*<\?xml[^>]+encoding=["']([A-Za-z0-9_-]+)""",
+        data[:4096],
+        re.I,
+    )
     if declared:
         try:
-            return data.decode(declared.group(1).decode("ascii"))
+            return data.decode((declared.group(1) or declared.group(2)).decode("ascii"))
         except (LookupError, UnicodeDecodeError):
             pass
     ascii_share = sum(byte < 0x80 for byte in data[:200_000]) / max(1, len(data[:200_000]))

@@ -154,6 +154,9 @@ def html_fragment(html: str, source: str = "") -> tuple[tuple[Block, ...], tuple
     return cleaned.blocks, tuple(removed) + cleaned.removed
 
 
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>", re.I)
+
+
 def read_html(html: str, source: str = "") -> Article:
     """HTML: the article body (:mod:`podcast.read.extract`), headings kept, and the page's metadata."""
     from lxml import etree
@@ -161,6 +164,9 @@ def read_html(html: str, source: str = "") -> Article:
 
     from podcast.read.extract import extract
 
+    # An XHTML page's XML declaration names the encoding its bytes had; the text is decoded
+    # by now, and lxml refuses a decoded string that still declares one.
+    html = _XML_DECLARATION.sub("", html, count=1)
     try:
         page = lxml_html.fromstring(html)
     except (etree.ParserError, ValueError):
@@ -205,8 +211,13 @@ def read_html(html: str, source: str = "") -> Article:
         t for t in page.xpath("//meta[@property='article:tag']/@content") if t not in categories
     ]
     url = meta("og:url") or (str(canonical[0]) if canonical else "") or doc.get("url") or ""
+    # A page whose <title> is empty or broken: its first h1, else the body's first heading.
+    first_h1 = " ".join("".join(page.xpath("(//h1)[1]//text()")).split())
+    first_heading = next((b.text for b in found.blocks if b.kind == "heading"), "")
     return Article(
-        title=strip_site_name(title or page_title, meta("og:site_name"), url),
+        title=strip_site_name(
+            title or page_title or first_h1 or first_heading, meta("og:site_name"), url
+        ),
         blocks=found.blocks,
         author=author,
         published=when,
