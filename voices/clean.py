@@ -335,10 +335,15 @@ def clean_page_text(text: str) -> CleanPage:
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 #: A date as bylines write it: month first or day first, a weekday before it, a time after it
 #: ("Dec. 2, 2026, 6:05am", "Wednesday 2 December 2026 at 18:05", "2 Dec 2026 · 06:05 GMT").
+#: Its parts are named (``month``/``day`` month first, ``day2``/``month2`` day first,
+#: ``year``, ``hour``, ``minute``, ``half`` for a or p), so the same pattern that finds the
+#: date in a byline reads it (``podcast.read.fields.parse_loose_date``).
 BYLINE_DATE = (
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?)\s+\d{{4}}"
-    r"(?:(?:,|\s+at|\s*[·|–—-])?\s*\d{1,2}[:.]\d\d\s*(?:[ap]\.?\s?m\.?)?(?:\s+[A-Z]{2,4}\b)?)?"
+    rf"(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH}),?)\s+(?P<year>\d{{4}})"
+    r"(?:(?:,|\s+at|\s*[·|–—-])?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d\d)"
+    r"\s*(?:(?P<half>[ap])\.?\s?m\.?)?(?:\s+[A-Z]{2,4}\b)?)?"
 )
 _BYLINE_PARTS = re.compile(rf"^by\s+(?P<author>.+?)\s*[,·|–—-]?\s+(?P<date>{BYLINE_DATE})", _I)
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from podcast.errors import ArticleError
+from voices.clean import BYLINE_DATE
 
 
 def slugify(text: str, max_length: int = 60) -> str:
@@ -18,17 +19,15 @@ def slugify(text: str, max_length: int = 60) -> str:
     return slug[:max_length].rstrip("-") or "episode"
 
 
-_MONTHS = {m: n for n, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}  # fmt: skip
-_LOOSE_DATE = re.compile(
-    r"^(?:[a-z]+\.?,?\s+)??"  # a weekday
-    r"(?:(?P<month>[a-z]{3})[a-z]*\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?"
-    r"|(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month2>[a-z]{3})[a-z]*\.?,?)"
-    r"\s+(?P<year>\d{4})"
-    r"(?:(?:,|\s+at|\s*[·|–—-])?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d\d)"
-    r"\s*(?P<half>[ap])?\.?\s?(?:m\.?)?)?",
-    re.I,
-)
+#: Month numbers by the first three letters of their English names (not ``calendar``'s,
+#: which follow the process's locale).
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_LOOSE_DATE = re.compile(BYLINE_DATE, re.I)
 
 
 #: How far past the build time an article's date may lie (time zones, a clock a little
@@ -44,7 +43,7 @@ def parse_loose_date(text: str) -> datetime | None:
     match = _LOOSE_DATE.match(" ".join(text.split()))
     if not match:
         return None
-    month = _MONTHS.get((match["month"] or match["month2"]).lower())
+    month = _MONTHS.get((match["month"] or match["month2"])[:3].lower())
     day = int(match["day"] or match["day2"])
     hour = int(match["hour"] or 0)
     half = (match["half"] or "").lower()
