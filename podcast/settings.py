@@ -297,8 +297,8 @@ RANGES: tuple[tuple[str, float, float, str], ...] = (
 )
 
 
-#: The language code ``show.language`` must be (the feed's ``language``; the same pattern as
-#: ``check``'s ``channel.language.code`` rule).
+#: The language code ``show.language`` must be, and the feed's ``language`` (``check``'s
+#: ``channel.language.code`` rule).
 LANGUAGE_CODE = r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*"
 #: Settings that may not be empty: the feed, the pages and the spoken intro need them.
 REQUIRED_TEXT = ("show.title", "show.language", "show.disclosure", "voice.name")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import os
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -79,8 +80,6 @@ def check_one_site(store: Store, settings: Settings) -> None:
     """
     own = store.own_site()
     if own is not None and own != site_name(settings):
-        import os
-
         home = Path(os.path.normpath(settings.state.resolve() / own))
         raise AnotherSite(
             f"the episode store {store.path} publishes the site {home}, not {settings.site}: "

@@ -56,11 +56,11 @@ def adopt_legacy_key(store: Store, article: Article) -> None:
     """An episode an older release keyed by its slugged title (``title:episode``) takes this
     article's key when its title is exactly this article's: the episode keeps its guid and is
     rebuilt in place, rather than published again beside itself."""
-    if article.url or article.series or store.get(article.key) is not None:
+    if article.url or article.series:
         return
-    old = store.get(legacy_key(article.title))
+    old = store.get(legacy_key(article.title))  # a miss costs a look-up in the key's index
     if old is not None and title_identity(old.title) == title_identity(article.title):
-        if store.rekey(old.key, article.key):
+        if store.rekey(old.key, article.key):  # not when the article's own key is taken
             _LOGGER.info("episode %s now keyed %s (was %s)", old.guid, article.key, old.key)
 
 

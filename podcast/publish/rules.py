@@ -32,6 +32,7 @@ from podcast.publish.feed import FEED_FILE, MAX_DESCRIPTION_BYTES, podcast_guid
 from podcast.publish.pages import INDEX_FILE
 from podcast.publish.subjects import NS, Channel, Chapters, FeedPage, Item, Mp3, Transcript
 from podcast.read.fields import FUTURE_TOLERANCE
+from podcast.settings import LANGUAGE_CODE
 
 ERROR, WARNING = "error", "warning"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -237,7 +238,7 @@ RULES: tuple[Rule, ...] = (
          lambda c: _description_too_long(c.text("description"))),
     Rule("channel.language.code", "channel", ERROR, "{value!r} is not an ISO 639 code",
          lambda c: bool(c.text("language")) and not re.fullmatch(
-             r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", c.text("language"))
+             LANGUAGE_CODE, c.text("language"))
          and {"value": c.text("language")}),
     Rule("channel.explicit", "channel", ERROR, "itunes:explicit is {value!r}, not true or false",
          lambda c: c.text("itunes:explicit") not in ("", "true", "false")

@@ -116,8 +116,8 @@ RULES: list[Rule] = [
     ),
     # Market shorthand: "3.4% y/y".
     (
-        re.compile(r"(?<![\w/])(?:[yqmw]/[yqmw])(?![\w/])|\b(?:YoY|QoQ|MoM)\b"),
-        lambda m: SLASHED_PERIODS.get(m.group(0), m.group(0)),
+        re.compile(r"(?<![\w/])(?:" + "|".join(map(re.escape, SLASHED_PERIODS)) + r")(?![\w/])"),
+        lambda m: SLASHED_PERIODS[m.group(0)],
     ),
     # Numbers with a slash: 24/7, 9/11, dates (12/25/2024), seasons (2024/25), fractions, "per".
     (re.compile(r"(?<![\w/])(?:24/7|9/11|50/50|20/20)(?![\w/])"), lambda m: SLASHED[m.group(0)]),
