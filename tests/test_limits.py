@@ -307,6 +307,15 @@ def test_a_byline_that_ends_in_a_full_stop_is_said_with_one(author: str, said: s
     assert script.paragraphs[2].sentences[0].text == said
 
 
+def _build_with(folder: Path, config: str) -> Any:
+    """``build`` of a short article in ``folder`` with ``config`` as its settings file."""
+    (folder / "edition.toml").write_text(config)
+    (folder / "a.json").write_text('{"title": "T", "body": "Text here."}')
+    return CliRunner().invoke(cli, ["--config", str(folder / "edition.toml"), "build",
+                                    str(folder / "a.json"), "--site", str(folder / "site")],
+                              env={"AUDIO_EDITION_STATE": str(folder / "state")})  # fmt: skip
+
+
 TEMPLATES = {
     "division by zero": ("{{ 1/0 }}", "intro.template template: ZeroDivisionError"),
     "huge range": ("{% for i in range(10**9) %}x{% endfor %}", "too big"),
@@ -326,12 +335,8 @@ def test_an_intro_template_that_fails_or_runs_away_is_one_line(
     tmp_path: Path, template: str, message: str
 ) -> None:
     """Issue 24, minor: {{ 1/0 }} gave a traceback; a huge loop ran for ever."""
-    (tmp_path / "edition.toml").write_text(f"[intro]\ntemplate = {json.dumps(template)}\n")
-    (tmp_path / "a.json").write_text('{"title": "T", "body": "Text here."}')
     started = time.monotonic()
-    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "edition.toml"), "build",
-                                      str(tmp_path / "a.json"), "--site", str(tmp_path / "site")],
-                                env={"AUDIO_EDITION_STATE": str(tmp_path / "state")})  # fmt: skip
+    result = _build_with(tmp_path, f"[intro]\ntemplate = {json.dumps(template)}\n")
     assert time.monotonic() - started < 15
     assert result.exit_code == 1, result.output
     (line,) = result.output.strip().splitlines()
@@ -354,11 +359,7 @@ def test_a_path_that_is_not_a_regular_file_is_refused_unread(
     if path == "folder":
         (tmp_path / "folder").mkdir()
         path = str(tmp_path / "folder")
-    (tmp_path / "edition.toml").write_text(config.format(path=path))
-    (tmp_path / "a.json").write_text('{"title": "T", "body": "Text here."}')
-    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "edition.toml"), "build",
-                                      str(tmp_path / "a.json"), "--site", str(tmp_path / "site")],
-                                env={"AUDIO_EDITION_STATE": str(tmp_path / "state")})  # fmt: skip
+    result = _build_with(tmp_path, config.format(path=path))
     assert result.exit_code == 1, result.output
     (line,) = result.output.strip().splitlines()
     assert message.format(path=path) in line, line
