@@ -212,7 +212,7 @@ def test_build_and_batch_keep_the_findings(work: Path) -> None:
 
 def test_review_reads_the_bundled_sample_and_the_scraped_page(work: Path) -> None:
     sample = ROOT / "examples" / "sample-article.html"
-    scraped = ROOT.parent / "shared" / "samples" / "scraped-news-page.txt"
+    scraped = ROOT / "tests" / "data" / "pages" / "scraped-news-page.txt"  # the copy kept here
     data = review_json(work, str(sample), str(scraped))
     titles = [a["title"] for a in data["articles"]]
     assert titles[0].startswith("Riverside council approves")
