@@ -334,3 +334,31 @@ def test_a_full_site_disk_fails_the_unpublished_episode_and_keeps_the_report(
     again = run_cli("batch", "articles", "-j", "1", cwd=tmp_path)  # space again
     assert again.returncode == 0, again.stderr
     assert len(feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes()).entries) == 3
+
+
+def test_a_ctrl_c_during_a_commit_comes_after_its_outcome_is_counted() -> None:
+    """A Ctrl-C between an episode's commit and its outcome left it published and uncounted:
+    'Interrupted (Ctrl-C): 1 episode(s) published' over a feed of 2. Here the commit itself
+    is interrupted (the runner is a stand-in; the signal is real)."""
+    import os
+    import signal
+    import time
+    from types import SimpleNamespace
+
+    from podcast.make.batch import _Run
+    from podcast.make.report import BatchReport, NoProgress
+
+    class Runner:
+        def commit(self, rendered: object) -> object:
+            os.kill(os.getpid(), signal.SIGINT)  # raised here at once, were it not held
+            return SimpleNamespace(guid="g1", duration=1.0)
+
+    report = BatchReport(started=datetime.now(UTC), jobs=1)
+    run = _Run(Runner(), report, NoProgress(), 1, 0)  # type: ignore[arg-type]
+    review = SimpleNamespace(coverage=None, counts={}, guessed=[])
+    rendered = SimpleNamespace(review=review, cues=(), synthesized=0)
+    plan = SimpleNamespace(article=SimpleNamespace(source="a.md", title="A"))
+    with pytest.raises(KeyboardInterrupt):
+        run.finish(plan, rendered, None, time.monotonic())  # type: ignore[arg-type]
+    assert run.committed == 1
+    assert [(o.status, o.guid) for o in report.outcomes] == [("built", "g1")]

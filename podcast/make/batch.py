@@ -15,13 +15,15 @@ are skipped and synthesised sentences come from the cache.
 from __future__ import annotations
 
 import concurrent.futures as futures
+import contextlib
 import functools
 import logging
 import shutil
+import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -241,21 +243,23 @@ class _Run:
         """Commit a finished render (or record its failure); publish every few episodes."""
         article = the_plan.article
         if error is None and rendered is not None:
-            try:
-                episode = self.runner.commit(rendered)
-            except Exception as commit_error:  # noqa: BLE001 - this article's failure alone
-                error = commit_error
-            else:
-                self.committed += 1
-                review = rendered.review
-                self.record(Outcome(
-                    article.source, "built", article.title, episode.guid,
-                    seconds=time.monotonic() - started, audio_seconds=episode.duration,
-                    sentences=len(rendered.cues),
-                    synthesized=rendered.synthesized if synthesized is None else synthesized,
-                    coverage=review.coverage, findings=review.counts,
-                    words=[w.word for w in review.guessed], workers=workers or [],
-                ))  # fmt: skip
+            with _signals_held():  # committed and counted, or neither: the report tells the truth
+                try:
+                    episode = self.runner.commit(rendered)
+                except Exception as commit_error:  # noqa: BLE001 - this article's failure alone
+                    error = commit_error
+                else:
+                    self.committed += 1
+                    review = rendered.review
+                    self.record(Outcome(
+                        article.source, "built", article.title, episode.guid,
+                        seconds=time.monotonic() - started, audio_seconds=episode.duration,
+                        sentences=len(rendered.cues),
+                        synthesized=rendered.synthesized if synthesized is None else synthesized,
+                        coverage=review.coverage, findings=review.counts,
+                        words=[w.word for w in review.guessed], workers=workers or [],
+                    ))  # fmt: skip
+            if error is None:
                 if self.publish_every and self.committed % self.publish_every == 0:
                     runner = self.runner
                     try:
@@ -265,6 +269,21 @@ class _Run:
                 return
         assert error is not None
         self.record(_fail(article.source, error, started, article.title))
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while this block runs on the main thread (they take effect
+    as it ends): an interruption between an episode's commit and its outcome left it published
+    and uncounted ("1 episode(s) published" over a feed of 2)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _run_here(todo: list[Plan], run: _Run) -> None:
