@@ -273,17 +273,29 @@ class _Run:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back while this block runs on the main thread (they take effect
-    as it ends): an interruption between an episode's commit and its outcome left it published
-    and uncounted ("1 episode(s) published" over a feed of 2)."""
+    """Hold Ctrl-C and SIGTERM back while this block runs on the main thread, and act on them
+    as it ends: an interruption between an episode's commit and its outcome left it published
+    and uncounted ("1 episode(s) published" over a feed of 2). The handlers are swapped, not
+    the signal mask: a signal sent to the process may reach any of its threads."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous: dict[int, Any] = {
+        number: signal.signal(number, lambda n, _: caught.append(n)) for number in held
+    }
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if caught:
+            handler = previous[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)  # KeyboardInterrupt, or the CLI's Terminated
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(caught[0])
 
 
 def _run_here(todo: list[Plan], run: _Run) -> None:
