@@ -35,8 +35,47 @@ def test_too_little_text_is_unsure() -> None:
     assert detect_language("Breaking news") is None
 
 
-def _article(text: str, language: str = "") -> Article:
-    return Article(title="T", blocks=(Block("paragraph", text),), language=language)
+DATA = Path(__file__).parent / "data" / "language"
+BRIEFS = [
+    line.strip()
+    for line in (DATA / "briefs-en.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+PARAGRAPHS = [
+    tuple(line.split("\t", 1))
+    for line in (DATA / "paragraphs.tsv").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+
+
+def test_short_english_briefs_are_read_as_english() -> None:
+    """Issue 25: "A nurse earns a little over £2,300 a month before tax, a union said." was
+    taken for Portuguese (its "a"s), and the build failed for want of a Portuguese voice."""
+    assert len(BRIEFS) >= 200
+    wrong = [
+        (language, brief)
+        for brief in BRIEFS
+        if (language := article_language(_article(brief, title="News in brief"), Settings()))
+        != "en"
+    ]
+    assert not wrong, f"{len(wrong)} of {len(BRIEFS)}: {wrong[:5]}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), PARAGRAPHS, ids=[f"{l}-{i}" for i, (l, _) in enumerate(PARAGRAPHS)]
+)
+def test_real_paragraphs_are_their_language_in_an_english_show(lang: str, text: str) -> None:
+    assert article_language(_article(text), Settings()) == lang
+    assert detect_language(text) == lang
+
+
+def test_a_few_foreign_names_never_switch_the_language() -> None:
+    brief = "Protests spread to Valparaíso and Concepción. Lula da Silva met Pedro Sánchez."
+    assert detect_language(brief, expected="en") in ("en", None)
+
+
+def _article(text: str, language: str = "", title: str = "T") -> Article:
+    return Article(title=title, blocks=(Block("paragraph", text),), language=language)
 
 
 def test_declared_language_wins_then_detection_then_config() -> None:

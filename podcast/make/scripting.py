@@ -141,7 +141,8 @@ def article_language(article: Article, settings: Settings) -> str:
     if article.language:
         return primary(article.language)
     text = " ".join(block.text for block in article.blocks[:30])
-    return detect_language(f"{article.title} {text}") or primary(settings.show.language) or "en"
+    show = primary(settings.show.language) or "en"
+    return detect_language(f"{article.title} {text}", expected=show) or show
 
 
 def load_lexicon(settings: Settings, language: str) -> Lexicon | None:
