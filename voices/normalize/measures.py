@@ -34,6 +34,11 @@ _SINGULAR_UNITS = {
     "basis points": "basis point",
 }  # fmt: skip
 
+def singular_unit(words: str) -> str:
+    """A unit's name for one of it: "kilowatt hours" → "kilowatt hour"."""
+    return _SINGULAR_UNITS.get(words, words)
+
+
 #: Units that are also English words ("1 in 4", "a 5 g network"): a unit only when written
 #: against the number ("12in", "5g"), except "m", "g" and "l", which a space does not make words.
 _WORD_UNITS = frozenset({"in"})

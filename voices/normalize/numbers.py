@@ -106,12 +106,16 @@ SLASHED = {
 _FRACTION_NAMES = {2: ("half", "halves"), 4: ("quarter", "quarters")}
 
 
+#: Denominators past ten that fractions are written in: bond prices ("rose 7/32"), inches.
+BOND_DENOMINATORS = frozenset({12, 16, 32, 64})
+
+
 def say_fraction(match: re.Match[str]) -> str:
     """1/2, 3/4, 2/3: "one half", "three quarters", "two thirds"; after a whole number, "1 1/2"
-    is "one and a half" (a numerator under its denominator, at most ten: anything else is left
-    for the rules after)."""
+    is "one and a half"; "7/32" is "seven thirty-seconds" (a numerator under its denominator,
+    at most ten or one of :data:`BOND_DENOMINATORS`: anything else is left for the rules after)."""
     whole, top, bottom = match.group("whole"), int(match.group("top")), int(match.group("bottom"))
-    if not 0 < top < bottom <= 10:
+    if not 0 < top < bottom or (bottom > 10 and bottom not in BOND_DENOMINATORS):
         return match.group(0)
     one, many = _FRACTION_NAMES.get(bottom, (ordinal(bottom), ordinal(bottom) + "s"))
     if whole:

@@ -66,6 +66,19 @@ from .numbers import (
     two_digits,
 )
 from .readings import chose
+from .signs import (
+    GLUED_COLON,
+    INSTRUMENT,
+    PAIR,
+    PER_SLASH,
+    SIGN,
+    SLASH,
+    SLASH_PAIRS,
+    say_instrument,
+    say_per,
+    say_sign,
+    say_slash,
+)
 
 #: Signs and symbols a voice would skip or misread, once no rule has said them.
 UNSAID = "[" + re.escape(SIGNS) + r"#*_|~^<>{}\[\]\\®™©ⓒ]"
@@ -78,6 +91,8 @@ RULES: list[Rule] = [
     (re.compile(r"(?<![\w.])[\u2212](?=\d)"), "-"),
     (re.compile(r"±\s?"), "plus or minus "),
     (re.compile(r"(?:(?<![\w.])(\d+)\s?)?([½¼¾⅓⅔⅛])"), say_vulgar),
+    # Market instrument codes are page data ("EUR=", ".DJI"): unsaid, before any rule reads them.
+    (INSTRUMENT, say_instrument),
     (re.compile(r"\be\.g\.", re.I), "for example"),
     (re.compile(r"\bi\.e\.", re.I), "that is"),
     # Addresses before anything sees their dots and digits.
@@ -114,6 +129,8 @@ RULES: list[Rule] = [
         re.compile(r"\b[A-Z]{1,3}(?!(?:19|20)\d\d-)\d{2,4}-\d{1,4}\b"),
         lambda m: say_letters_and_digits(m.group(0)),
     ),
+    # Video resolutions: "1080p" is "ten eighty p".
+    (re.compile(r"\b(480|576|720|1080|1440|2160|4320)p\b"), lambda m: f"{model_number(m.group(1))} p"),
     # Market shorthand: "3.4% y/y".
     (
         re.compile(r"(?<![\w/])(?:" + "|".join(map(re.escape, SLASHED_PERIODS)) + r")(?![\w/])"),
@@ -373,6 +390,12 @@ RULES: list[Rule] = [
     (re.compile(r"\s*&\s*"), " and "),
     (re.compile(r"\s*\+\s*(?=\w)"), " plus "),
     (re.compile(r"(?<=\w)\s?\+(?=[\s.,;:!?)]|$)"), " plus"),  # "Disney+."
+    # The last word on signs (.signs): what no rule of its kind said, said safely.
+    (PAIR, lambda m: SLASH_PAIRS[m.group(0)]),
+    (PER_SLASH, say_per),
+    (SLASH, say_slash),
+    (SIGN, say_sign),
+    (GLUED_COLON, ": "),
     (re.compile(UNSAID), " "),
     # Emoji, pictographs and their joiners and variation selectors: not read out.
     (
