@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.golden import golden_cases
-from voices.normalize import cardinal, normalize, ordinal, year
+from voices.normalize import cardinal, normalize, normalizer, ordinal, year
 
 TABLE = Path(__file__).parent / "data" / "normalize.tsv"
 
@@ -115,3 +115,28 @@ def test_a_date_either_number_of_which_could_be_the_month_is_kept_for_the_editor
         ("month or day first", "March fourth, twenty twenty-five",
          "the third of April twenty twenty-five"),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "spoken"),
+    [
+        (
+            "de",
+            "Die Rente steigt um 5 % auf 1200 Euro.",
+            "Die Rente steigt um fünf Prozent auf eintausendzweihundert Euro.",
+        ),
+        ("it", "scala 1:24 http://amzn.to/2iJFhRj", "scala uno ventiquattro"),
+        ("ko", "사진=JTBC, 이매진아시아", "사진 JTBC, 이매진아시아"),
+        ("ru", "Аккаунт: @darkzip", "Аккаунт: darkzip"),
+        ("pt", "Clique aqui: https://goo.gl/FDSq4xU.", "Clique aqui:"),
+        ("de", "bei der Entlassung/Überstellung", "bei der Entlassung Überstellung"),
+    ],
+    ids=["percent", "ratio-and-link", "equals", "handle", "short-link", "slash"],
+)
+def test_other_languages_leave_no_sign_for_the_voice(
+    language: str, written: str, spoken: str
+) -> None:
+    """Issue 25: the dev set's Korean, Italian, Russian and Portuguese pages still read "=",
+    "@", "/", "1:24" and links: other languages have no newsreader rules, but no sign reaches
+    their voice either."""
+    assert normalizer(language)(written) == spoken

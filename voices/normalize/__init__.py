@@ -38,8 +38,21 @@ def normalize(text: str) -> str:
     return text
 
 
+#: "%" in the languages whose word for it is one word whatever its case.
+PERCENT = {"de": "Prozent", "fr": "pour cent", "es": "por ciento", "it": "per cento",
+           "pt": "por cento", "nl": "procent", "ca": "per cent", "sv": "procent",
+           "da": "procent", "no": "prosent", "nb": "prosent", "fi": "prosenttia"}  # fmt: skip
+#: An address, which other languages' rules do not read: left unsaid.
+_ADDRESS = re.compile(
+    r"\bhttps?://\S+|\bwww\.\S+|\b[a-z0-9-]+\.(?:ly|me|to|gl|gd|co|com)/\S+", re.I
+)
+#: Signs between words or numbers that no rule of the language says: a pause.
+_BETWEEN = re.compile(r"\s*[=@/]\s*|(?<=\S):(?=\S)")
+
+
 def _normalize_numbers_only(text: str, language: str) -> str:
-    """For languages without newsreader rules: numbers in words in that language, symbols dropped."""
+    """For languages without newsreader rules: numbers in words in that language, "%" in its
+    word, addresses left unsaid, and other signs dropped: none reaches the voice."""
 
     def say(match: re.Match[str]) -> str:
         number = match.group(0).replace(",", "")
@@ -48,7 +61,10 @@ def _normalize_numbers_only(text: str, language: str) -> str:
         except (NotImplementedError, OverflowError, ValueError):
             return " ".join(str(in_words(int(d))) for d in number if d.isdigit())
 
+    text = _ADDRESS.sub(" ", text)
+    text = re.sub(r"\s?%", " " + PERCENT[language] if language in PERCENT else " ", text)
     text = re.sub(NUM, say, text)
+    text = _BETWEEN.sub(" ", text)
     text = re.sub(UNSAID, " ", text)
     return " ".join(text.split())
 

@@ -34,6 +34,7 @@ _SINGULAR_UNITS = {
     "basis points": "basis point",
 }  # fmt: skip
 
+
 def singular_unit(words: str) -> str:
     """A unit's name for one of it: "kilowatt hours" → "kilowatt hour"."""
     return _SINGULAR_UNITS.get(words, words)

@@ -130,7 +130,10 @@ RULES: list[Rule] = [
         lambda m: say_letters_and_digits(m.group(0)),
     ),
     # Video resolutions: "1080p" is "ten eighty p".
-    (re.compile(r"\b(480|576|720|1080|1440|2160|4320)p\b"), lambda m: f"{model_number(m.group(1))} p"),
+    (
+        re.compile(r"\b(480|576|720|1080|1440|2160|4320)p\b"),
+        lambda m: f"{model_number(m.group(1))} p",
+    ),
     # Market shorthand: "3.4% y/y".
     (
         re.compile(r"(?<![\w/])(?:" + "|".join(map(re.escape, SLASHED_PERIODS)) + r")(?![\w/])"),
