@@ -84,6 +84,25 @@ _NOTICE = re.compile(
 _CONTACT = re.compile(r"^(write to|contact|e-?mail)\s+[\w .,'-]{2,80}\s+at\s+\S+@\S+\.?$", _I)
 #: A topics or tags list.
 _TAGS = re.compile(r"^(tags|tagged( with)?|topics|filed under)\s*:", _I)
+#: Who reported, wrote or edited it, and where it came from: the desk's credits, not the story.
+_CREDIT = re.compile(
+    r"^\(?((additional|further|with) )?(reporting|writing|editing|research|compiled|produced|"
+    r"graphics?|translated|fact-?checking)( and (writing|editing|reporting|research))? by\b|"
+    r"\bcontributed (reporting|research|to this (report|story|article))\b.{0,40}$|"
+    r"^(sources?|citation|via)\s*:|^\(?[\w.' -]{2,60}\bcontributed\b.{0,60}\)?\.?$",
+    _I,
+)
+#: An address of a person or account: an e-mail, an @handle, a link.
+_HANDLE = r"(\S+@\S+\.\w+|(?<!\w)@\w{2,}|https?://\S+|\b[\w-]+\.(com|org|net|co\.uk)/\S*)"
+#: How to reach the writer or follow the site: a line that names a platform or an address.
+_FOLLOW = re.compile(
+    r"^(follow|like|find|join|connect with|e-?mail|reach|contact|write to|tweet|dm|message)\b.{0,160}"
+    rf"(\b(on|at|via) (twitter|facebook|instagram|youtube|tiktok|linkedin|threads|bluesky|"
+    rf"mastodon|telegram|x)\b|{_HANDLE})|\b(may|can) be (reached|contacted|emailed)\b.{{0,80}}{_HANDLE}",
+    _I,
+)
+#: A line of nothing but addresses and the words that label them.
+_ADDRESSES = re.compile(rf"^(([\w'’ ]{{1,30}}:\s*)?{_HANDLE}[\s,;|]*(and |or )?)+$", _I)
 _CAPTION_START = re.compile(
     r"^(photo|image|picture|illustration|caption|credit|video|file photo)\s*(by|:)", _I
 )
@@ -187,6 +206,9 @@ RULES: tuple[Rule, ...] = (
     Rule("notice", _short(300, _NOTICE)),
     Rule("contact", lambda line: bool(_CONTACT.match(line))),
     Rule("tags", lambda line: bool(_TAGS.match(line))),
+    Rule("credit", _short(400, _CREDIT)),
+    Rule("follow", _short(300, _FOLLOW)),
+    Rule("address", _short(300, _ADDRESSES)),
 )
 
 
@@ -232,6 +254,51 @@ class Cleaned:
     removed: tuple[Removed, ...]
 
 
+#: Verbs a site uses to ask the reader to act, at the start of a line ("Click here…").
+_ACTION_START = re.compile(
+    r"^(click|tap|share|follow|subscribe|join|sign up|download|visit|support|donate|get|send|"
+    r"tell|check out|consider|listen|watch|like|register|become|enjoy|don'?t miss|see more|"
+    r"have a tip|got a tip|need help|thank you|thanks for)\b",
+    _I,
+)
+#: What it asks for: the site's own business, not the story's.
+_ACTION_WORDS = re.compile(
+    r"\b(subscri\w*|members?(hip)?|sign(ing)? up|newsletters?|click|tap|share|follow|download|"
+    r"donat\w*|advertis\w*|ad-?block\w*|delivered|issues for|app|apps|podcast|tips?|"
+    r"comments?|moderat\w*|support|enjoy(ed)?|like this|proposition|friend|sent to|"
+    r"instructions|workshops?|training|deals?|commission|coupons?)\b",
+    _I,
+)
+_SECOND_PERSON = re.compile(r"\b(you|your|yours|you're|you’re)\b", _I)
+_QUOTED = re.compile("[\"“”«»„]")
+
+
+def is_reader_prompt(text: str) -> bool:
+    """A line addressed to the reader asking them to act (subscribe, share, send a tip, turn
+    off an ad blocker): second person or an imperative, about the site's business, unquoted."""
+    if _QUOTED.search(text) or len(text.split()) > 80:
+        return False
+    addressed = bool(_ACTION_START.match(text) or _SECOND_PERSON.search(text))
+    return addressed and bool(_ACTION_WORDS.search(text) or len(text.split()) <= 4)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘(\[A-Z0-9])")
+
+
+def is_tail_furniture(text: str) -> str | None:
+    """The rule that takes a block at the article's end for furniture: its first sentence is
+    furniture or a prompt to the reader (the rest of such a block is the same kind of thing)."""
+    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    if len(re.findall(r"[^\W_]+", first)) < 2:
+        first = text  # "..." before the next sentence is not a sentence of its own
+    rule = furniture_rule(first)
+    if rule is not None:
+        return rule
+    if is_reader_prompt(first) or is_reader_prompt(text):
+        return "reader-prompt"
+    return None
+
+
 #: The share of an article's words the end-of-article rule may cut; past it the heading is
 #: taken for part of the article (a story that mentions "Latest" midway loses nothing).
 MAX_END_CUT = 0.4
@@ -257,10 +324,17 @@ def clean_blocks_recorded(blocks: Iterable[Block]) -> Cleaned:
             removed.append(Removed(block.text, rule, block.kind))
             continue
         out.append(block)
-    while out and out[-1].kind == "heading":  # a heading with nothing under it
-        last = out.pop()
-        removed.append(Removed(last.text, "heading-without-text", last.kind))
-    return Cleaned(tuple(out), tuple(removed))
+    # The article's end, where sites put their prompts and credits: block by block from the
+    # last, never the first paragraph.
+    tail: list[Removed] = []
+    while len(out) > 1:
+        last = out[-1]
+        rule = "heading-without-text" if last.kind == "heading" else is_tail_furniture(last.text)
+        if rule is None:
+            break
+        out.pop()
+        tail.append(Removed(last.text, rule, last.kind))
+    return Cleaned(tuple(out), tuple(removed + tail[::-1]))
 
 
 def clean_blocks(blocks: Iterable[Block]) -> list[Block]:

@@ -150,16 +150,39 @@ def _trafilatura(html: str, *, precision: bool) -> Any:
     return etree.fromstring(extracted.encode("utf-8")) if extracted else None
 
 
-def link_only(element: Any, link: str = "ref", glue: str = "") -> bool:
-    """A paragraph that is nothing but a link: a teaser for another article. ``link`` is the
-    link's tag (``ref`` in trafilatura's XML, ``a`` in HTML), ``glue`` what joins its text runs."""
+#: A short block whose words are mostly link text is navigation or a teaser (link density, as
+#: trafilatura and the boilerplate literature weigh it: Kohlschütter et al. 2010).
+LINK_DENSITY = 0.7
+#: ... when it is at most this many words (a long paragraph with many links is prose).
+LINK_BLOCK_WORDS = 40
+
+
+def link_density(element: Any, link: str = "ref", glue: str = "") -> float:
+    """The share of a block's words that are link text. ``link`` is the link's tag (``ref`` in
+    trafilatura's XML, ``a`` in HTML), ``glue`` what joins its text runs."""
 
     def text_of(node: Any) -> str:
         return " ".join(glue.join(node.itertext()).split())
 
-    text = text_of(element)
-    links = " ".join(text_of(ref) for ref in element.iter(link))
-    return bool(text) and links.strip(" :") == text.strip(" :") and len(text.split()) <= 25
+    total = len(re.findall(r"[^\W_]+", text_of(element)))
+    linked = sum(len(re.findall(r"[^\W_]+", text_of(ref))) for ref in element.iter(link))
+    return linked / total if total else 0.0
+
+
+#: A price in a linked block: an offer the article makes (a deals post), not a teaser.
+_PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|GBP)\b")
+
+
+def link_only(element: Any, link: str = "ref", glue: str = "") -> bool:
+    """A short block that is mostly links: a teaser for another article, or navigation. A
+    linked sentence of a dozen words or more, or one with a price, is the article's own."""
+    text = " ".join(glue.join(element.itertext()).split())
+    words = len(text.split())
+    if not 0 < words <= LINK_BLOCK_WORDS or _PRICE.search(text):
+        return False
+    if words >= 12 and text.rstrip(" )\"”’").endswith((".", "!", "?")):
+        return False
+    return link_density(element, link, glue) >= LINK_DENSITY
 
 
 def doc_blocks(doc: Any, title: str) -> tuple[str, list[Block]]:
