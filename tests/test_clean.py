@@ -40,6 +40,22 @@ FURNITURE = [
     "An error has occurred, please try again later.",
     "Write to Al Root at allen.root@dowjones.com",  # contact
     "Tags: Eastern Equine Encephalitis, EEE, health, Michigan",  # tags
+    # Issue 25: the desk's credits, following and reaching the writer, labels, datelines.
+    "Reporting by Rodrigo Campos; additional reporting by Stephanie Kelly; Editing by Nick Zieminski",
+    "(Reporting by Greg Roumeliotis, Joshua Franklin, editing by Martin Howell.)",
+    "Keith Bradsher contributed reporting from Hong Kong.", "Additional reporting by Joseph Hudak",
+    "Associated Press writers Alan Fram, Zeke Miller and Jill Colvin contributed to this report.",
+    "Fox News’ Jessica Napoli contributed to this report.", "SOURCE: Al Jazeera News",
+    "Follow her on Twitter @AmyKup or on Facebook .", "Follow Newsbeat on Instagram , Facebook , Twitter and YouTube .",
+    "Amy Kuperinsky may be reached at akuperinsky@njadvancemedia.com .",
+    "Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik .",
+    "paul.takahashi@chron.com twitter.com/paultakahashi",
+    "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
+    "Follow AP’s full coverage of Brexit and British politics at https://www.apnews.com/Brexit",
+    "Related Roundup: MacBook Pro", "Tag: digitimes.com", "DON'T MISS", "Você pode gostar...",
+    "SEE MORE: Hong Kong protests: 800 students under siege in university",
+    "Tempo de leitura: 1 minuto", "November 20, 2019 - 11:28 AMT",
+    "5:45 AM PST 11/19/2019 by Patrick Shanley",
 ]  # fmt: skip
 
 PROSE = [
@@ -56,6 +72,12 @@ PROSE = [
     "Tags on the birds showed they had flown 3,000 miles since 2019-11-19.",
     "The error has occurred twice this year, the regulator said.",
     "Visit www.example.org for the full list of closures, the council said.",
+    "Residents contributed to the fund after the fire, the council said.",
+    "Follow the money, investigators told the committee on Tuesday.",
+    "Reporting by the Times revealed the scheme in 2019.",
+    "The meeting is on 12 March 2020.",
+    "In 2019, 45 people died on the roads.",
+    "Related charges were dropped on Monday.",
 ]
 
 
@@ -118,3 +140,40 @@ def test_hard_wrapped_paragraphs_are_joined() -> None:
     assert [b.text for b in page.blocks] == [
         "This paragraph was wrapped at a fixed width by an editor and continues."
     ]
+
+
+TAILS = [
+    ("Have a tip?", "reader-prompt"),
+    ("Like this story? Share it with a friend!", "reader-prompt"),
+    ("We rely on advertising to help fund our award-winning journalism. Thank you for your support.",
+     "reader-prompt"),
+    ("If you enjoyed this article, we have a proposition for you: Join NRPLUS.", "reader-prompt"),
+    ("Get Motor Cycle Monthly delivered through your letterbox every month. 12 issues for £11.99.",
+     "reader-prompt"),
+    ("Follow @BGRDeals on Twitter to keep up with the latest deals. Quantities may be limited.",
+     "follow"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "rule"), TAILS, ids=[t[:24] for t, _ in TAILS])
+def test_prompts_at_the_articles_end_are_furniture(text: str, rule: str) -> None:
+    """Issue 25: prompts to the reader at the end of the article ("Have a tip?") are dropped
+    there, and recorded; the same words inside the article are not."""
+    from voices.clean import clean_blocks_recorded
+    from voices.script import Block
+
+    body = Block("paragraph", "The council approved the budget on Tuesday after a long debate.")
+    cleaned = clean_blocks_recorded([body, Block("paragraph", text)])
+    assert cleaned.blocks == (body,)
+    assert [r.rule for r in cleaned.removed] == [rule]
+    inside = clean_blocks_recorded([Block("paragraph", text), body, body])
+    assert Block("paragraph", text) in inside.blocks or rule != "reader-prompt"
+
+
+def test_a_quoted_prompt_at_the_end_is_the_article() -> None:
+    from voices.clean import clean_blocks_recorded
+    from voices.script import Block
+
+    body = Block("paragraph", "The council approved the budget on Tuesday after a long debate.")
+    quote = Block("paragraph", "“Share it with your friends, and support us,” the mayor said.")
+    assert clean_blocks_recorded([body, quote]).blocks == (body, quote)

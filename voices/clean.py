@@ -33,7 +33,12 @@ _DISCLOSURE = re.compile(
     r"|audio (is )?(generated|created) by|voiced by (artificial intelligence|ai))\b.*$",
     _I,
 )
-_READ_TIME = re.compile(r"\b\d+[- ]?min(ute)?s?\.? read\b", _I)
+_READ_TIME = re.compile(
+    r"\b\d+[- ]?(min(ute)?s?|minutos?|minuten?|minuti)\.?( de)? (read|leitura|lectura|lecture|"
+    r"lettura|lesezeit)\b|^(tempo de leitura|tiempo de lectura|temps de lecture|lesezeit|leestijd|"
+    r"tempo di lettura|reading time|czas czytania)\s*:?\s*\d",
+    _I,
+)
 _BYLINE = re.compile(r"^by\s+\S.{0,150}$", _I)
 _DATE_OR_TIME = re.compile(
     r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b",
@@ -60,8 +65,10 @@ _COOKIE = re.compile(r"\bcookies?\b.*\b(accept|consent|policy|settings|use|prefe
                      r"\b(accept|manage)\b.*\bcookies?\b", _I)  # fmt: skip
 _READ_MORE = re.compile(
     r"^((read more|continue reading|read also|read next|related( articles?| stories| news)?|see also|"
-    r"more on this( story)?|recommended( for you)?|you (may|might) also like|further reading|more)"
-    r"\s*(:|[-–—|»›>]|$)|(read more|continue reading)\b)",
+    r"more on this( story)?|recommended( for you)?|you (may|might) also like|further reading|more|"
+    r"see more|don'?t miss|related \w+( \w+)?|buyer'?s guide|você (também )?pode gostar|"
+    r"vous aimerez aussi|te puede interesar|potrebbe interessarti|das könnte sie auch interessieren)"
+    r"\s*(:|[-–—|»›>]|\.{3}|…|$)|(read more|continue reading)\b)",
     _I,
 )
 _TIMESTAMP = re.compile(
@@ -83,15 +90,34 @@ _NOTICE = re.compile(
 #: "Write to Jane Doe at jane@example.org": how to reach the author, not the article.
 _CONTACT = re.compile(r"^(write to|contact|e-?mail)\s+[\w .,'-]{2,80}\s+at\s+\S+@\S+\.?$", _I)
 #: A topics or tags list.
-_TAGS = re.compile(r"^(tags|tagged( with)?|topics|filed under)\s*:", _I)
+_TAGS = re.compile(r"^(tags?|tagged( with)?|topics|filed under)\s*:", _I)
 #: Who reported, wrote or edited it, and where it came from: the desk's credits, not the story.
-_CREDIT = re.compile(
+_CREDIT_BY = re.compile(
     r"^\(?((additional|further|with) )?(reporting|writing|editing|research|compiled|produced|"
-    r"graphics?|translated|fact-?checking)( and (writing|editing|reporting|research))? by\b|"
-    r"\bcontributed (reporting|research|to this (report|story|article))\b.{0,40}$|"
-    r"^(sources?|citation|via)\s*:|^\(?[\w.' -]{2,60}\bcontributed\b.{0,60}\)?\.?$",
+    r"graphics?|translated|fact-?checking)( and (writing|editing|reporting|research))? by\b",
     _I,
 )
+_CREDIT = re.compile(
+    r"\bcontributed (additional )?(reporting|research|to (this|the) (report|story|article))\b"
+    r".{0,40}$|^(sources?|citation|via)\s*:",
+    _I,
+)
+
+
+def is_credit(line: str) -> bool:
+    """The desk's credits: "Reporting by A; Editing by B", "(Reporting by A)", "Additional
+    reporting by A", "A contributed to this report", "SOURCE: …", not "Reporting by the Times
+    revealed…" (a sentence goes on past a short name)."""
+    if _CREDIT.search(line):
+        return True
+    if not _CREDIT_BY.match(line):
+        return False
+    return (
+        ";" in line
+        or line.startswith("(")
+        or bool(re.search(r"\b(editing|edited|writing) by\b", line[3:], _I))
+        or len(line.split()) <= 8
+    )
 #: An address of a person or account: an e-mail, an @handle, a link.
 _HANDLE = r"(\S+@\S+\.\w+|(?<!\w)@\w{2,}|https?://\S+|\b[\w-]+\.(com|org|net|co\.uk)/\S*)"
 #: How to reach the writer or follow the site: a line that names a platform or an address.
@@ -179,6 +205,24 @@ class Rule:
     """Called with the line, whitespace folded and list bullets stripped."""
 
 
+_DATE_TOKEN = re.compile(
+    r"\b\d{1,4}([:/.-]\d{1,4}){0,2}(st|nd|rd|th)?\b|\b([ap]\.?m\.?|[A-Z]{2,4}T|GMT|UTC)\b|"
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|"
+    r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[,|·–—-]",
+    _I,
+)
+
+
+def is_dateline(line: str) -> bool:
+    """A short line that is a date and time, with at most a byline after it ("November 20,
+    2019 - 11:28 AMT", "5:45 AM PST 11/19/2019 by Patrick Shanley")."""
+    if len(line.split()) > 12 or not re.search(r"\d", line):
+        return False
+    rest = _DATE_TOKEN.sub(" ", line)
+    rest = re.sub(r"\bby\s+.*$", "", rest, flags=_I)
+    return len(rest.split()) == 0 and len(_DATE_TOKEN.findall(line)) >= 3
+
+
 def _short(limit: int, pattern: re.Pattern[str]) -> Callable[[str], bool]:
     return lambda line: len(line) < limit and bool(pattern.search(line))
 
@@ -200,13 +244,13 @@ RULES: tuple[Rule, ...] = (
     Rule("share", lambda line: bool(_SHARE.match(line))),
     Rule("cookie", _short(300, _COOKIE)),
     Rule("read-more", lambda line: bool(_READ_MORE.match(line))),
-    Rule("timestamp", lambda line: bool(_TIMESTAMP.match(line))),
+    Rule("timestamp", lambda line: bool(_TIMESTAMP.match(line)) or is_dateline(line)),
     Rule("copyright", _short(200, _COPYRIGHT)),
     Rule("address", lambda line: bool(_BARE_URL.match(line))),
     Rule("notice", _short(300, _NOTICE)),
     Rule("contact", lambda line: bool(_CONTACT.match(line))),
     Rule("tags", lambda line: bool(_TAGS.match(line))),
-    Rule("credit", _short(400, _CREDIT)),
+    Rule("credit", lambda line: len(line) < 400 and is_credit(line)),
     Rule("follow", _short(300, _FOLLOW)),
     Rule("address", _short(300, _ADDRESSES)),
 )

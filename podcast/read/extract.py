@@ -132,6 +132,45 @@ def strip_furniture(page: Any, keep: frozenset[str] = frozenset()) -> list[tuple
     return removed
 
 
+#: Inline elements that can hold a card (a person's hover card, a teaser) inside a paragraph.
+_INLINE = ("span", "div", "aside", "section", "ul")
+#: An inline card is at least this share link text ...
+CARD_DENSITY = 0.8
+#: ... with at least this many links (or an image).
+CARD_LINKS = 2
+
+
+def strip_inline_cards(page: Any) -> list[Removed]:
+    """Remove cards set inside paragraphs (a hover card after a name: "Kristi NoemKristi Lynn
+    NoemSouth Dakota governor…MORE"): an element inside a ``<p>`` that holds an image or two
+    links or more and is mostly link text is not the paragraph. Returns what was removed."""
+    removed: list[Removed] = []
+    for paragraph in list(page.iter("p")):
+        for element in reversed(list(paragraph.iter(*_INLINE))):  # innermost first
+            if element.getparent() is None or element is paragraph:
+                continue
+            links = list(element.iter("a"))
+            has_image = element.find(".//img") is not None
+            if len(links) < CARD_LINKS and not (has_image and links):
+                continue
+            if link_density(element, "a", " ") < CARD_DENSITY:
+                continue
+            text = _text(element)
+            if text:
+                removed.append(Removed(text, "inline card", "element"))
+            tail = element.tail
+            element.tail = None
+            parent = element.getparent()
+            previous = element.getprevious()
+            element.drop_tree()
+            if tail:  # the paragraph's own words after the card stay
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+    return removed
+
+
 def _trafilatura(html: str, *, precision: bool) -> Any:
     import trafilatura
     from lxml import etree
@@ -338,6 +377,10 @@ def extract(html: str, title: str = "") -> Extraction:
     headline when known (a heading repeating it is not read twice)."""
     from lxml import html as lxml_html
 
+    carded = lxml_html.fromstring(html)
+    cards = strip_inline_cards(carded)
+    if cards:
+        html = lxml_html.tostring(carded, encoding="unicode")
     reference_doc = _trafilatura(html, precision=False)
     _, reference_blocks = doc_blocks(reference_doc, title)
     reference = words(" ".join(b.text for b in reference_blocks))
@@ -395,7 +438,7 @@ def extract(html: str, title: str = "") -> Extraction:
         metadata["title"] = title_found
     return Extraction(
         blocks=cleaned.blocks,
-        removed=tuple(record for _, record in removed) + cleaned.removed,
+        removed=tuple(cards) + tuple(record for _, record in removed) + cleaned.removed,
         coverage=coverage,
         notes=tuple(notes),
         metadata=metadata,
