@@ -180,6 +180,20 @@ class BriefingSettings:
 
 
 @dataclass(frozen=True)
+class ReadSettings:
+    """The newsroom's own reading rules for its pages, applied before extraction (as the
+    hosted services' content selectors are): it knows its CMS."""
+
+    body: tuple[str, ...] = ()
+    """CSS selectors of the article body: where one matches, only what they hold is read."""
+    skip: tuple[str, ...] = ()
+    """CSS selectors of elements never read (hover cards, the CMS's own promos)."""
+    skip_text: tuple[str, ...] = ()
+    """Paragraphs never read: their exact text, or a regular expression between slashes
+    (``"/^Have a tip\\?/"``) searched in each paragraph."""
+
+
+@dataclass(frozen=True)
 class CategoryFeed:
     """An extra feed of the episodes in some categories (``[[feeds]]`` in the config)."""
 
@@ -209,6 +223,7 @@ class Settings:
     intro: IntroSettings = field(default_factory=IntroSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
     briefing: BriefingSettings = field(default_factory=BriefingSettings)
+    read: ReadSettings = field(default_factory=ReadSettings)
     feeds: tuple[CategoryFeed, ...] = ()
     """Extra category feeds."""
     site: Path = Path("site")
@@ -245,6 +260,7 @@ _SECTIONS: dict[str, type] = {
     "intro": IntroSettings,
     "batch": BatchSettings,
     "briefing": BriefingSettings,
+    "read": ReadSettings,
 }
 
 
@@ -259,6 +275,10 @@ def _section(name: str, cls: type, data: Any, where: str) -> Any:
                 f"{where}: unknown setting {name}.{key} (known: {', '.join(sorted(known))})"
             )
         expected = type(getattr(cls(), key))
+        if expected is tuple:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: {name}.{key} must be a list of strings")
+            value = tuple(value)
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
@@ -329,6 +349,11 @@ def _check_text(settings: Settings, where: str) -> None:
 
 def _check(settings: Settings, where: str) -> None:
     _check_text(settings, where)
+    from podcast.readrules import problem
+
+    bad_rule = problem(settings.read)
+    if bad_rule:
+        raise ConfigError(f"{where}: {bad_rule}")
     for key, low, high, unit in RANGES:
         section, name = key.split(".")
         value = getattr(getattr(settings, section), name)

@@ -62,7 +62,7 @@ def test_short_english_briefs_are_read_as_english() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "text"), PARAGRAPHS, ids=[f"{l}-{i}" for i, (l, _) in enumerate(PARAGRAPHS)]
+    ("lang", "text"), PARAGRAPHS, ids=[f"{code}-{i}" for i, (code, _) in enumerate(PARAGRAPHS)]
 )
 def test_real_paragraphs_are_their_language_in_an_english_show(lang: str, text: str) -> None:
     assert article_language(_article(text), Settings()) == lang

@@ -118,6 +118,8 @@ def is_credit(line: str) -> bool:
         or bool(re.search(r"\b(editing|edited|writing) by\b", line[3:], _I))
         or len(line.split()) <= 8
     )
+
+
 #: An address of a person or account: an e-mail, an @handle, a link.
 _HANDLE = r"(\S+@\S+\.\w+|(?<!\w)@\w{2,}|https?://\S+|\b[\w-]+\.(com|org|net|co\.uk)/\S*)"
 #: How to reach the writer or follow the site: a line that names a platform or an address.
@@ -314,7 +316,7 @@ _ACTION_WORDS = re.compile(
     _I,
 )
 _SECOND_PERSON = re.compile(r"\b(you|your|yours|you're|you’re)\b", _I)
-_QUOTED = re.compile("[\"“”«»„]")
+_QUOTED = re.compile('["“”«»„]')
 
 
 def is_reader_prompt(text: str) -> bool:

@@ -68,7 +68,7 @@ def review(
     from podcast.review.sound import Recogniser
 
     settings = obj.settings(voice=voice)
-    loaded = [read_article(source, stdin_bytes(source)) for source in articles]
+    loaded = [read_article(source, stdin_bytes(source), settings.read) for source in articles]
     recogniser = Recogniser() if listen else None
     synthesizers: dict[str, Any] = {}
     reviewed = [
@@ -147,7 +147,7 @@ def script(obj: Context, article: str, as_json: bool) -> None:
     from podcast.read.articles import read_article
 
     settings = obj.settings()
-    result = article_script(read_article(article, stdin_bytes(article)), settings)
+    result = article_script(read_article(article, stdin_bytes(article), settings.read), settings)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

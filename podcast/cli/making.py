@@ -55,7 +55,7 @@ def build(
     from podcast.store import Store
 
     settings = obj.settings(site=site, voice=voice)
-    loaded = [read_article(source, stdin_bytes(source)) for source in articles]
+    loaded = [read_article(source, stdin_bytes(source), settings.read) for source in articles]
     with (
         Store(settings.folders.store) as store,
         work_lock(settings.state, wait=wait),

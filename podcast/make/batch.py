@@ -125,7 +125,7 @@ def run_batch(
         pool = ClusterPool.connect(cluster, settings)  # a one-line error before any work
     if expand_source is None:  # one image fetcher, so one budget, for the whole batch
         images = ImageFetcher(private=settings.batch.private_images)
-        expand_source = functools.partial(expand, images=images)
+        expand_source = functools.partial(expand, images=images, read=settings.read)
     items = _expand(sources, expand_source, report)
     total = len(items)
     progress.start(total)

@@ -15,6 +15,8 @@ from pathlib import Path
 from podcast.errors import ArticleError
 from podcast.read.formats import read_html, read_json, read_markdown, read_text
 from podcast.read.model import MAX_ARTICLE_BYTES, SUFFIXES, Article, clean_text, finish_article
+from podcast.read.selectors import skip_paragraphs
+from podcast.settings import ReadSettings
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -70,8 +72,11 @@ def sniff(text: str) -> str:
     return "text"
 
 
-def read_article(source: str | Path, stdin: bytes | None = None) -> Article:
-    """Read the article at ``source`` (``-`` for ``stdin``), by its suffix or its content."""
+def read_article(
+    source: str | Path, stdin: bytes | None = None, read: ReadSettings | None = None
+) -> Article:
+    """Read the article at ``source`` (``-`` for ``stdin``), by its suffix or its content,
+    with the newsroom's reading rules ``read`` (``[read]``) when given."""
     name = str(source)
     if name == "-":
         data = stdin if stdin is not None else b""
@@ -92,7 +97,10 @@ def read_article(source: str | Path, stdin: bytes | None = None) -> Article:
     if not data.strip():
         raise ArticleError(f"{'standard input' if name == '-' else name} is empty")
     text = clean_text(_decode(data, name))
-    article = _READERS[kind or sniff(text)](text, name)
+    kind = kind or sniff(text)
+    article = read_html(text, name, read) if kind == "html" else _READERS[kind](text, name)
+    if read is not None:
+        article = skip_paragraphs(article, read)
     if name != "-":
         article = replace(article, image_file=local_image(article.image, Path(source).parent))
     return finish_article(article)

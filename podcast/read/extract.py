@@ -219,7 +219,7 @@ def link_only(element: Any, link: str = "ref", glue: str = "") -> bool:
     words = len(text.split())
     if not 0 < words <= LINK_BLOCK_WORDS or _PRICE.search(text):
         return False
-    if words >= 12 and text.rstrip(" )\"”’").endswith((".", "!", "?")):
+    if words >= 12 and text.rstrip(' )"”’').endswith((".", "!", "?")):
         return False
     return link_density(element, link, glue) >= LINK_DENSITY
 

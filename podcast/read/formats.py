@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from podcast.errors import ArticleError
 from podcast.read.bylines import tidy_author
 from podcast.read.fields import parse_datetime, parse_loose_date, strip_site_name
 from podcast.read.model import Article
+from podcast.settings import ReadSettings
 from voices.clean import Cleaned, Removed, clean_blocks_recorded, clean_page_text, split_byline
 from voices.script import Block
 
@@ -157,8 +159,9 @@ def html_fragment(html: str, source: str = "") -> tuple[tuple[Block, ...], tuple
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>", re.I)
 
 
-def read_html(html: str, source: str = "") -> Article:
-    """HTML: the article body (:mod:`podcast.read.extract`), headings kept, and the page's metadata."""
+def read_html(html: str, source: str = "", read: ReadSettings | None = None) -> Article:
+    """HTML: the article body (:mod:`podcast.read.extract`), headings kept, and the page's
+    metadata; ``read`` is the newsroom's reading rules (``[read]``), applied first."""
     from lxml import etree
     from lxml import html as lxml_html
 
@@ -187,7 +190,16 @@ def read_html(html: str, source: str = "") -> Article:
         " ".join(e.text_content().split())
         for e in page.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')]")
     ]
+    by_rules: list[Removed] = []
+    if read is not None and (read.skip or read.body):
+        from podcast.read.selectors import apply_to_page
+
+        ruled = lxml_html.fromstring(html)
+        by_rules = apply_to_page(ruled, read)
+        html = lxml_html.tostring(ruled, encoding="unicode")
     found = extract(html, meta("og:title", "twitter:title"))
+    if by_rules:
+        found = replace(found, removed=tuple(by_rules) + found.removed)
     if not found.blocks:
         raise ArticleError(f"{source or 'article'} has no article text")
     doc = found.metadata

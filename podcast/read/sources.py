@@ -28,6 +28,8 @@ from podcast.read.bylines import tidy_author
 from podcast.read.fields import strip_site_name
 from podcast.read.formats import article_from_dict, html_fragment, html_text
 from podcast.read.model import SUFFIXES, Article, finish_article
+from podcast.read.selectors import skip_paragraphs
+from podcast.settings import ReadSettings
 
 #: Largest feed or manifest fetched or read.
 MAX_SOURCE_BYTES = 50 * 1024 * 1024
@@ -391,7 +393,7 @@ def feed_items(
     return items
 
 
-def folder_items(folder: Path) -> list[SourceItem]:
+def folder_items(folder: Path, read: ReadSettings | None = None) -> list[SourceItem]:
     """One item per article file under ``folder`` (hidden ones left out).
 
     A file whose real path lies outside the folder (a symbolic link to ``/etc/shadow``, or
@@ -421,7 +423,7 @@ def folder_items(folder: Path) -> list[SourceItem]:
             reason = f"a link to {real.relative_to(root)}, which is built itself"
             items.append(SourceItem(str(path), functools.partial(_unreadable, path, reason)))
         elif path.is_file():
-            items.append(SourceItem(str(path), functools.partial(read_article, path)))
+            items.append(SourceItem(str(path), functools.partial(read_article, path, read=read)))
     return items
 
 
@@ -442,20 +444,35 @@ def _looks_like_feed(data: bytes) -> bool:
     )
 
 
-def expand(source: str, images: ImageFetcher | None = None) -> list[SourceItem]:
+def _ruled(items: list[SourceItem], read: ReadSettings | None) -> list[SourceItem]:
+    """Items whose articles lose the paragraphs ``read.skip_text`` names."""
+    if read is None or not read.skip_text:
+        return items
+    return [
+        SourceItem(
+            item.label, functools.partial(lambda load: skip_paragraphs(load(), read), item.load)
+        )
+        for item in items
+    ]
+
+
+def expand(
+    source: str, images: ImageFetcher | None = None, read: ReadSettings | None = None
+) -> list[SourceItem]:
     """The items of one source: a folder, a manifest, a feed file or URL, or one article file;
-    ``images`` fetches a fetched feed's entry images (one for the whole batch)."""
+    ``images`` fetches a fetched feed's entry images (one for the whole batch); ``read`` is the
+    newsroom's reading rules."""
     if "://" in source:
-        return feed_items(fetch(source), source, fetched=True, images=images)
+        return _ruled(feed_items(fetch(source), source, fetched=True, images=images), read)
     path = Path(source)
     if not path.exists():
         raise SourceError(f"source not found: {source}")
     if path.is_dir():
-        return folder_items(path)
+        return folder_items(path, read)
     suffix = path.suffix.lower()
     if suffix in MANIFEST_SUFFIXES:
-        return manifest_items(_read_limited(path), source)
+        return _ruled(manifest_items(_read_limited(path), source), read)
     data = _read_limited(path) if suffix in FEED_SUFFIXES or suffix not in SUFFIXES else b""
     if suffix in FEED_SUFFIXES or (data and _looks_like_feed(data)):
-        return feed_items(data, source)
-    return [SourceItem(source, lambda: read_article(path))]
+        return _ruled(feed_items(data, source), read)
+    return [SourceItem(source, lambda: read_article(path, read=read))]
