@@ -92,4 +92,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)
         """,
     ),
+    (
+        # Paragraphs seen at the edges of each site's articles, by fingerprint: what recurs
+        # word for word across a site's articles is its furniture (podcast.read.furniture).
+        "0010_site_paragraphs",
+        """
+        CREATE TABLE site_paragraphs (
+            site TEXT NOT NULL, fingerprint TEXT NOT NULL, article TEXT NOT NULL,
+            PRIMARY KEY (site, fingerprint, article)
+        ) WITHOUT ROWID
+        """,
+    ),
 ]

@@ -328,6 +328,30 @@ class Store:
         self.db.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('site', ?)", (site,))
 
     @_readable
+    def site_paragraphs(self, site: str, fingerprints: Iterable[str]) -> dict[str, set[str]]:
+        """For each of ``fingerprints``, the articles of ``site`` it was seen in."""
+        seen: dict[str, set[str]] = {}
+        wanted = list(dict.fromkeys(fingerprints))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.db.execute(
+                "SELECT fingerprint, article FROM site_paragraphs WHERE site = ? AND fingerprint "
+                f"IN ({','.join('?' * len(chunk))})",
+                (site, *chunk),
+            )
+            for fingerprint, article in rows:
+                seen.setdefault(fingerprint, set()).add(article)
+        return seen
+
+    @_readable
+    def remember_paragraphs(self, site: str, article: str, fingerprints: Iterable[str]) -> None:
+        """Note that ``article`` of ``site`` has paragraphs with these fingerprints."""
+        self.db.executemany(
+            "INSERT OR IGNORE INTO site_paragraphs (site, fingerprint, article) VALUES (?, ?, ?)",
+            [(site, f, article) for f in fingerprints],
+        )
+
+    @_readable
     def guids(self) -> set[str]:
         """The guid of every episode in the store."""
         return {r[0] for r in self.db.execute("SELECT guid FROM episodes")}

@@ -36,6 +36,7 @@ from podcast.make.report import BatchReport, NoProgress, Outcome, Progress, reas
 from podcast.make.runner import ArticleRunner, RenderJob
 from podcast.publish.artwork import Artwork
 from podcast.publish.site import needs_publish, publish
+from podcast.read.model import Article
 from podcast.read.sources import ImageFetcher, SourceError, SourceItem, expand
 from podcast.settings import Settings
 from podcast.store import Store
@@ -57,15 +58,39 @@ def _load(
     report: BatchReport,
     progress: Progress,
     total: int,
+    store: Store | None = None,
 ) -> list[Plan]:
-    plans = []
+    """Read every item, take each site's own furniture out (paragraphs its articles repeat:
+    :mod:`podcast.read.furniture`, with what the store saw before, and the store told of these
+    when ``store`` is given), then plan each article."""
+    from podcast.read.furniture import edge_paragraphs, learn_and_strip, site_of
+
+    loaded: list[tuple[str, Article]] = []
     for item in items:
         started = time.monotonic()
         try:
-            article = item.load()
-            plans.append(runner.plan(article))
+            loaded.append((item.label, item.load()))
         except Exception as error:  # noqa: BLE001 - whatever one article raises is its own failure
             outcome = _fail(item.label, error, started)
+            report.outcomes.append(outcome)
+            progress.update(outcome, report, total)
+    identities = [article.url or article.source or label for label, article in loaded]
+    stripped = learn_and_strip(
+        zip(identities, (article for _, article in loaded), strict=True),
+        store.site_paragraphs if store is not None else None,
+    )
+    if store is not None:
+        for identity, (_, article) in zip(identities, loaded, strict=True):
+            if site := site_of(article):
+                marks = [mark for _, mark in edge_paragraphs(article)]
+                store.remember_paragraphs(site, identity, marks)
+    plans = []
+    for identity, (label, article) in zip(identities, loaded, strict=True):
+        started = time.monotonic()
+        try:
+            plans.append(runner.plan(stripped.get(identity, article)))
+        except Exception as error:  # noqa: BLE001 - whatever one article raises is its own failure
+            outcome = _fail(label, error, started)
             report.outcomes.append(outcome)
             progress.update(outcome, report, total)
     return plans
@@ -131,7 +156,7 @@ def run_batch(
     progress.start(total)
     run = _Run(runner, report, progress, total, publish_every)
     try:
-        plans = _load(items, runner, report, progress, total)
+        plans = _load(items, runner, report, progress, total, None if dry_run else store)
         todo = _todo(plans, runner, report, progress, total, force)
         if dry_run:
             for the_plan in todo:
