@@ -65,6 +65,19 @@ class SoundFinding:
 
 
 @dataclass(frozen=True)
+class Suspect:
+    """A sentence to be read that looks like page furniture, not the article."""
+
+    kind: str
+    """Why: ``glued`` (two elements' words run together: "NoemKristi"), ``code`` (a code or
+    address said aloud), ``repeated`` (the same sentence read twice in the article)."""
+    text: str
+    """The sentence as written."""
+    evidence: str = ""
+    """The word or code that gave it away."""
+
+
+@dataclass(frozen=True)
 class Review:
     """One article's review."""
 
@@ -81,6 +94,11 @@ class Review:
     """Whether the recogniser ran (``--listen``)."""
     notes: tuple[str, ...] = field(default_factory=tuple)
     """What extraction's guard decided."""
+    suspects: tuple[Suspect, ...] = ()
+    """Sentences to be read that look like furniture."""
+    suspect_share: float | None = None
+    """The share of the article's spoken words in :attr:`suspects` (what coverage reads that
+    is likely not the article)."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -90,13 +108,14 @@ class Review:
             "guessed": len(self.guessed),
             "readings": len(self.readings),
             "sound": len(self.sound),
+            "suspects": len(self.suspects),
         }
 
     @property
     def flagged(self) -> bool:
         """True when an editor has something to look at (removed blocks alone are not)."""
         low = self.coverage is not None and self.coverage < 0.9
-        return bool(self.guessed or self.readings or self.sound or low)
+        return bool(self.guessed or self.readings or self.sound or self.suspects or low)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -124,6 +143,8 @@ class Review:
             sound_checked=data.get("sound_checked", False),
             listened=data.get("listened", False),
             notes=tuple(data.get("notes", [])),
+            suspects=tuple(Suspect(**x) for x in data.get("suspects", [])),
+            suspect_share=data.get("suspect_share"),
         )
 
 

@@ -9,7 +9,7 @@ import wave
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from podcast.review.model import GuessedWord, Review
+from podcast.review.model import GuessedWord, Review, first_words
 from podcast.review.run import Reviewed
 
 if TYPE_CHECKING:
@@ -34,6 +34,13 @@ def summary(review: Review) -> list[str]:
         f"  coverage {coverage}; {counts['removed']} block(s) removed; {counts['guessed']} word(s) the "
         f"voice will guess; {counts['readings']} reading(s) to confirm; {sound}",
     ]
+    if review.suspects:
+        share = f" ({review.suspect_share:.0%} of the words)" if review.suspect_share else ""
+        lines.append(f"  {counts['suspects']} sentence(s) read that look like furniture{share}")
+    for suspect in review.suspects:
+        lines.append(
+            f"  furniture? ({suspect.kind} {suspect.evidence!r}): {first_words(suspect.text)}"
+        )
     for block in review.removed[:SHOWN_REMOVED]:
         lines.append(f"  removed ({block.rule}): {block.text}")
     if len(review.removed) > SHOWN_REMOVED:
