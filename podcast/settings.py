@@ -349,9 +349,9 @@ def _check_text(settings: Settings, where: str) -> None:
 
 def _check(settings: Settings, where: str) -> None:
     _check_text(settings, where)
-    from podcast.readrules import problem
+    from podcast.readrules import problem as reading_rule_problem
 
-    bad_rule = problem(settings.read)
+    bad_rule = reading_rule_problem(settings.read)
     if bad_rule:
         raise ConfigError(f"{where}: {bad_rule}")
     for key, low, high, unit in RANGES:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -57,7 +58,9 @@ def _decode(data: bytes, name: str) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-_READERS = {"html": read_html, "markdown": read_markdown, "text": read_text, "json": read_json}
+_READERS: dict[str, Callable[[str, str], Article]] = {
+    "html": read_html, "markdown": read_markdown, "text": read_text, "json": read_json,
+}  # fmt: skip
 
 
 def sniff(text: str) -> str:
