@@ -208,7 +208,7 @@ class Rule:
 
 
 _DATE_TOKEN = re.compile(
-    r"\b\d{1,4}([:/.-]\d{1,4}){0,2}(st|nd|rd|th)?\b|\b([ap]\.?m\.?|[A-Z]{2,4}T|GMT|UTC)\b|"
+    r"\b\d{1,4}([:/.-]\d{1,4}){0,2}(st|nd|rd|th)?\b|\b([ap]\.?m\.?|(?-i:[A-Z]{1,3}T)|GMT|UTC)\b|"
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|"
     r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[,|·–—-]",
     _I,
@@ -220,6 +220,8 @@ def is_dateline(line: str) -> bool:
     2019 - 11:28 AMT", "5:45 AM PST 11/19/2019 by Patrick Shanley")."""
     if len(line.split()) > 12 or not re.search(r"\d", line):
         return False
+    if not re.search(rf"\d:\d\d|\d/\d|\b{_MONTH}", line, _I):
+        return False  # a table's row of numbers is no date: a date has a month or a time
     rest = _DATE_TOKEN.sub(" ", line)
     rest = re.sub(r"\bby\s+.*$", "", rest, flags=_I)
     return len(rest.split()) == 0 and len(_DATE_TOKEN.findall(line)) >= 3
@@ -324,8 +326,10 @@ def is_reader_prompt(text: str) -> bool:
     off an ad blocker): second person or an imperative, about the site's business, unquoted."""
     if _QUOTED.search(text) or len(text.split()) > 80:
         return False
-    addressed = bool(_ACTION_START.match(text) or _SECOND_PERSON.search(text))
-    return addressed and bool(_ACTION_WORDS.search(text) or len(text.split()) <= 4)
+    words = len(text.split())
+    # A long paragraph that says "you" is the writer's; a prompt that long starts with its verb.
+    addressed = bool(_ACTION_START.match(text) or (words <= 25 and _SECOND_PERSON.search(text)))
+    return addressed and bool(_ACTION_WORDS.search(text) or words <= 4)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘(\[A-Z0-9])")
