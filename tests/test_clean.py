@@ -56,6 +56,8 @@ FURNITURE = [
     "SEE MORE: Hong Kong protests: 800 students under siege in university",
     "Tempo de leitura: 1 minuto", "November 20, 2019 - 11:28 AMT",
     "5:45 AM PST 11/19/2019 by Patrick Shanley",
+    '[button link=”http://www.morebikes.co.uk/submit-kit-review/” type=”big”] Send us YOUR kit review[/button]',
+    "Jewels after Jewels after Jewels, installation views, photos © Inexhibit, 2018",
 ]  # fmt: skip
 
 PROSE = [
@@ -152,13 +154,16 @@ TAILS = [
      "reader-prompt"),
     ("Follow @BGRDeals on Twitter to keep up with the latest deals. Quantities may be limited.",
      "follow"),
+    ("Ascom is a global solutions provider focused on healthcare ICT and mobile workflow "
+     "solutions. Ascom is headquartered in Baar (Switzerland) and employs around 1,300 people.",
+     "press-boilerplate"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("text", "rule"), TAILS, ids=[t[:24] for t, _ in TAILS])
 def test_prompts_at_the_articles_end_are_furniture(text: str, rule: str) -> None:
     """Issue 25: prompts to the reader at the end of the article ("Have a tip?") are dropped
-    there, and recorded; the same words inside the article are not."""
+    there, and recorded; the same words in the middle of the article are not."""
     from voices.clean import clean_blocks_recorded
     from voices.script import Block
 
@@ -166,7 +171,7 @@ def test_prompts_at_the_articles_end_are_furniture(text: str, rule: str) -> None
     cleaned = clean_blocks_recorded([body, Block("paragraph", text)])
     assert cleaned.blocks == (body,)
     assert [r.rule for r in cleaned.removed] == [rule]
-    inside = clean_blocks_recorded([Block("paragraph", text), body, body])
+    inside = clean_blocks_recorded([body, Block("paragraph", text), body])
     assert Block("paragraph", text) in inside.blocks or rule != "reader-prompt"
 
 
@@ -177,3 +182,42 @@ def test_a_quoted_prompt_at_the_end_is_the_article() -> None:
     body = Block("paragraph", "The council approved the budget on Tuesday after a long debate.")
     quote = Block("paragraph", "“Share it with your friends, and support us,” the mayor said.")
     assert clean_blocks_recorded([body, quote]).blocks == (body, quote)
+
+
+def test_a_prompt_at_the_articles_start_is_furniture() -> None:
+    from voices.clean import clean_blocks_recorded
+    from voices.script import Block
+
+    body = Block("paragraph", "The council approved the budget on Tuesday after a long debate.")
+    welcome = Block(
+        "paragraph",
+        "Welcome to IGN's Daily Deals, your source for the best deals on the stuff you want.",
+    )
+    cleaned = clean_blocks_recorded([welcome, body, body])
+    assert cleaned.blocks == (body, body)
+    assert [r.rule for r in cleaned.removed] == ["reader-prompt"]
+
+
+def test_a_list_of_teasers_is_cut_however_long() -> None:
+    """ "You may also like…" over six excerpts: other articles, though they are most of the
+    page's words (other end-of-article headings cut at most 40 %)."""
+    from voices.clean import clean_blocks_recorded
+    from voices.script import Block
+
+    body = Block("paragraph", "The council approved the budget on Tuesday after a long debate.")
+    teasers = [
+        Block("paragraph", f"Teaser {n} about another story entirely, at length.") for n in range(6)
+    ]
+    cleaned = clean_blocks_recorded([body, Block("heading", "Você pode gostar..."), *teasers])
+    assert cleaned.blocks == (body,)
+    latest = clean_blocks_recorded([body, Block("heading", "Latest"), *teasers])
+    assert len(latest.blocks) == 8
+
+
+def test_a_company_in_a_news_sentence_is_not_boilerplate() -> None:
+    from voices.clean import is_press_boilerplate
+
+    assert not is_press_boilerplate("The city is a major provider of jobs and employs 500 people.")
+    assert not is_press_boilerplate(
+        "Acme is a leading supplier of parts and is headquartered in Ohio, its chief said."
+    )

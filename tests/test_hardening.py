@@ -300,6 +300,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
         db.execute("DELETE FROM migrations WHERE name != '0001_episodes'")
         db.execute("DROP TABLE site_files")
         db.execute("DROP TABLE meta")
+        db.execute("DROP TABLE site_paragraphs")
         for column in (
             "srt",
             "cues",
@@ -327,6 +328,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "0007_episode_image",
             "0008_series",
             "0009_meta",
+            "0010_site_paragraphs",
         ]
         assert db.execute("SELECT count(*) FROM episodes").fetchone() == (1,)
     assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0

@@ -104,6 +104,10 @@ _CREDIT = re.compile(
 )
 
 
+#: A CMS shortcode left unrendered: a widget ("[button link=… ]Send us YOUR kit review[/button]").
+_SHORTCODE = re.compile(r"^\[(\w[\w-]*)(\s+[\w-]+\s*=\s*\S+)+\s*\].*\[/\1\]$")
+
+
 def is_credit(line: str) -> bool:
     """The desk's credits: "Reporting by A; Editing by B", "(Reporting by A)", "Additional
     reporting by A", "A contributed to this report", "SOURCE: …", not "Reporting by the Times
@@ -145,7 +149,9 @@ _END_OF_ARTICLE = re.compile(
     r"^(news feed|more news|more stories|editors'? picks|related (articles|stories|news|coverage)|"
     r"most (read|popular|viewed)|latest( news| stories)?|trending( now| stories)?|recommended( for you| stories)?|"
     r"read next|more from [\w' ]+|top stories|you (may|might) also like|popular now|what to read next|"
-    r"in other news|also in [\w ]+|comments?)$",
+    r"in other news|also in [\w ]+|comments?|"
+    r"você (também )?pode gostar|te puede interesar|vous aimerez aussi|"
+    r"das könnte sie auch interessieren|potrebbe interessarti)$",
     _I,
 )
 _TERMINAL = ".!?\"'\u201d\u2019)…:。！？"
@@ -167,7 +173,17 @@ class CleanPage:
 
 def is_end_of_article(line: str) -> bool:
     """True for a section heading after which the page is no longer the article."""
-    return bool(_END_OF_ARTICLE.match(line.strip().rstrip(":")))
+    return bool(_END_OF_ARTICLE.match(line.strip().rstrip(":.…").strip()))
+
+
+#: End-of-article headings no article uses for a section of its own: what follows them is
+#: other articles, however much of the page it is ("You may also like…" over six excerpts).
+_TEASER_LIST = re.compile(
+    r"^(you (may|might) (also )?like|recommended for you|related (articles|stories|posts)|"
+    r"você (também )?pode gostar|te puede interesar|vous aimerez aussi|"
+    r"das könnte sie auch interessieren|potrebbe interessarti)$",
+    _I,
+)
 
 
 def is_byline(line: str) -> bool:
@@ -178,10 +194,17 @@ def is_byline(line: str) -> bool:
     return bool(_BYLINE.match(line) and (_DATE_OR_TIME.search(line) or len(line.split()) <= 8))
 
 
+_PHOTO_CREDIT = re.compile(
+    r"\b(photos?|images?|pictures?|photograph(s|y)?)\s*(©|\(c\)|courtesy|credit)|©\s*\w", _I
+)
+
+
 def is_caption(line: str) -> bool:
     """True for a photo caption or credit."""
     line = line.strip()
     if _CAPTION_START.match(line):
+        return True
+    if len(line) < 160 and _PHOTO_CREDIT.search(line) and not line.endswith(("?", "!")):
         return True
     tail = _CREDIT_TAIL.search(line)
     if tail is None or len(line) > 400:
@@ -255,6 +278,7 @@ RULES: tuple[Rule, ...] = (
     Rule("contact", lambda line: bool(_CONTACT.match(line))),
     Rule("tags", lambda line: bool(_TAGS.match(line))),
     Rule("credit", lambda line: len(line) < 400 and is_credit(line)),
+    Rule("shortcode", lambda line: bool(_SHORTCODE.match(line))),
     Rule("follow", _short(300, _FOLLOW)),
     Rule("address", _short(300, _ADDRESSES)),
 )
@@ -313,8 +337,8 @@ _ACTION_START = re.compile(
 _ACTION_WORDS = re.compile(
     r"\b(subscri\w*|members?(hip)?|sign(ing)? up|newsletters?|click|tap|share|follow|download|"
     r"donat\w*|advertis\w*|ad-?block\w*|delivered|issues for|app|apps|podcast|tips?|"
-    r"comments?|moderat\w*|support|enjoy(ed)?|like this|proposition|friend|sent to|"
-    r"instructions|workshops?|training|deals?|commission|coupons?)\b",
+    r"comments?|moderat\w*|support|enjoyed this|like this|proposition|friend|sent to|"
+    r"instructions|workshops?|training|deals?|commission|coupons?|here|letters|e-?mail)\b",
     _I,
 )
 _SECOND_PERSON = re.compile(r"\b(you|your|yours|you're|you’re)\b", _I)
@@ -332,7 +356,41 @@ def is_reader_prompt(text: str) -> bool:
     return addressed and bool(_ACTION_WORDS.search(text) or words <= 4)
 
 
+def is_head_prompt(text: str) -> bool:
+    """A block at the article's start that opens with a verb asking the reader to act, or
+    welcomes them to the site, about the site's business."""
+    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    if _QUOTED.search(first):
+        return False
+    opens = bool(_ACTION_START.match(first) or re.match(r"^welcome to\b", first, _I))
+    return opens and bool(_ACTION_WORDS.search(text))
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘(\[A-Z0-9])")
+
+
+#: A company describing itself, as a press release ends ("Ascom is a global solutions
+#: provider…"): the PR trade's own name for it is the boilerplate.
+_SELF_DESCRIPTION = re.compile(
+    r"^(about [^.]{2,40}[:.]?\s+)?[A-Z][\w&.,'’ -]{1,50} (is|are) (a|an|the|one of the)\b.{0,80}?"
+    r"\b(provider|company|companies|leader|manufacturer|developer|firm|organi[sz]ation|supplier|"
+    r"group|maker|platform|specialist|producer|operator|agency|network|brand)s?\b"
+)
+_BOILERPLATE_FACTS = re.compile(
+    r"\b(headquartered|founded in|employs|employees|subsidiaries|listed on|traded on|"
+    r"for more information|www\.|nasdaq|nyse|stock exchange)\b",
+    _I,
+)
+
+
+def is_press_boilerplate(text: str) -> bool:
+    """A company's description of itself at the end of a press release."""
+    text = text.strip()
+    if re.match(r"^(the|this|that|it|he|she|they|we|its|his|her|their)\b", text, _I):
+        return False  # a company names itself: "Ascom is…", not "The city is…"
+    if _QUOTED.search(text) or re.search(r"\b(said|says|told)\b", text):
+        return False
+    return bool(_SELF_DESCRIPTION.match(text) and _BOILERPLATE_FACTS.search(text))
 
 
 def is_tail_furniture(text: str) -> str | None:
@@ -346,6 +404,8 @@ def is_tail_furniture(text: str) -> str | None:
         return rule
     if is_reader_prompt(first) or is_reader_prompt(text):
         return "reader-prompt"
+    if is_press_boilerplate(text):
+        return "press-boilerplate"
     return None
 
 
@@ -365,7 +425,8 @@ def clean_blocks_recorded(blocks: Iterable[Block]) -> Cleaned:
     for index, block in enumerate(given):
         if is_end_of_article(block.text) and any(b.kind == "paragraph" for b in out):
             rest = given[index:]
-            if sum(len(b.text.split()) for b in rest) <= MAX_END_CUT * total:
+            teasers = bool(_TEASER_LIST.match(block.text.strip().rstrip(":.…").strip()))
+            if teasers or sum(len(b.text.split()) for b in rest) <= MAX_END_CUT * total:
                 cut = f"end-of-article: {block.text}"
                 removed += [Removed(b.text, cut, b.kind) for b in rest]
                 break
@@ -374,6 +435,11 @@ def clean_blocks_recorded(blocks: Iterable[Block]) -> Cleaned:
             removed.append(Removed(block.text, rule, block.kind))
             continue
         out.append(block)
+    # The article's start: a block that opens by asking the reader to act ("Welcome to…",
+    # "Check out my free workshops") is the site's, not the story's.
+    while len(out) > 1 and is_head_prompt(out[0].text):
+        first = out.pop(0)
+        removed.append(Removed(first.text, "reader-prompt", first.kind))
     # The article's end, where sites put their prompts and credits: block by block from the
     # last, never the first paragraph.
     tail: list[Removed] = []

@@ -41,7 +41,8 @@ FURNITURE_WORDS = frozenset(
     signup sign-up related recirc recirculation recommended recommendations share sharing social
     cookie cookies consent gdpr promo promotion advert advertisement ad ads sponsor sponsored paywall
     readmore read-more more-stories most-read mostread popular trending audio-player tts listen
-    breadcrumb breadcrumbs toolbar tags author-bio outbrain taboola comments""".split()
+    breadcrumb breadcrumbs toolbar tags author-bio outbrain taboola comments
+    scrim""".split()
 )
 FURNITURE_ROLES = frozenset(
     {"navigation", "complementary", "dialog", "banner", "contentinfo", "search"}
@@ -208,23 +209,29 @@ def link_density(element: Any, link: str = "ref", glue: str = "") -> float:
     return linked / total if total else 0.0
 
 
+_ADDRESS_TEXT = re.compile(r"https?://|\bwww\.|\S+@\S+\.\w+", re.I)
 #: A price in a linked block: an offer the article makes (a deals post), not a teaser.
 _PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|GBP)\b")
 
 
 def link_only(element: Any, link: str = "ref", glue: str = "") -> bool:
     """A short block that is mostly links: a teaser for another article, or navigation. A
-    linked sentence of a dozen words or more, or one with a price, is the article's own."""
+    linked sentence of a dozen words or more, a quotation, or a block with a price is the
+    article's own."""
     text = " ".join(glue.join(element.itertext()).split())
     words = len(text.split())
     if not 0 < words <= LINK_BLOCK_WORDS or _PRICE.search(text):
         return False
     if words >= 12 and text.rstrip(' )"”’').endswith((".", "!", "?")):
         return False
+    if re.search('["“”«»]', text):
+        return False  # a quotation, linked or not, is someone's words: the article's
+    if _ADDRESS_TEXT.search(text):
+        return False  # an address shown as itself is the address rule's to judge, not a teaser
     return link_density(element, link, glue) >= LINK_DENSITY
 
 
-def doc_blocks(doc: Any, title: str) -> tuple[str, list[Block]]:
+def doc_blocks(doc: Any, title: str, teasers: bool = True) -> tuple[str, list[Block]]:
     """Blocks from trafilatura's XML (a table row is one paragraph, its cells joined by commas);
     a heading that repeats the title is the title. Returns the title (the first heading when
     none was given) and the blocks."""
@@ -258,7 +265,7 @@ def doc_blocks(doc: Any, title: str) -> tuple[str, list[Block]]:
                 title = title or text
                 continue
             blocks.append(Block("heading", text))
-        elif link_only(element):
+        elif teasers and link_only(element):
             continue
         else:
             blocks.append(Block("paragraph", text))
@@ -382,7 +389,9 @@ def extract(html: str, title: str = "") -> Extraction:
     if cards:
         html = lxml_html.tostring(carded, encoding="unicode")
     reference_doc = _trafilatura(html, precision=False)
-    _, reference_blocks = doc_blocks(reference_doc, title)
+    # The reference is the fuller reading: link-dense blocks stay in it, so what the guard
+    # measures against does not shrink with the teaser rule.
+    _, reference_blocks = doc_blocks(reference_doc, title, teasers=False)
     reference = words(" ".join(b.text for b in reference_blocks))
     ref_total = sum(reference.values())
     notes: list[str] = []
@@ -419,8 +428,17 @@ def extract(html: str, title: str = "") -> Extraction:
             f"the main text held {_shared(kept, reference)} of the page's {ref_total} article "
             "words: read the fuller extraction instead"
         )
-        doc, blocks = reference_doc, list(reference_blocks)
-        page = lxml_html.fromstring(html)
+        # The fuller reading of the page without its furniture elements, if it holds enough of
+        # the article (a modal's "Thank you / This article has been sent to" stays out), else
+        # the fuller reading of the whole page.
+        fuller_doc = _trafilatura(lxml_html.tostring(page, encoding="unicode"), precision=False)
+        _, fuller = doc_blocks(fuller_doc, title)
+        held = _shared(words(" ".join(b.text for b in fuller)), reference)
+        if fuller and held >= MIN_COVERAGE * ref_total and held >= _shared(kept, reference):
+            doc, blocks = fuller_doc, fuller
+        else:
+            doc, blocks = reference_doc, list(reference_blocks)
+            page = lxml_html.fromstring(html)
     positions = _positions(page)
     added = _continuations(page, blocks, positions)
     if added:
@@ -430,6 +448,7 @@ def extract(html: str, title: str = "") -> Extraction:
     if posts:
         notes.append(f"read {len(posts) - len(blocks)} embedded post(s)")
         blocks = posts
+    blocks, pictured = _without_headline_and_captions(blocks, title or title_found, page)
     cleaned = clean_blocks_recorded(blocks)
     spoken = words(" ".join(b.text for b in cleaned.blocks))
     coverage = min(1.0, _shared(spoken, reference) / ref_total) if ref_total else None
@@ -438,11 +457,76 @@ def extract(html: str, title: str = "") -> Extraction:
         metadata["title"] = title_found
     return Extraction(
         blocks=cleaned.blocks,
-        removed=tuple(cards) + tuple(record for _, record in removed) + cleaned.removed,
+        removed=tuple(cards)
+        + tuple(record for _, record in removed)
+        + tuple(pictured)
+        + cleaned.removed,
         coverage=coverage,
         notes=tuple(notes),
         metadata=metadata,
     )
+
+
+#: A block before the first paragraph is the headline again (the intro says the title) when
+#: this share of its words are the title's ("Julian Assange: Sweden drops rape investigation"
+#: under the title "Sweden drops Assange rape investigation") ...
+HEADLINE_SHARE = 0.6
+#: ... and it is at most this many words.
+HEADLINE_WORDS = 20
+#: A block this short whose words an image's description holds is that image's caption.
+CAPTION_WORDS = 20
+#: The share of a block's words an image's alt text or file name must hold.
+CAPTION_SHARE = 0.8
+
+
+def _image_words(page: Any) -> list[set[str]]:
+    """What each image of the page says of itself: its alt text and its file name's words."""
+    described = []
+    for image in page.iter("img"):
+        src = (image.get("src") or "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        text = f"{image.get('alt') or ''} {image.get('title') or ''} {src}"
+        found = set(re.findall(r"[^\W_\d]+", text.lower()))
+        if len(found) >= 3:
+            described.append(found)
+    return described
+
+
+def _without_headline_and_captions(
+    blocks: list[Block], title: str, page: Any
+) -> tuple[list[Block], list[Removed]]:
+    """The blocks without the page's headline and captions:
+
+    - blocks before the first paragraph that say the title again, in other words or the same,
+      are the headline (the intro says the title);
+    - a short block whose words an image's alt text or file name holds is that image's caption
+      ("The slimmer bezels of the 16-inch MacBook Pro" under the image of that alt text)."""
+    removed: list[Removed] = []
+    title_words = set(re.findall(r"[^\W_]+", title.lower()))
+    while blocks and any(b.kind == "paragraph" for b in blocks[1:]):
+        first = blocks[0]
+        words = re.findall(r"[^\W_]+", first.text.lower())
+        shared = sum(w in title_words for w in words) / len(words) if words else 0.0
+        same = words == re.findall(r"[^\W_]+", title.lower())
+        if not same and (
+            first.kind != "heading" or shared < HEADLINE_SHARE or len(words) > HEADLINE_WORDS
+        ):
+            break  # the lead sentence, a standfirst, or the lead set large: the article's own
+        removed.append(Removed(first.text, "headline", first.kind))
+        blocks = blocks[1:]
+    images = _image_words(page)
+    kept = []
+    for block in blocks:
+        words = re.findall(r"[^\W_\d]+", block.text.lower())
+        if (
+            images
+            and block.kind == "paragraph"
+            and 2 <= len(words) <= CAPTION_WORDS
+            and any(sum(w in image for w in words) >= CAPTION_SHARE * len(words) for image in images)
+        ):
+            removed.append(Removed(block.text, "image caption", block.kind))
+            continue
+        kept.append(block)
+    return kept, removed
 
 
 def _is_article(element_words: Counter[str], reference: Counter[str], ref_total: int) -> bool:
