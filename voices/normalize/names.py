@@ -108,6 +108,24 @@ def unshout(text: str) -> str:
     )
 
 
+#: A dateline: the place in capitals that opens a wire story, before its agency or a dash
+#: ("NEW YORK (Reuters) -", "SAN FRANCISCO —", "BAAR, SWITZERLAND –").
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z'.-]+(?:\s[A-Z][A-Z'.-]+){0,3}(?:,\s[A-Z][A-Z'.-]+(?:\s[A-Z][A-Z'.-]+)?)?)"
+    r"(?=\s?(?:\([\w .&/-]+\)\s?)?[—–-]\s)"
+)
+
+
+def say_dateline(match: re.Match[str]) -> str:
+    """A dateline's place in words, as it is said: "NEW YORK" is "New York" (a known
+    initialism, or a state's abbreviation the rules after read, keeps its capitals)."""
+    return re.sub(
+        r"[A-Z][A-Z']+",
+        lambda m: m.group(0) if m.group(0) in KNOWN_INITIALISMS else m.group(0).capitalize(),
+        match.group("place"),
+    )
+
+
 def say_regnal(match: re.Match[str]) -> str:
     name, numeral = match.group(1), match.group(2)
     value = roman_value(numeral)

@@ -34,10 +34,12 @@ from .money import CURRENCY, SIGNS, SYMBOL, say_coins, say_money, say_percent
 from .names import (
     ABBREVIATIONS,
     BEFORE_NUMBERS,
+    DATELINE,
     SLASHED_PERIODS,
     STATES,
     TITLES,
     say_boeing,
+    say_dateline,
     say_dotted,
     say_drive,
     say_email,
@@ -91,6 +93,8 @@ RULES: list[Rule] = [
     (re.compile(r"(?<![\w.])[\u2212](?=\d)"), "-"),
     (re.compile(r"±\s?"), "plus or minus "),
     (re.compile(r"(?:(?<![\w.])(\d+)\s?)?([½¼¾⅓⅔⅛])"), say_vulgar),
+    # A dateline in capitals opens a wire story: its place is said as words.
+    (DATELINE, say_dateline),
     # Market instrument codes are page data ("EUR=", ".DJI"): unsaid, before any rule reads them.
     (INSTRUMENT, say_instrument),
     (re.compile(r"\be\.g\.", re.I), "for example"),
