@@ -140,3 +140,9 @@ def test_other_languages_leave_no_sign_for_the_voice(
     "@", "/", "1:24" and links: other languages have no newsreader rules, but no sign reaches
     their voice either."""
     assert normalizer(language)(written) == spoken
+
+
+def test_other_languages_say_a_vulgar_fraction() -> None:
+    """The dev set's Russian recipe kept "½ небольшой тыквы" for its voice."""
+    assert normalizer("ru")("½ небольшой тыквы") == "ноль целых пять десятых небольшой тыквы"
+    assert normalizer("de")("2½ Tassen Mehl") == "zwei Komma fünf Tassen Mehl"

@@ -42,6 +42,7 @@ def normalize(text: str) -> str:
 PERCENT = {"de": "Prozent", "fr": "pour cent", "es": "por ciento", "it": "per cento",
            "pt": "por cento", "nl": "procent", "ca": "per cent", "sv": "procent",
            "da": "procent", "no": "prosent", "nb": "prosent", "fi": "prosenttia"}  # fmt: skip
+_VULGAR_VALUES = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 #: An address, which other languages' rules do not read: left unsaid.
 _ADDRESS = re.compile(
     r"\bhttps?://\S+|\bwww\.\S+|\b[a-z0-9-]+\.(?:ly|me|to|gl|gd|co|com)/\S+", re.I
@@ -62,6 +63,12 @@ def _normalize_numbers_only(text: str, language: str) -> str:
             return " ".join(str(in_words(int(d))) for d in number if d.isdigit())
 
     text = _ADDRESS.sub(" ", text)
+    # A vulgar fraction as the decimal it is, which num2words says in every language.
+    text = re.sub(
+        r"(?:(\d+)\s?)?([½¼¾])",
+        lambda m: f"{int(m.group(1) or 0) + _VULGAR_VALUES[m.group(2)]:g}",
+        text,
+    )
     text = re.sub(r"\s?%", " " + PERCENT[language] if language in PERCENT else " ", text)
     text = re.sub(NUM, say, text)
     text = _BETWEEN.sub(" ", text)
