@@ -5,18 +5,22 @@ BIN := $(VENV)/bin
 SITE ?= site
 SAMPLE := examples/sample-article.html
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# setuptools says every editable install is one ("Editable installation…"): that notice, from
+# its editable_wheel module alone, is not printed; any other warning is.
+QUIET_EDITABLE := PYTHONWARNINGS="ignore:::setuptools.command.editable_wheel"
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
@@ -24,6 +28,10 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# What needs no voice, browser or cluster: the tests not marked e2e.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not e2e"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check podcast voices audio tests bench

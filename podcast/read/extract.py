@@ -521,7 +521,9 @@ def _without_headline_and_captions(
             images
             and block.kind == "paragraph"
             and 2 <= len(words) <= CAPTION_WORDS
-            and any(sum(w in image for w in words) >= CAPTION_SHARE * len(words) for image in images)
+            and any(
+                sum(w in image for w in words) >= CAPTION_SHARE * len(words) for image in images
+            )
         ):
             removed.append(Removed(block.text, "image caption", block.kind))
             continue

@@ -1,0 +1,1 @@
+/work/main/podcast/__main__.py

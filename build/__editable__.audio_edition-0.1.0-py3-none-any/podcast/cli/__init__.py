@@ -1,0 +1,1 @@
+/work/main/podcast/cli/__init__.py

@@ -1,0 +1,1 @@
+/work/main/podcast/make/worker.py

@@ -1,0 +1,1 @@
+/work/main/podcast/review/__init__.py

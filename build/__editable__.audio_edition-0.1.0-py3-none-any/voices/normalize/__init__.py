@@ -1,0 +1,1 @@
+/work/main/voices/normalize/__init__.py

@@ -1,0 +1,1 @@
+/work/main/voices/normalize/context.py

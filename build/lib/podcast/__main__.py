@@ -1,0 +1,5 @@
+"""``python -m podcast``: the same as the ``audio-edition`` command."""
+
+from podcast.launch import main
+
+main()

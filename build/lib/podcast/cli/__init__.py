@@ -1,0 +1,16 @@
+"""The command line: thin commands over the library, errors as one line and an exit code.
+
+``base`` holds the group and what every command shares; the commands are in
+``making`` (build, batch, prune, adopt) and ``looking`` (review, script, voices,
+serve, check, lexicon, init).
+"""
+
+from podcast.cli import looking, making  # noqa: F401 - importing them adds their commands
+from podcast.cli.base import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    """Console-script entry point; exit codes are :class:`~podcast.errors.ExitStatus`."""
+    cli(prog_name="audio-edition")

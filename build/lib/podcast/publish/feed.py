@@ -1,0 +1,278 @@
+"""Podcast feeds: the main feed, its RFC 5005 pages, and category feeds, rendered with jinja2.
+
+The main feed ``feed.xml`` holds the newest ``show.feed_size`` episodes; older
+ones are on ``feed-2.xml``, ``feed-3.xml`` … linked with ``atom:link
+rel="next"``/``"previous"``/``"first"``/``"last"`` (RFC 5005 paged feeds, which
+gPodder follows). A category feed ``feeds/NAME.xml`` is a feed of its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from podcast.read.urls import safe_url
+from podcast.settings import CategoryFeed, Settings
+from podcast.store import Episode
+
+#: Podcasting 2.0 namespace for ``podcast:guid`` (UUIDv5 over the feed URL).
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+#: Apple's and the namespace's limit on descriptions, in bytes.
+MAX_DESCRIPTION_BYTES = 4000
+FEED_FILE = "feed.xml"
+FEEDS_DIR = "feeds"
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(value: Any) -> Any:
+    """Drop characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) from strings.
+
+    Markup stays Markup: ``tojson``'s output, made safe for a ``<script>``, was turned back
+    into a plain string here and escaped by autoescape (``{&#34;@context&#34;…``), which no
+    JSON-LD reader parses."""
+    if isinstance(value, str):
+        import markupsafe
+
+        cleaned = _NOT_XML.sub("", value)
+        return markupsafe.Markup(cleaned) if isinstance(value, markupsafe.Markup) else cleaned
+    return value
+
+
+@functools.cache
+def environment() -> Any:
+    """The jinja2 environment for every published file: autoescape on, undefined is an error.
+
+    Made once per process, so each template is compiled once (a batch publishes often)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("podcast", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=xml_safe,
+    )
+
+
+def podcast_guid(feed_url: str) -> str:
+    """``podcast:guid``: UUIDv5 over the feed URL without scheme and trailing slashes."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def truncate_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
+    """``text`` cut at a word so its UTF-8 form is at most ``limit`` bytes."""
+    text = " ".join(text.split())
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    cut = text.encode("utf-8")[: limit - 3].decode("utf-8", "ignore")
+    return cut.rsplit(" ", 1)[0] + "…"
+
+
+def feed_files(site: Path) -> list[Path]:
+    """Every feed page the site publishes: the main feed, its older pages, the category feeds."""
+    found = [site / FEED_FILE] if (site / FEED_FILE).is_file() else []
+    found += sorted(site.glob("feed-*.xml"), key=lambda p: (len(p.name), p.name))
+    found += sorted((site / FEEDS_DIR).glob("*.xml")) if (site / FEEDS_DIR).is_dir() else []
+    return [p for p in found if p.is_file()]
+
+
+def site_url(settings: Settings, relative: str) -> str:
+    """The public URL of a site-relative path (ASCII, percent-encoded)."""
+    base = settings.show.base_url.rstrip("/") + "/"
+    return base + quote(relative, safe="/")
+
+
+def rfc2822(when: datetime) -> str:
+    """``Wed, 15 Jun 2019 19:00:00 GMT``."""
+    return format_datetime(when.astimezone(UTC), usegmt=True)
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed: which episodes, where, and what its channel says."""
+
+    stem: str
+    """Site-relative path without ``.xml``: ``feed`` or ``feeds/NAME``."""
+    title: str
+    description: str
+    categories: tuple[str, ...] = ()
+    """Only episodes with one of these categories; empty for all."""
+    series: str = ""
+    """Only episodes of this series (``briefing``); empty: the show's own episodes."""
+
+    def page_file(self, number: int) -> str:
+        """Site-relative file of page ``number`` (1 is the feed itself)."""
+        return f"{self.stem}.xml" if number == 1 else f"{self.stem}-{number}.xml"
+
+    def wants(self, episode: Episode) -> bool:
+        """Whether ``episode`` belongs in this feed."""
+        if episode.series != self.series:
+            return False
+        if not self.categories:
+            return True
+        wanted = {c.casefold() for c in self.categories}
+        return any(c.casefold() in wanted for c in episode.categories)
+
+
+#: The series of the daily briefing, and its feed's name (``feeds/briefing.xml``).
+BRIEFING = "briefing"
+
+
+def feed_series(site: Path, path: Path) -> str:
+    """The series whose episodes the feed page at ``path`` lists: ``briefing`` for the
+    briefing's feed, empty for the show's own feeds."""
+    return BRIEFING if path == site / FEEDS_DIR / f"{BRIEFING}.xml" else ""
+
+
+def feed_specs(settings: Settings, episodes: Sequence[Episode] = ()) -> list[FeedSpec]:
+    """The main feed, then one per ``[[feeds]]`` entry, then the briefing's once there is one."""
+    show = settings.show
+    specs = [FeedSpec("feed", show.title, show.description)]
+    for feed in settings.feeds:
+        specs.append(_category_spec(feed, settings))
+    if any(episode.series == BRIEFING for episode in episodes):
+        briefing = settings.briefing
+        specs.append(FeedSpec(f"{FEEDS_DIR}/{BRIEFING}", briefing.title, briefing.description,
+                              series=BRIEFING))  # fmt: skip
+    return specs
+
+
+def _category_spec(feed: CategoryFeed, settings: Settings) -> FeedSpec:
+    title = feed.title or f"{settings.show.title}: {', '.join(feed.categories)}"
+    return FeedSpec(
+        f"{FEEDS_DIR}/{feed.name}",
+        title,
+        feed.description or settings.show.description,
+        feed.categories,
+    )
+
+
+def item(episode: Episode, settings: Settings) -> dict[str, Any]:
+    """What the feed and the pages show of one episode."""
+    minutes, seconds = divmod(int(round(episode.duration)), 60)
+    return {
+        "title": episode.title,
+        "guid": episode.guid,
+        "pub_date": rfc2822(episode.published),
+        "published_iso": episode.published.astimezone(UTC).isoformat(),
+        "published_human": episode.published.astimezone(UTC).strftime("%-d %B %Y"),
+        "link": safe_url(episode.url) or site_url(settings, episode.page),
+        "article_url": safe_url(episode.url),
+        "page_url": site_url(settings, episode.page),
+        "embed_url": site_url(settings, episode.embed),
+        "embed_file": episode.embed,
+        "oembed_url": site_url(settings, episode.oembed),
+        "page_file": episode.page,
+        "author": episode.author,
+        # The AI disclosure is the description's first line (Apple asks it in the metadata).
+        "description": disclosed(settings.show.disclosure, episode.summary or episode.title),
+        "summary": episode.summary or episode.title,
+        "ai_content": ai_content(settings.show.disclosure, episode.voice),
+        "show_notes": show_notes(episode, settings),
+        "image_url": site_url(settings, episode.image) if episode.image else "",
+        "categories": list(episode.categories),
+        "audio_url": site_url(settings, episode.audio),
+        "audio_file": episode.audio,
+        "audio_bytes": episode.audio_bytes,
+        "duration": int(round(episode.duration)),
+        "duration_iso": f"PT{minutes}M{seconds}S",
+        "duration_human": f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s",
+        "transcript_url": site_url(settings, episode.transcript),
+        "transcript_file": episode.transcript,
+        "srt_url": site_url(settings, episode.srt) if episode.srt else "",
+        "chapters_url": site_url(settings, episode.chapters),
+        "chapters_file": episode.chapters,
+        "voice": episode.voice,
+    }
+
+
+def clock(seconds: float) -> str:
+    """``m:ss`` or ``h:mm:ss``."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def show_notes(episode: Episode, settings: Settings) -> str:
+    """``content:encoded``: the disclosure, the summary, a link to the article, the chapters
+    with their times (HTML; the feed escapes it)."""
+    from html import escape
+
+    notes = [f"<p>{escape(settings.show.disclosure)}</p>",
+             f"<p>{escape(episode.summary or episode.title)}</p>"]  # fmt: skip
+    if safe_url(episode.url):
+        notes.append(f'<p><a href="{escape(safe_url(episode.url))}">Read the article</a></p>')
+    if episode.marks:
+        chapters = "".join(
+            f"<li>{clock(start)} {escape(title)}</li>" for start, title in episode.marks
+        )
+        notes.append(f"<p>Chapters:</p><ul>{chapters}</ul>")
+    return "".join(notes)
+
+
+def disclosed(disclosure: str, text: str) -> str:
+    """An item's description: the AI disclosure as its first line, then ``text``, within
+    Apple's 4000 bytes."""
+    first = truncate_bytes(disclosure, MAX_DESCRIPTION_BYTES // 2)
+    rest = truncate_bytes(text, MAX_DESCRIPTION_BYTES - len(first.encode()) - 1)
+    return f"{first}\n{rest}" if first else rest
+
+
+def ai_content(disclosure: str, voice: str) -> str:
+    """The text of ``<podcast:txt purpose="ai-content">``: the disclosure and the voice."""
+    return f"{disclosure} Voice: {voice} (synthetic speech, piper)."
+
+
+def _pages(episodes: Sequence[Episode], size: int) -> Iterator[Sequence[Episode]]:
+    for start in range(0, max(len(episodes), 1), size):
+        yield episodes[start : start + size]
+
+
+def render_feed(
+    spec: FeedSpec,
+    episodes: Sequence[Episode],
+    settings: Settings,
+    artwork_file: str,
+    template: Any = None,
+) -> dict[str, str]:
+    """Every page of ``spec`` as {site-relative file: XML}."""
+    template = template or environment().get_template("feed.xml.j2")
+    show = settings.show
+    chosen = [e for e in episodes if spec.wants(e)]
+    pages = list(_pages(chosen, show.feed_size))
+    first_url = site_url(settings, spec.page_file(1))
+    now = rfc2822(datetime.now(UTC))
+    rendered = {}
+    for index, page in enumerate(pages, 1):
+        links = {"self": site_url(settings, spec.page_file(index))}
+        if len(pages) > 1:
+            links["first"] = first_url
+            links["last"] = site_url(settings, spec.page_file(len(pages)))
+        if index > 1:
+            links["previous"] = site_url(settings, spec.page_file(index - 1))
+        if index < len(pages):
+            links["next"] = site_url(settings, spec.page_file(index + 1))
+        channel = {
+            "title": spec.title,
+            "description": truncate_bytes(spec.description),
+            "link": show.link or show.base_url,
+            "links": links,
+            "artwork_url": site_url(settings, artwork_file),
+            "podcast_guid": podcast_guid(first_url),
+            "copyright": show.copyright or f"© {datetime.now(UTC).year} {show.author}",
+            "last_build": now,
+        }
+        rendered[spec.page_file(index)] = template.render(
+            show=show, channel=channel, items=[item(e, settings) for e in page]
+        )
+    return rendered

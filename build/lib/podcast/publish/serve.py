@@ -1,0 +1,224 @@
+"""A static server for the site that does what podcast apps need of a host.
+
+HEAD, byte ranges (``206 Partial Content`` with ``Content-Range``; ``416`` when
+out of range; Apple rejects a ``200`` to a range request), ``ETag`` and
+``Last-Modified`` with conditional GET (``304``), ``If-Range``, and the right
+Content-Type for MP3, feeds, transcripts and chapters. Only files inside the
+site are served: paths are resolved (symbolic links included) and checked.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.server
+import logging
+import re
+import socketserver
+import urllib.parse
+from pathlib import Path
+from typing import BinaryIO
+
+_LOGGER = logging.getLogger(__name__)
+
+CONTENT_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".json": "application/json; charset=utf-8",
+}
+_CHUNK = 256 * 1024
+
+
+def content_type(path: Path) -> str:
+    """The Content-Type for a site file."""
+    if path.name.endswith(".chapters.json"):
+        return "application/json+chapters"
+    return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """The (first, last) byte of a single ``bytes=`` range (the unit in any case); None when
+    unsatisfiable.
+
+    Raises ValueError for a header that is not one byte range: one with several ranges
+    (``bytes=0-1,5-9``) is answered with the whole file, which RFC 9110 allows, rather than
+    with the first range alone as if it were all that was asked.
+    """
+    match = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header, re.IGNORECASE)
+    if match is None or match.group(1) == match.group(2) == "":
+        raise ValueError(header)
+    first, last = match.group(1), match.group(2)
+    if first == "":  # the last N bytes
+        length = int(last)
+        if length == 0:
+            return None
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or start > end:
+        return None
+    return start, end
+
+
+class SiteHandler(http.server.BaseHTTPRequestHandler):
+    """GET and HEAD for the files under ``root``."""
+
+    root: Path
+    server_version = "audio-edition"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        _LOGGER.info("%s %s", self.address_string(), format % args)
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def _resolve(self) -> Path | None:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        if "\0" in path:
+            return None
+        candidate = (self.root / path.lstrip("/")).resolve()
+        if candidate != self.root and self.root not in candidate.parents:
+            return None
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+
+    def _error(self, status: int, extra: dict[str, str] | None = None) -> None:
+        body = f"{status} {http.HTTPStatus(status).phrase}\n".encode()
+        self.send_response(status)
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _respond(self, head: bool) -> None:
+        path = self._resolve()
+        if path is None:
+            self._error(404)
+            return
+        stat = path.stat()
+        size = stat.st_size
+        etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
+        modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+        if self._not_modified(etag, stat.st_mtime):
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", modified)
+            self.end_headers()
+            return
+        status, first, last = 200, 0, size - 1
+        range_header = self.headers.get("Range")
+        if range_header and self._range_applies(etag, stat.st_mtime):
+            try:
+                wanted = parse_range(range_header, size)
+            except ValueError:
+                pass  # not a byte range: ignored, the whole file is sent
+            else:
+                if wanted is None:
+                    self._error(416, {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
+                    return
+                status, (first, last) = 206, wanted
+        self.send_response(status)
+        self.send_header("Content-Type", content_type(path))
+        self.send_header("Content-Length", str(max(0, last - first + 1)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", modified)
+        self.send_header(
+            "Cache-Control",
+            "no-cache" if path.suffix in (".xml", ".html") else "public, max-age=3600",
+        )
+        if status == 206:
+            self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+        self.end_headers()
+        if not head and size:
+            with path.open("rb") as handle:
+                self._copy(handle, first, last - first + 1)
+
+    def _copy(self, handle: BinaryIO, start: int, length: int) -> None:
+        handle.seek(start)
+        while length > 0:
+            chunk = handle.read(min(_CHUNK, length))
+            if not chunk:
+                break
+            try:
+                self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                return
+            length -= len(chunk)
+
+    def _not_modified(self, etag: str, mtime: float) -> bool:
+        match = self.headers.get("If-None-Match")
+        if match is not None:
+            return match.strip() == "*" or etag in [
+                t.strip().removeprefix("W/") for t in match.split(",")
+            ]
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                parsed = email.utils.parsedate_to_datetime(since)
+            except (TypeError, ValueError):
+                return False
+            return int(mtime) <= parsed.timestamp()
+        return False
+
+    def _range_applies(self, etag: str, mtime: float) -> bool:
+        condition = self.headers.get("If-Range")
+        if not condition:
+            return True
+        if condition.startswith('"') or condition.startswith("W/"):
+            return condition.strip() == etag
+        try:
+            return int(mtime) <= email.utils.parsedate_to_datetime(condition).timestamp()
+        except (TypeError, ValueError):
+            return False
+
+
+class SiteServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    """A threaded HTTP server for one site folder."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    #: Connections the kernel holds while they wait to be accepted (the kernel may cap it at
+    #: ``net.core.somaxconn``). socketserver's 5 left 90 of 300 simultaneous listeners waiting
+    #: 30 s for a connection; each accepted one has a thread of its own.
+    request_queue_size = 1024
+
+
+#: Seconds a connection may sit idle (between or inside requests) before the server closes it.
+IDLE_TIMEOUT = 30.0
+
+
+def make_server(
+    site: Path, host: str = "127.0.0.1", port: int = 8000, *, idle_timeout: float = IDLE_TIMEOUT
+) -> SiteServer:
+    """A server for ``site`` bound to ``host:port`` (port 0 picks a free one).
+
+    A connection idle for ``idle_timeout`` seconds is closed, so idle keep-alive
+    connections (or a client that stops sending mid-request) hold no thread for ever.
+    """
+    root = site.resolve()
+    handler = type("BoundSiteHandler", (SiteHandler,), {"root": root, "timeout": idle_timeout})
+    return SiteServer((host, port), handler)
+
+
+def url_of(server: SiteServer) -> str:
+    """The base URL the server answers on."""
+    address, port = server.server_address[:2]
+    host = address.decode() if isinstance(address, bytes) else str(address)
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
