@@ -1,1 +1,0 @@
-/work/main/podcast/__main__.py

@@ -1,1 +1,0 @@
-/work/main/podcast/cli/__init__.py

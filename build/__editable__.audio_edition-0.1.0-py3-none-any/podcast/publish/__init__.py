@@ -1,1 +1,0 @@
-/work/main/podcast/publish/__init__.py

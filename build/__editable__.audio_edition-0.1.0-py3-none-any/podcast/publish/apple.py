@@ -1,1 +1,0 @@
-/work/main/podcast/publish/apple.py

@@ -1,1 +1,0 @@
-/work/main/podcast/read/extract.py

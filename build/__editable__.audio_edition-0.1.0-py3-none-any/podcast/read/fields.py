@@ -1,1 +1,0 @@
-/work/main/podcast/read/fields.py

@@ -1,1 +1,0 @@
-/work/main/podcast/read/selectors.py

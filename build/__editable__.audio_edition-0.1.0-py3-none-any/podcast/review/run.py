@@ -1,1 +1,0 @@
-/work/main/podcast/review/run.py

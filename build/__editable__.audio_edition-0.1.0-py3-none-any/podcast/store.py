@@ -1,1 +1,0 @@
-/work/main/podcast/store.py

@@ -1,1 +1,0 @@
-/work/main/podcast/templates/player.js

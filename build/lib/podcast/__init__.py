@@ -1,1 +1,0 @@
-"""The application: articles in; the CLI, settings, the episode store, the feed and the site."""

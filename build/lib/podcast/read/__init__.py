@@ -1,1 +1,0 @@
-"""Articles in: the readers of each format, a page's article body, where a batch's articles come from."""
