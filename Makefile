@@ -37,6 +37,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check podcast voices audio tests bench
 	$(BIN)/ruff format --check podcast voices audio tests bench
 	$(BIN)/python -m mypy
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py

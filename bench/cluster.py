@@ -155,8 +155,8 @@ class SimulatedPool:
     def submit_render(self, job: Any, audio: dict[str, bytes], artwork: Any) -> futures.Future[Any]:
         import dataclasses
 
+        from podcast.cues import TranscriptCue
         from podcast.make.worker import RemoteRender
-        from podcast.publish.transcripts import TranscriptCue
 
         plan, template = job.plan, self.template
         synth_key = self.key
@@ -226,10 +226,10 @@ def template_render(settings: Any) -> Any:
     import shutil
 
     from podcast.make.build import WORK_NAMES, plan, render
-    from podcast.make.voicing import make_synthesizer
     from podcast.make.worker import RemoteRender
     from podcast.publish.site import show_artwork
     from podcast.read.articles import read_article
+    from podcast.speech.voicing import make_synthesizer
 
     sample = Path(settings.root) / "sample.txt"
     write_articles(sample.parent / "sample", 1)
@@ -259,7 +259,7 @@ def simulate(articles: int, workers: int, rtf: float, publish_every: int = 10) -
         settings = load_settings(cwd=folder, environ=environ)
         pool = SimulatedPool(workers, rtf, template_render(settings))
         pool.settings = settings  # settle_render keeps files in its state folder
-        from podcast.make.voicing import make_synthesizer
+        from podcast.speech.voicing import make_synthesizer
 
         pool.key = make_synthesizer(settings).cache_key
         with Store(settings.folders.store) as store:

@@ -16,9 +16,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from podcast.cues import TranscriptCue
 from podcast.publish.artwork import default_artwork
 from podcast.publish.site import publish
-from podcast.publish.transcripts import TranscriptCue
 from podcast.settings import Settings
 from podcast.store import Episode, Store, guid_for
 

@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from podcast.publish.transcripts import TranscriptCue
+from podcast.cues import TranscriptCue
 from podcast.store import Episode, Store
 
 

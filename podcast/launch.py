@@ -33,7 +33,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
-from voices.memory import TUNABLE, TUNABLES, allow_huge_pages, hold_back_huge_pages
+from voices.memory import TUNABLE, TUNABLES, hold_back_huge_pages
 
 __all__ = ["TUNABLE", "TUNABLES", "main", "should_restart", "with_tunables"]
 
@@ -120,18 +120,6 @@ def with_tunables(environ: Mapping[str, str]) -> dict[str, str]:
         existing + [t for t in TUNABLES if t.partition("=")[0] not in named]
     )
     return env
-
-
-#: Huge pages held back across the restart are let through once piper has said this many
-#: sentences in a process: a one-sentence edit never pays for them, a whole article gains.
-HUGE_PAGES_AFTER = 3
-
-
-def huge_pages_gate(sentences: int) -> None:
-    """A synthesizer's ``on_said``: let the held-back huge pages through after
-    :data:`HUGE_PAGES_AFTER` sentences (nothing happens unless the launcher held them back)."""
-    if sentences == HUGE_PAGES_AFTER:
-        allow_huge_pages()
 
 
 def main() -> None:

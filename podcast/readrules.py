@@ -5,11 +5,8 @@ the newsroom's reading rules (settings are refused at load with the key that is 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from podcast.settings import ReadSettings
+from collections.abc import Callable, Sequence
+from typing import Any
 
 
 def compile_selector(selector: str) -> Any:
@@ -36,15 +33,15 @@ def compile_text(rule: str) -> Callable[[str], bool]:
     return lambda text: " ".join(text.split()) == exact
 
 
-def problem(read: ReadSettings) -> str | None:
+def problem(body: Sequence[str], skip: Sequence[str], skip_text: Sequence[str]) -> str | None:
     """The first ``[read]`` entry that cannot be used, as ``read.KEY[N] …``, or None."""
-    for key in ("body", "skip"):
-        for index, selector in enumerate(getattr(read, key)):
+    for key, selectors in (("body", body), ("skip", skip)):
+        for index, selector in enumerate(selectors):
             try:
                 compile_selector(selector)
             except ValueError as error:
                 return f"read.{key}[{index}] {selector!r} is not a CSS selector: {error}"
-    for index, rule in enumerate(read.skip_text):
+    for index, rule in enumerate(skip_text):
         if not rule.strip():
             return f"read.skip_text[{index}] is empty"
         try:

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from audio.targets import MasterSettings, Music, Pauses
+from podcast.apple import category_problem
 from podcast.errors import ConfigError
-from podcast.make.state import StateFolder
-from podcast.publish.apple import category_problem
+from podcast.state import StateFolder
 from voices.catalogue import DEFAULT_VOICE
 
 #: The config file looked for in the working folder when ``--config`` is not given.
@@ -351,7 +351,8 @@ def _check(settings: Settings, where: str) -> None:
     _check_text(settings, where)
     from podcast.readrules import problem as reading_rule_problem
 
-    bad_rule = reading_rule_problem(settings.read)
+    read = settings.read
+    bad_rule = reading_rule_problem(read.body, read.skip, read.skip_text)
     if bad_rule:
         raise ConfigError(f"{where}: {bad_rule}")
     for key, low, high, unit in RANGES:
@@ -376,7 +377,7 @@ def _check(settings: Settings, where: str) -> None:
         parse_age(settings.batch.retention, f"{where}: batch.retention")
     parse_age(settings.briefing.since, f"{where}: briefing.since")
     if settings.batch.cluster:
-        from podcast.make.cluster import ClusterAddress  # imports no Dask
+        from podcast.cluster_address import ClusterAddress
 
         ClusterAddress.parse(settings.batch.cluster, f"{where}: batch.cluster")
     problem = category_problem(settings.show.category, settings.show.subcategory)

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from podcast.cues import TranscriptCue
 from podcast.errors import StoreError
 from podcast.migrations import MIGRATIONS
-from podcast.publish.transcripts import TranscriptCue
 
 #: Namespace for episode guids: uuid5(EPISODE_NAMESPACE, article key).
 EPISODE_NAMESPACE = uuid.UUID("6c0f3d2e-7a53-5b8e-9a51-2f4c1d0e9b77")

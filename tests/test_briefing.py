@@ -120,7 +120,7 @@ def test_a_category_briefing_and_its_selection(night: Path) -> None:
 
 
 def test_selection_and_opening_rules(tmp_path: Path) -> None:
-    from podcast.publish.transcripts import TranscriptCue
+    from podcast.cues import TranscriptCue
 
     now = datetime(2026, 12, 2, 9, tzinfo=UTC)
 

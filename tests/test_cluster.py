@@ -22,8 +22,9 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from podcast.cluster_address import ClusterAddress
 from podcast.errors import ClusterError, ConfigError
-from podcast.make.cluster import ClusterAddress, ClusterPool
+from podcast.make.cluster import ClusterPool
 from podcast.settings import Settings
 from tests.conftest import invoke_cli, run_cli
 from tests.test_batch import assert_site_valid, report_of, write_articles

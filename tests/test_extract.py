@@ -166,8 +166,8 @@ SIGN = re.compile(r"\d|[%$€£¥₴=±½¼¾°@#]|(?<=\w)/(?=\w)|(?<=\d):(?=\d)
 def _heard_one(case: tuple[str, str, str]) -> tuple[str, str, int, list[str], list[str]]:
     """One page as a listener hears it: (key, language, sentences, junk, signs), measured as
     score.py measures it (its ``listener``), on the script ``build`` would speak."""
-    from podcast.make.scripting import article_language, article_script
     from podcast.settings import Settings
+    from podcast.speech.scripting import article_language, article_script
 
     key, html, truth = case
     try:

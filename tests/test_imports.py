@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ast
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +112,44 @@ def test_the_library_logs_and_never_prints(package: str) -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 assert node.func.id != "print", f"{path.name}:{node.lineno} prints"
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    lint = Path(sys.executable).parent / "lint-imports"
+    return subprocess.run(
+        [str(lint), str(root / "pyproject.toml"), "--no-cache"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+def test_the_import_contracts_hold() -> None:
+    """The layers and boundaries in pyproject.toml's import-linter contracts (issue 26)."""
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        ("podcast/store.py", "import podcast.make.batch", "reading, core BROKEN"),
+        ("podcast/publish/feed.py", "import podcast.speech.scripting", "reading, core BROKEN"),
+        ("podcast/read/extract.py", "import click", "imports click BROKEN"),
+        ("audio/tags.py", "import voices.sentences", "sound imports nothing of speech BROKEN"),
+    ],
+    ids=["store-uses-make", "publish-uses-speech", "read-uses-click", "audio-uses-voices"],
+)
+def test_an_import_against_the_layers_breaks_a_contract(
+    tmp_path: Path, module: str, line: str, contract: str
+) -> None:
+    """The contracts are not vacuous: an import that runs back up, on purpose, breaks them."""
+    for name in ("podcast", "voices", "audio"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / module
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{line}  # noqa\n", encoding="utf-8")
+    result = _lint_imports(tmp_path)
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert contract in result.stdout, result.stdout[-2000:]
+    assert "0 broken" not in result.stdout

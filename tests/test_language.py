@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from podcast.errors import ArticleError
-from podcast.make.scripting import article_language, article_script
-from podcast.make.voicing import voice_for
 from podcast.read.model import Article
 from podcast.settings import Settings
+from podcast.speech.scripting import article_language, article_script
+from podcast.speech.voicing import voice_for
 from tests.conftest import add_voice
 from voices.language import detect_language
 from voices.script import Block

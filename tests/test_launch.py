@@ -187,19 +187,18 @@ def test_the_readme_gives_library_users_the_same_tunables() -> None:
 def test_the_launcher_lets_huge_pages_through_after_the_third_sentence(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The synthesizer only reports what it said; the launcher's gate decides (issue 17)."""
-    from podcast import launch
-    from podcast.make.voicing import make_synthesizer
+    """The synthesizer only reports what it said; the gate (voices.memory) decides (issue 17)."""
     from podcast.settings import Settings
-    from voices import synth
+    from podcast.speech.voicing import make_synthesizer
+    from voices import memory, synth
     from voices.catalogue import find_voice
 
     calls: list[int] = []
     synthesizer = make_synthesizer(Settings(state=tmp_path), find_voice(None))
-    monkeypatch.setattr(launch, "allow_huge_pages", lambda: calls.append(synthesizer._said))
+    monkeypatch.setattr(memory, "allow_huge_pages", lambda: calls.append(synthesizer._said))
     for word in ("One.", "Two.", "Three.", "Four."):
         synthesizer.synthesize(word)
-        assert calls == ([] if synthesizer._said < launch.HUGE_PAGES_AFTER else [3])
+        assert calls == ([] if synthesizer._said < memory.HUGE_PAGES_AFTER else [3])
     said: list[int] = []
     alone = synth.Synthesizer(find_voice(None), on_said=said.append)
     alone.synthesize("One.")

@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 from podcast.cli import cli
 from podcast.errors import ArticleError, ConfigError
 from podcast.make.batch import run_batch
-from podcast.make.scripting import article_script
 from podcast.publish.site import show_artwork
 from podcast.read.fields import parse_datetime
 from podcast.read.formats import read_json
 from podcast.read.model import Article
 from podcast.read.sources import SourceError, _entry_article, expand, fetch
 from podcast.settings import Settings, load_settings, parse_age
+from podcast.speech.scripting import article_script
 from podcast.store import Store
 from voices.script import Block
 

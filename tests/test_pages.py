@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from podcast.make.scripting import article_script
 from podcast.read.articles import read_article
 from podcast.settings import Settings
+from podcast.speech.scripting import article_script
 
 PAGES = Path(__file__).parent / "data" / "pages"
 SOURCES = sorted(

@@ -228,7 +228,8 @@ def test_item_link_and_description_fall_back(tmp_path: Path) -> None:
 
 
 def test_transcripts_escape_and_wrap() -> None:
-    from podcast.publish.transcripts import TranscriptCue, subrip, webvtt
+    from podcast.cues import TranscriptCue
+    from podcast.publish.transcripts import subrip, webvtt
 
     cues = [
         TranscriptCue(0.0, 1.5, HOSTILE),
@@ -265,7 +266,8 @@ def test_unchanged_episode_pages_are_not_rewritten(tmp_path: Path) -> None:
 
 def test_srt_has_no_markup_a_player_would_run_or_render() -> None:
     """Issue 24, minor: SRT kept a title's raw <script> and <img onerror>; the VTT was escaped."""
-    from podcast.publish.transcripts import TranscriptCue, subrip
+    from podcast.cues import TranscriptCue
+    from podcast.publish.transcripts import subrip
 
     cues = [
         TranscriptCue(

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from podcast.cli import cli
-from podcast.make.scripting import article_script
-from podcast.make.voicing import make_synthesizer
 from podcast.review.model import Review
 from podcast.settings import load_settings
+from podcast.speech.scripting import article_script
+from podcast.speech.voicing import make_synthesizer
 from podcast.store import Store
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, _need_chromium
 from tests.test_batch import report_of
@@ -234,10 +234,10 @@ def test_the_review_sees_furniture_read_aloud_and_offers_no_lexicon_line_for_it(
     """Issue 25, point 7: coverage said 100 % on pages that read a hover card, and the review
     offered `NoemKristi = …` as a lexicon line. Glued words, codes and a sentence read twice are
     now listed as suspects, with their share of the words; glued junk is never a guessed word."""
-    from podcast.make.scripting import article_script
     from podcast.read.model import Article
     from podcast.review.text import review_text
     from podcast.settings import Settings
+    from podcast.speech.scripting import article_script
     from voices.script import Block
 
     article = Article(

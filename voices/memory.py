@@ -72,3 +72,15 @@ def allow_huge_pages() -> None:
     """Let through the huge pages this process asked for and held back; otherwise do nothing."""
     if huge_pages_held_back() and hold_back_huge_pages(False):
         _LOGGER.debug("huge pages allowed for synthesis")
+
+
+#: Huge pages held back across the restart are let through once piper has said this many
+#: sentences in a process: a one-sentence edit never pays for them, a whole article gains.
+HUGE_PAGES_AFTER = 3
+
+
+def huge_pages_gate(sentences: int) -> None:
+    """A synthesizer's ``on_said``: let the held-back huge pages through after
+    :data:`HUGE_PAGES_AFTER` sentences (nothing happens unless the launcher held them back)."""
+    if sentences == HUGE_PAGES_AFTER:
+        allow_huge_pages()

@@ -143,8 +143,8 @@ def script(obj: Context, article: str, as_json: bool) -> None:
     One sentence per line, a blank line between paragraphs, the intro first;
     exactly the sentences `build` hands to the voice.
     """
-    from podcast.make.scripting import article_script
     from podcast.read.articles import read_article
+    from podcast.speech.scripting import article_script
 
     settings = obj.settings()
     result = article_script(read_article(article, stdin_bytes(article), settings.read), settings)
@@ -273,8 +273,8 @@ def lexicon_check(
     """
     from audio.assemble import Part, assemble
     from audio.targets import Pauses
-    from podcast.make.scripting import load_lexicon
-    from podcast.make.voicing import make_synthesizer
+    from podcast.speech.scripting import load_lexicon
+    from podcast.speech.voicing import make_synthesizer
     from voices.normalize import normalize
 
     settings = obj.settings(voice=voice)

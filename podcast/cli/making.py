@@ -223,7 +223,7 @@ def batch(
     jobs = settings.batch.jobs if jobs is None else jobs
     cluster = cluster or settings.batch.cluster or None
     if cluster:
-        from podcast.make.cluster import ClusterAddress
+        from podcast.cluster_address import ClusterAddress
 
         ClusterAddress.parse(cluster)  # a bad address fails before the lock is taken
     with (

@@ -24,14 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audio.targets import Music
+from podcast.cues import TranscriptCue
 from podcast.errors import PodcastError, PublishError
-from podcast.make.faults import fault_point
-from podcast.make.scripting import article_language, article_script, load_lexicon
-from podcast.make.voicing import synthesis_settings, voice_for
+from podcast.faults import fault_point
 from podcast.publish.artwork import Artwork, episode_cover
 from podcast.publish.site import EPISODES_DIR
 from podcast.publish.transcripts import (
-    TranscriptCue,
     chapter_marks,
     chapters_json,
     subrip,
@@ -43,6 +41,8 @@ from podcast.read.model import Article
 from podcast.read.urls import safe_url
 from podcast.review.model import Review
 from podcast.settings import Settings
+from podcast.speech.scripting import article_language, article_script, load_lexicon
+from podcast.speech.voicing import synthesis_settings, voice_for
 from podcast.store import Episode, Store
 from voices.catalogue import VoiceInfo
 from voices.script import Script

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from podcast.errors import PublishError
+from podcast.faults import fault_point
 from podcast.fsutil import publish_file
 from podcast.make.build import WORK_NAMES, Rendered
-from podcast.make.faults import fault_point
 from podcast.publish.feed import truncate_bytes
 from podcast.read.model import Article
 from podcast.settings import Settings

@@ -21,10 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from podcast.cues import TranscriptCue
 from podcast.errors import PublishError
 from podcast.publish.feed import feed_files, feed_series
 from podcast.publish.site import EPISODES_DIR, site_name
-from podcast.publish.transcripts import TranscriptCue
 from podcast.read.urls import safe_url
 from podcast.settings import ENV_STATE, Settings
 from podcast.store import Episode, Store

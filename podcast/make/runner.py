@@ -27,12 +27,12 @@ from podcast.make.build import (
 )
 from podcast.make.commit import commit
 from podcast.make.ownership import check_site_is_ours
-from podcast.make.state import check_writable
-from podcast.make.voicing import make_synthesizer
 from podcast.publish.artwork import Artwork
 from podcast.publish.site import show_artwork
 from podcast.read.model import Article, legacy_key, title_identity
 from podcast.settings import Settings
+from podcast.speech.voicing import make_synthesizer
+from podcast.state import check_writable
 from podcast.store import Episode, Store
 from voices.catalogue import VoiceInfo, find_voice
 from voices.synth import Synthesizer

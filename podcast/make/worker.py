@@ -24,9 +24,9 @@ from typing import Any
 from podcast.errors import ClusterError
 from podcast.make.build import Rendered
 from podcast.make.runner import RenderJob
-from podcast.make.voicing import synthesis_settings
 from podcast.publish.artwork import Artwork
 from podcast.settings import ENV_VOICE_CACHE, Settings, default_voice_cache
+from podcast.speech.voicing import synthesis_settings
 from voices.catalogue import VoiceInfo, find_voice
 from voices.synth import SynthesisSettings, Synthesizer
 

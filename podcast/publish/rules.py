@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeAlias
 
-from podcast.publish.apple import category_problem
+from podcast.apple import category_problem
 from podcast.publish.feed import FEED_FILE, MAX_DESCRIPTION_BYTES, podcast_guid
 from podcast.publish.pages import INDEX_FILE
 from podcast.publish.subjects import NS, Channel, Chapters, FeedPage, Item, Mp3, Transcript

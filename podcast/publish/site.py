@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 from podcast.errors import ConfigError, PublishError
+from podcast.faults import fault_point
 from podcast.fsutil import atomic_write_bytes, atomic_write_text
-from podcast.make.faults import fault_point
 from podcast.publish.artwork import Artwork, default_artwork, load_artwork
 from podcast.publish.feed import FEED_FILE, environment, feed_specs, render_feed
 from podcast.publish.pages import (

@@ -8,6 +8,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from podcast.cues import TranscriptCue
 from voices.script import Script
 
 if TYPE_CHECKING:
@@ -15,20 +16,6 @@ if TYPE_CHECKING:
 
 #: Longest line in a WebVTT cue.
 VTT_LINE = 65
-
-
-@dataclass(frozen=True)
-class TranscriptCue:
-    """One sentence of the transcript at its place in the audio."""
-
-    start: float
-    end: float
-    text: str
-    """As written."""
-    paragraph: int = 0
-    """Index of its paragraph in the script."""
-    kind: str = "body"
-    """The paragraph's kind: intro, heading, body or outro."""
 
 
 @dataclass(frozen=True)

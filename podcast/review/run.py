@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from podcast.make.scripting import article_language, article_script, load_lexicon
 from podcast.read.model import Article
 from podcast.review.model import GuessedWord, Review
 from podcast.review.sound import Recogniser, sound_findings
 from podcast.review.text import review_text
 from podcast.settings import Settings
+from podcast.speech.scripting import article_language, article_script, load_lexicon
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,7 +41,7 @@ def review_article(
     """Review ``article``: text findings always; sound findings when every sentence's audio is
     in the sentence cache, or with ``listen`` (which synthesises what is missing and runs the
     recogniser)."""
-    from podcast.make.voicing import make_synthesizer, voice_for
+    from podcast.speech.voicing import make_synthesizer, voice_for
 
     language = article_language(article, settings)
     voice = voice_for(settings, language, article.source or "article")

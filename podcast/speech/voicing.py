@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from podcast.errors import ArticleError
-from podcast.launch import huge_pages_gate
 from podcast.settings import Settings
 from voices.cache import SentenceCache
 from voices.catalogue import VoiceInfo, find_voice, list_voices
 from voices.language import primary
+from voices.memory import huge_pages_gate
 from voices.synth import SynthesisSettings, Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
