@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -235,18 +236,46 @@ def test_a_stale_lock_from_a_killed_process_is_recovered(tmp_path: Path) -> None
     assert invoke_cli("batch", "articles", "-j", "1", cwd=tmp_path).returncode == 0
 
 
+def _committed(tmp_path: Path) -> int:
+    """How many episodes the store holds (read-only, while a batch may be writing it)."""
+    store = tmp_path / ".audio-edition" / "episodes.db"
+    if not store.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=5) as db:
+            return int(db.execute("SELECT count(*) FROM episodes").fetchone()[0])
+    except sqlite3.Error:  # not created yet, or mid-migration
+        return 0
+
+
+def _wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], bound: float) -> None:
+    """Wait for a state (never a fixed time): until ``ready()``, the process ends, or ``bound``."""
+    deadline = time.monotonic() + bound
+    while not ready() and process.poll() is None:
+        assert time.monotonic() < deadline, "the batch reached no checkpoint"
+        time.sleep(0.02)
+
+
 def test_sigkill_at_any_moment_leaves_a_valid_site_and_the_next_run_resumes(tmp_path: Path) -> None:
+    """SIGKILL at checkpoints, not after fixed delays (which a busy machine outran: issue 26):
+    as soon as the run holds its lock, then as soon as each run has committed one more
+    episode (with publish_every = 1, that is while it publishes it)."""
     write_articles(tmp_path / "articles", 6)
     env = {**os.environ}
     env.pop("AUDIO_EDITION_CONFIG", None)
     (tmp_path / "edition.toml").write_text("[batch]\npublish_every = 1\n")
-    for delay in (0.7, 1.4, 2.1, 2.8, 3.5, 4.2, 8.0):
+    lock = tmp_path / ".audio-edition" / "lock"
+    for round_ in range(6):
+        before = _committed(tmp_path)
         process = subprocess.Popen(
             [sys.executable, "-m", "podcast", "-q", "batch", "articles", "--jobs", "2"],
             cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,
         )  # fmt: skip
-        time.sleep(delay)
+        if round_ == 0:
+            _wait_until(lock.exists, process, 120)
+        else:
+            _wait_until(lambda before=before: _committed(tmp_path) > before, process, 300)
         os.killpg(process.pid, signal.SIGKILL)  # the batch and its worker processes, mid-work
         process.wait()
         assert_site_valid(tmp_path)
