@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from podcast.make.batch import _load
 from podcast.make.report import BatchReport, NoProgress
 from podcast.read.furniture import MIN_ARTICLES, RULE, learn_and_strip
@@ -97,3 +99,38 @@ def test_a_quote_three_stories_end_on_is_kept() -> None:
 
     out = learn_and_strip((a.url, a) for a in [ending(1), ending(2), ending(3)])
     assert all(texts(out[a.url])[-1] == QUOTE for a in [ending(1), ending(2), ending(3)])
+
+
+@pytest.mark.e2e
+def test_a_real_batch_drops_the_sites_footer_and_keeps_the_shared_quote(tmp_path: Path) -> None:
+    """End to end: `audio-edition batch` over four articles of one site, each ending with the
+    same footer and three quoting the mayor alike; the footer is not in any transcript, the
+    review of each episode records it as site-furniture, and the quote is read."""
+    import json
+
+    from tests.conftest import invoke_cli
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(1, 5):
+        paragraphs = [
+            f"Story {n}, part {p}: the council met to discuss item {n}{p}." for p in range(6)
+        ]
+        if n < 4:
+            paragraphs.insert(3, QUOTE)
+        paragraphs.append(FOOTER)
+        (folder / f"story-{n}.json").write_text(json.dumps({
+            "title": f"Council story {n}", "url": f"https://www.ledger.example/news/{n}",
+            "body": "\n\n".join(paragraphs),
+        }), encoding="utf-8")  # fmt: skip
+    result = invoke_cli("batch", "articles", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    transcripts = list((tmp_path / "site" / "episodes").glob("*.vtt"))
+    assert len(transcripts) == 4
+    for vtt in transcripts:
+        text = vtt.read_text(encoding="utf-8")
+        assert "download the Ledger app" not in text
+    assert sum("We will rebuild" in vtt.read_text(encoding="utf-8") for vtt in transcripts) == 3
+    with Store(tmp_path / ".audio-edition" / "episodes.db") as store:
+        reviews = [json.loads(e.review) for e in store.episodes()]
+    assert all(any(r["rule"] == RULE for r in review["removed"]) for review in reviews), reviews
