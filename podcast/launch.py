@@ -134,4 +134,39 @@ def main() -> None:
                 hold_back_huge_pages(False)
     from podcast.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+    except SystemExit as stop:
+        if stop.code in STOPPED:
+            end_for_certain(int(stop.code))
+        raise
+
+
+#: The exit statuses of a run stopped by Ctrl-C (130) or SIGTERM (143).
+STOPPED = (130, 143)
+#: Seconds a stopped run may take to end once its own work is done, before it is ended anyway.
+EXIT_GRACE = 10.0
+
+
+def end_for_certain(status: int, grace: float = EXIT_GRACE) -> None:
+    """End the process with ``status`` within ``grace`` seconds, whatever a library's thread
+    does: a daemon watchdog, armed once a stopped run's own work is done (report written, lock
+    released), as Python goes on to exit.
+
+    Python joins every executor thread as it exits. Dask's callback thread was found blocked
+    for ever on a future's lock that a Ctrl-C, landing as the main thread took it, left held,
+    and a stopped batch ran on for half an hour. The watchdog is the launcher's, as every
+    process-wide setting is: a library (or a test running the CLI in-process) never has one."""
+    import threading
+    import time
+
+    def end() -> None:
+        time.sleep(grace)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(status)
+
+    threading.Thread(target=end, name="exit-watchdog", daemon=True).start()

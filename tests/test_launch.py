@@ -220,3 +220,25 @@ def test_the_opt_in_is_in_the_commands_help() -> None:
     from podcast.cli import cli
 
     assert "AUDIO_EDITION_HUGE_PAGES=1" in CliRunner().invoke(cli, ["--help"]).output
+
+
+def test_a_stopped_run_ends_though_a_librarys_thread_never_does() -> None:
+    """A stopped batch ran on for half an hour: Python joins every executor thread as it
+    exits, and Dask's callback thread was blocked for ever on a lock a Ctrl-C had left held.
+    The launcher ends a stopped run (130, 143) within its grace whatever another thread does."""
+    import time
+
+    code = (
+        "import sys, threading\n"
+        "import podcast.cli\n"
+        "from podcast import launch\n"
+        "threading.Thread(target=threading.Event().wait).start()  # never ends, not a daemon\n"
+        "podcast.cli.main = lambda: sys.exit(130)  # the run was stopped by Ctrl-C\n"
+        "launch.main()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "AUDIO_EDITION_HUGE_PAGES"}
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, timeout=120, check=False)  # fmt: skip
+    assert result.returncode == 130, result.stderr
+    assert time.monotonic() - started < 60
