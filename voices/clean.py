@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from .script import Block
 
 _I = re.IGNORECASE
+#: A month's name, whole or shortened ("Dec.", "Sept", "December").
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 
 #: A whole line that is navigation or a control, not prose.
 _CONTROL = re.compile(
@@ -63,11 +65,15 @@ _COPYRIGHT = re.compile(
 _SHARE = re.compile(r"^(share (this|on|via)|follow us on|click to share)\b", _I)
 _COOKIE = re.compile(r"\bcookies?\b.*\b(accept|consent|policy|settings|use|preferences)\b|"
                      r"\b(accept|manage)\b.*\bcookies?\b", _I)  # fmt: skip
+#: "You may also like" in the other languages the dev set's pages speak: a list of teasers.
+_ALSO_LIKE = (
+    r"você (também )?pode gostar|te puede interesar|vous aimerez aussi|"
+    r"das könnte sie auch interessieren|potrebbe interessarti"
+)
 _READ_MORE = re.compile(
     r"^((read more|continue reading|read also|read next|related( articles?| stories| news)?|see also|"
     r"more on this( story)?|recommended( for you)?|you (may|might) also like|further reading|more|"
-    r"see more|don'?t miss|related \w+( \w+)?|buyer'?s guide|você (também )?pode gostar|"
-    r"vous aimerez aussi|te puede interesar|potrebbe interessarti|das könnte sie auch interessieren)"
+    rf"see more|don'?t miss|related \w+( \w+)?|buyer'?s guide|{_ALSO_LIKE})"
     r"\s*(:|[-–—|»›>]|\.{3}|…|$)|(read more|continue reading)\b)",
     _I,
 )
@@ -150,8 +156,7 @@ _END_OF_ARTICLE = re.compile(
     r"most (read|popular|viewed)|latest( news| stories)?|trending( now| stories)?|recommended( for you| stories)?|"
     r"read next|more from [\w' ]+|top stories|you (may|might) also like|popular now|what to read next|"
     r"in other news|also in [\w ]+|comments?|"
-    r"você (também )?pode gostar|te puede interesar|vous aimerez aussi|"
-    r"das könnte sie auch interessieren|potrebbe interessarti)$",
+    rf"{_ALSO_LIKE})$",
     _I,
 )
 _TERMINAL = ".!?\"'\u201d\u2019)…:。！？"
@@ -171,17 +176,21 @@ class CleanPage:
     """What was taken out as furniture, with the rule."""
 
 
+def _heading(line: str) -> str:
+    """A heading as its words: "You may also like…" and "More:" without their ends."""
+    return line.strip().rstrip(":.…").strip()
+
+
 def is_end_of_article(line: str) -> bool:
     """True for a section heading after which the page is no longer the article."""
-    return bool(_END_OF_ARTICLE.match(line.strip().rstrip(":.…").strip()))
+    return bool(_END_OF_ARTICLE.match(_heading(line)))
 
 
 #: End-of-article headings no article uses for a section of its own: what follows them is
 #: other articles, however much of the page it is ("You may also like…" over six excerpts).
 _TEASER_LIST = re.compile(
     r"^(you (may|might) (also )?like|recommended for you|related (articles|stories|posts)|"
-    r"você (também )?pode gostar|te puede interesar|vous aimerez aussi|"
-    r"das könnte sie auch interessieren|potrebbe interessarti)$",
+    rf"{_ALSO_LIKE})$",
     _I,
 )
 
@@ -232,7 +241,7 @@ class Rule:
 
 _DATE_TOKEN = re.compile(
     r"\b\d{1,4}([:/.-]\d{1,4}){0,2}(st|nd|rd|th)?\b|\b([ap]\.?m\.?|(?-i:[A-Z]{1,3}T)|GMT|UTC)\b|"
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|"
+    rf"\b{_MONTH}|"
     r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[,|·–—-]",
     _I,
 )
@@ -348,9 +357,9 @@ _QUOTED = re.compile('["“”«»„]')
 def is_reader_prompt(text: str) -> bool:
     """A line addressed to the reader asking them to act (subscribe, share, send a tip, turn
     off an ad blocker): second person or an imperative, about the site's business, unquoted."""
-    if _QUOTED.search(text) or len(text.split()) > 80:
-        return False
     words = len(text.split())
+    if _QUOTED.search(text) or words > 80:
+        return False
     # A long paragraph that says "you" is the writer's; a prompt that long starts with its verb.
     addressed = bool(_ACTION_START.match(text) or (words <= 25 and _SECOND_PERSON.search(text)))
     return addressed and bool(_ACTION_WORDS.search(text) or words <= 4)
@@ -425,7 +434,7 @@ def clean_blocks_recorded(blocks: Iterable[Block]) -> Cleaned:
     for index, block in enumerate(given):
         if is_end_of_article(block.text) and any(b.kind == "paragraph" for b in out):
             rest = given[index:]
-            teasers = bool(_TEASER_LIST.match(block.text.strip().rstrip(":.…").strip()))
+            teasers = bool(_TEASER_LIST.match(_heading(block.text)))
             if teasers or sum(len(b.text.split()) for b in rest) <= MAX_END_CUT * total:
                 cut = f"end-of-article: {block.text}"
                 removed += [Removed(b.text, cut, b.kind) for b in rest]
@@ -522,7 +531,6 @@ def clean_page_text(text: str) -> CleanPage:
     return done([])
 
 
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 #: A date as bylines write it: month first or day first, a weekday before it, a time after it
 #: ("Dec. 2, 2026, 6:05am", "Wednesday 2 December 2026 at 18:05", "2 Dec 2026 · 06:05 GMT").
 #: Its parts are named (``month``/``day`` month first, ``day2``/``month2`` day first,

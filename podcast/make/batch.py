@@ -63,7 +63,7 @@ def _load(
     """Read every item, take each site's own furniture out (paragraphs its articles repeat:
     :mod:`podcast.read.furniture`, with what the store saw before, and the store told of these
     when ``store`` is given), then plan each article."""
-    from podcast.read.furniture import edge_paragraphs, learn_and_strip, site_of
+    from podcast.read.furniture import learn_and_strip
 
     loaded: list[tuple[str, Article]] = []
     for item in items:
@@ -78,12 +78,8 @@ def _load(
     stripped = learn_and_strip(
         zip(identities, (article for _, article in loaded), strict=True),
         store.site_paragraphs if store is not None else None,
+        store.remember_paragraphs if store is not None else None,
     )
-    if store is not None:
-        for identity, (_, article) in zip(identities, loaded, strict=True):
-            if site := site_of(article):
-                marks = [mark for _, mark in edge_paragraphs(article)]
-                store.remember_paragraphs(site, identity, marks)
     plans = []
     for identity, (label, article) in zip(identities, loaded, strict=True):
         started = time.monotonic()

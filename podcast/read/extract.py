@@ -103,7 +103,8 @@ def furniture_rule(element: Any) -> str | None:
     return f"class or id '{hits[0]}'" if hits else None
 
 
-def _text(element: Any) -> str:
+def element_text(element: Any) -> str:
+    """An element's text, its runs kept apart and white space folded."""
     return " ".join(" ".join(element.itertext()).split())
 
 
@@ -113,7 +114,7 @@ def strip_furniture(page: Any, keep: frozenset[str] = frozenset()) -> list[tuple
     tree = page.getroottree()
     body = page.find(".//body")
     root = body if body is not None else page
-    total = len(_text(root).split()) or 1
+    total = len(element_text(root).split()) or 1
     removed: list[tuple[str, Removed]] = []
     for element in list(root.iter()):
         if element is root or element.getparent() is None:
@@ -124,7 +125,7 @@ def strip_furniture(page: Any, keep: frozenset[str] = frozenset()) -> list[tuple
         if rule is None:
             continue
         path = tree.getpath(element)
-        text = _text(element)
+        text = element_text(element)
         if path in keep or len(text.split()) >= total * 0.5:
             continue
         if text and element.tag not in ("script", "style", "noscript", "template", "svg"):
@@ -156,19 +157,10 @@ def strip_inline_cards(page: Any) -> list[Removed]:
                 continue
             if link_density(element, "a", " ") < CARD_DENSITY:
                 continue
-            text = _text(element)
+            text = element_text(element)
             if text:
                 removed.append(Removed(text, "inline card", "element"))
-            tail = element.tail
-            element.tail = None
-            parent = element.getparent()
-            previous = element.getprevious()
-            element.drop_tree()
-            if tail:  # the paragraph's own words after the card stay
-                if previous is not None:
-                    previous.tail = (previous.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
+            element.drop_tree()  # lxml.html keeps its tail: the paragraph's words after the card
     return removed
 
 
@@ -276,7 +268,7 @@ def _positions(page: Any) -> tuple[list[Any], dict[str, tuple[int, Any]]]:
     elements = list(page.iter("p", "h2", "h3", "h4", "h5", "h6", "blockquote"))
     position: dict[str, tuple[int, Any]] = {}
     for index, element in enumerate(elements):
-        position.setdefault(_text(element), (index, element))
+        position.setdefault(element_text(element), (index, element))
     return elements, position
 
 
@@ -323,7 +315,7 @@ def _continuations(page: Any, blocks: list[Block], positions: Positions) -> list
         ):
             continue  # the same part, seen from inside or outside
         for element in other.iter("p", "h2", "h3", "h4", "h5", "h6"):
-            text = _text(element)
+            text = element_text(element)
             if not text or id(element) not in index_of or link_only_html(element):
                 continue
             bag = words(text)
@@ -358,7 +350,7 @@ def _embedded_posts(page: Any, blocks: list[Block], positions: Positions) -> lis
         classes = set((quote.get("class") or "").split())
         if not classes & set(EMBED_CLASSES) or id(quote) not in index_of:
             continue
-        text = " ".join(w for w in _text(quote).split() if not _LINK_WORD.match(w))
+        text = " ".join(w for w in element_text(quote).split() if not _LINK_WORD.match(w))
         bag = words(text)
         if not bag or _shared(bag, have) >= 0.8 * sum(bag.values()):
             continue
@@ -501,12 +493,13 @@ def _without_headline_and_captions(
     - a short block whose words an image's alt text or file name holds is that image's caption
       ("The slimmer bezels of the 16-inch MacBook Pro" under the image of that alt text)."""
     removed: list[Removed] = []
-    title_words = set(re.findall(r"[^\W_]+", title.lower()))
+    said = re.findall(r"[^\W_]+", title.lower())
+    title_words = set(said)
     while blocks and any(b.kind == "paragraph" for b in blocks[1:]):
         first = blocks[0]
         words = re.findall(r"[^\W_]+", first.text.lower())
         shared = sum(w in title_words for w in words) / len(words) if words else 0.0
-        same = words == re.findall(r"[^\W_]+", title.lower())
+        same = words == said
         if not same and (
             first.kind != "heading" or shared < HEADLINE_SHARE or len(words) > HEADLINE_WORDS
         ):

@@ -74,18 +74,20 @@ def edge_paragraphs(article: Article) -> list[tuple[int, str]]:
 def learn_and_strip(
     articles: Iterable[tuple[str, Article]],
     history: Callable[[str, list[str]], Mapping[str, set[str]]] | None = None,
+    remember: Callable[[str, str, list[str]], None] | None = None,
 ) -> dict[str, Article]:
     """Each article (by its key) without its site's furniture: paragraphs that
     :data:`MIN_ARTICLES` distinct articles of its site hold, counting these articles and what
-    ``history(site, fingerprints)`` says earlier ones held. Each removal is recorded with the
-    rule ``site-furniture``; an article is never left without a paragraph."""
+    ``history(site, fingerprints)`` says earlier ones held; ``remember(site, key,
+    fingerprints)`` is then told of each article's edge paragraphs. Each removal is recorded
+    with the rule ``site-furniture``; an article is never left without a paragraph."""
     given = list(articles)
     seen: dict[tuple[str, str], set[str]] = {}
-    edges: dict[str, list[tuple[int, str]]] = {}
+    edges: dict[str, tuple[str, list[tuple[int, str]]]] = {}
     for key, article in given:
         site = site_of(article)
-        edges[key] = edge_paragraphs(article) if site else []
-        for _, mark in edges[key]:
+        edges[key] = (site, edge_paragraphs(article) if site else [])
+        for _, mark in edges[key][1]:
             seen.setdefault((site, mark), set()).add(key)
     if history is not None:
         by_site: dict[str, list[str]] = {}
@@ -94,10 +96,14 @@ def learn_and_strip(
         for site, marks in by_site.items():
             for mark, keys in history(site, marks).items():
                 seen[(site, mark)] = seen.get((site, mark), set()) | keys
+    if remember is not None:
+        for key, (site, marked) in edges.items():
+            if site:
+                remember(site, key, [mark for _, mark in marked])
     out: dict[str, Article] = {}
     for key, article in given:
-        site = site_of(article)
-        drop = {i for i, mark in edges[key] if len(seen.get((site, mark), ())) >= MIN_ARTICLES}
+        site, marked = edges[key]
+        drop = {i for i, mark in marked if len(seen.get((site, mark), ())) >= MIN_ARTICLES}
         kept = [b for i, b in enumerate(article.blocks) if i not in drop]
         if not drop or not any(b.kind == "paragraph" for b in kept):
             out[key] = article

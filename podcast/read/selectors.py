@@ -11,14 +11,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from podcast.read.extract import element_text
 from podcast.read.model import Article
 from podcast.readrules import compile_selector, compile_text
 from podcast.settings import ReadSettings
 from voices.clean import Removed
-
-
-def _text(element: Any) -> str:
-    return " ".join(" ".join(element.itertext()).split())
 
 
 def apply_to_page(page: Any, read: ReadSettings) -> list[Removed]:
@@ -30,24 +27,17 @@ def apply_to_page(page: Any, read: ReadSettings) -> list[Removed]:
         for element in compile_selector(selector)(page):
             if element.getparent() is None:
                 continue
-            text = _text(element)
+            text = element_text(element)
             if text:
                 removed.append(Removed(text, f"read.skip: {selector}", "element"))
-            tail, element.tail = element.tail, None
-            previous, parent = element.getprevious(), element.getparent()
-            element.drop_tree()
-            if tail:
-                if previous is not None:
-                    previous.tail = (previous.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
+            element.drop_tree()  # lxml.html keeps its tail: the words after it stay
     body = page.find(".//body")
     for selector in read.body:
         found = [e for e in compile_selector(selector)(page) if e is not body]
         found = [e for e in found if not any(a in found for a in e.iterancestors())]
         if not found or body is None:
             continue
-        outside = _text(body)
+        outside = element_text(body)
         for child in list(body):
             body.remove(child)
         body.text = None

@@ -48,10 +48,9 @@ def glued_words(texts: list[str]) -> set[str]:
     return glued
 
 
-def suspects(texts: list[str]) -> tuple[tuple[Suspect, ...], float | None]:
-    """Sentences that look like furniture (glued words, codes, repeated sentences), and the
-    share of the spoken words they hold."""
-    glued = glued_words(texts)
+def suspects(texts: list[str], glued: set[str]) -> tuple[tuple[Suspect, ...], float | None]:
+    """Sentences that look like furniture (a word of ``glued``, codes, repeated sentences), and
+    the share of the spoken words they hold."""
     found: list[Suspect] = []
     seen: set[str] = set()
     for text in texts:
@@ -83,8 +82,9 @@ def review_text(
     # Intro and outro lines are the newsroom's own: only the article's words are checked.
     article_texts = [s.text for p, s in script.sentences() if p.kind in ("body", "heading")]
     guessed = guessed_words([article.title, *article_texts], lexicon)
-    found, share = suspects(article_texts)
-    for word in glued_words(article_texts):
+    glued = glued_words(article_texts)
+    found, share = suspects(article_texts, glued)
+    for word in glued:
         guessed.pop(word, None)  # glued junk is never offered as a lexicon line
     words = tuple(
         GuessedWord(word, count, phonemes(word) if phonemes is not None else "")
