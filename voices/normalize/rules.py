@@ -156,13 +156,6 @@ RULES: list[Rule] = [
         ),
         say_fraction,
     ),
-    (
-        re.compile(
-            r"(?<=\w)\s?/\s?(?=(?:hour|hr|day|week|month|year|night|person|head|capita|game"
-            r"|kg|litre|liter|gallon)\b)"
-        ),
-        " per ",
-    ),
     # A range of quarters or halves: "Q1-Q3".
     (re.compile(r"\b([QH][1-4])\s?[-\u2013]\s?(?=[QH][1-4]\b)"), r"\1 to "),
     # Ranges of money and percentages: "$5-$10", "5-10%" ("between" them: "and").

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from .context import around, word_before
 from .measures import UNITS, singular_unit
 from .readings import chose
 
@@ -64,16 +65,19 @@ AMOUNT_WORDS = frozenset(
     """cents cent pence penny dollars dollar pounds pound euros euro yen yuan rupees francs
     percent points""".split()
 ) | frozenset(UNITS.values())
-_PERIODS = frozenset({"mo", "month", "yr", "year", "wk", "week", "day", "hr", "hour", "night",
-                      "person", "head", "capita", "game", "share"})  # fmt: skip
+#: What a slash is always "per" before, whatever comes before it: periods, and the units
+#: prices are quoted in ("a 3/hour pace", "prices/kg").
+_ALWAYS_PER = frozenset({"mo", "month", "yr", "year", "wk", "week", "day", "hr", "hour",
+                         "night", "person", "head", "capita", "game", "share", "kg", "litre",
+                         "liter", "gallon"})  # fmt: skip
 
 
 def say_per(match: re.Match[str]) -> str:
-    """A slash before a period, or before a unit after an amount, is "per"; else "slash"."""
+    """A slash before a period or a price's unit, or before any unit after an amount, is "per"
+    (the unit said by its name: "cents/kWh" is "cents per kilowatt hour"); else "slash"."""
     unit = match.group("unit")
-    before = re.search(r"(\w+)\s*$", match.string[: match.start()])
-    word = before.group(1) if before is not None else ""
-    if unit in _PERIODS or word.lower() in AMOUNT_WORDS or word[-1:].isdigit():
+    word = word_before(match)
+    if unit in _ALWAYS_PER or word.lower() in AMOUNT_WORDS or word[-1:].isdigit():
         return " per " + PER[unit]
     return say_slash(match) + unit
 
@@ -84,8 +88,7 @@ SLASH = re.compile(r"(?<=\w)\s?/\s?(?=\w)")
 
 
 def say_slash(match: re.Match[str]) -> str:
-    return " " + chose("slash", match.string[max(0, match.start() - 12) : match.end() + 12],
-                       "slash", "or") + " "  # fmt: skip
+    return " " + chose("slash", around(match), "slash", "or") + " "
 
 
 SIGN = re.compile("[" + re.escape("".join(SIGN_NAMES)) + "]")
