@@ -5,6 +5,7 @@ a person marked); the whole dev set in shared/ is scored against the targets."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
@@ -182,7 +183,9 @@ def _heard_one(case: tuple[str, str, str]) -> tuple[str, str, int, list[str], li
     return key, language, count, junk, [s.spoken for s in said if SIGN.search(s.spoken)]
 
 
+@functools.cache
 def _score_module():  # type: ignore[no-untyped-def]
+    """score.py, loaded once a process (each worker scores many pages)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("devset_score", DEVSET / "score.py")
