@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from audio.atomic import move_file, write_bytes
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,16 +30,7 @@ class PieceCache:
         self.folder = folder
 
     def _write(self, path: Path, data: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            _discard_folder(path)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_bytes(path, data, durable=False)  # a cache: a lost entry is made again
 
     def _read(self, path: Path) -> dict[str, Any] | None:
         try:
@@ -89,11 +80,9 @@ class PieceCache:
 
     def put_encoded(self, key: str, mp3: Path, blocks: list[float]) -> Path:
         """Keep an encoded piece (``mp3`` is moved into the cache)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256(mp3.read_bytes()).hexdigest()
         target = self.folder / f"{key}.mp3"
-        _discard_folder(target)
-        os.replace(mp3, target)
+        move_file(mp3, target)
         entry = {"blocks": blocks, "sha256": digest}
         self._write(self.folder / f"{key}.json", json.dumps(entry).encode())
         return target

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .errors import TagError
 
@@ -108,3 +109,11 @@ def write_tags(mp3: Path, tags: EpisodeTags) -> None:
         id3.save(str(mp3), v2_version=3)
     except Exception as error:  # mutagen raises many types for a bad file
         raise TagError(f"cannot tag {mp3}: {error}") from None
+
+
+def mp3_seconds(path: Path) -> float:
+    """The length of an MP3 as players see it (from its Xing/Info header)."""
+    from mutagen.mp3 import MP3
+
+    info: Any = MP3(str(path)).info  # mutagen is untyped
+    return float(info.length)

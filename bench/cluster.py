@@ -146,7 +146,7 @@ class SimulatedPool:
         return [max(1.0, len(s.split()) * SECONDS_PER_WORD) for s in spoken]
 
     def submit(self, voice: Any, spoken: Sequence[str]) -> futures.Future[Any]:
-        from podcast.make.worker import Said
+        from podcast.batch.worker import Said
 
         lengths = self._lengths(spoken)
         audio = tuple(self._tone[: 2 * int(seconds * self.rate)] for seconds in lengths)
@@ -155,8 +155,8 @@ class SimulatedPool:
     def submit_render(self, job: Any, audio: dict[str, bytes], artwork: Any) -> futures.Future[Any]:
         import dataclasses
 
-        from podcast.cues import TranscriptCue
-        from podcast.make.worker import RemoteRender
+        from podcast.batch.worker import RemoteRender
+        from podcast.core.cues import TranscriptCue
 
         plan, template = job.plan, self.template
         synth_key = self.key
@@ -186,12 +186,12 @@ class SimulatedPool:
         return str(worker)
 
     def _tally(self, worker: str, sentences: int, seconds: float) -> None:
-        from podcast.make.cluster import ClusterPool
+        from podcast.batch.cluster import ClusterPool
 
         ClusterPool._tally(self, worker, sentences, seconds)  # type: ignore[arg-type]
 
     def settle_render(self, future: futures.Future[Any], job: Any, synth: Any) -> tuple[Any, str]:
-        from podcast.make.cluster import ClusterPool
+        from podcast.batch.cluster import ClusterPool
 
         worker, remote = future.result()
         inner: futures.Future[Any] = futures.Future()
@@ -225,8 +225,9 @@ def template_render(settings: Any) -> Any:
     """One real render of a sample article, as a worker would send it back."""
     import shutil
 
-    from podcast.make.build import WORK_NAMES, plan, render
-    from podcast.make.worker import RemoteRender
+    from podcast.batch.worker import RemoteRender
+    from podcast.make.plan import plan
+    from podcast.make.render import WORK_NAMES, render
     from podcast.publish.site import show_artwork
     from podcast.read.articles import read_article
     from podcast.speech.voicing import make_synthesizer
@@ -247,10 +248,10 @@ def template_render(settings: Any) -> Any:
 
 def simulate(articles: int, workers: int, rtf: float, publish_every: int = 10) -> dict[str, float]:
     """One batch of ``articles`` fed by ``workers`` simulated workers, in this process."""
-    from podcast.make.batch import run_batch
+    from podcast.batch.run import run_batch
+    from podcast.core.config import load_settings
+    from podcast.core.store import Store
     from podcast.publish.site import show_artwork
-    from podcast.settings import load_settings
-    from podcast.store import Store
 
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)

@@ -60,7 +60,7 @@ def main() -> None:
     from piper import PiperVoice
     from piper.config import PiperConfig
 
-    from podcast.settings import default_voice_cache
+    from podcast.core.settings import default_voice_cache
     from voices.catalogue import bundled_voices
     from voices.prepare import prepared_model
 

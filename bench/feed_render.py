@@ -16,11 +16,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from podcast.cues import TranscriptCue
+from podcast.core.cues import TranscriptCue
+from podcast.core.episode import Episode, guid_for
+from podcast.core.settings import Settings
+from podcast.core.store import Store
 from podcast.publish.artwork import default_artwork
 from podcast.publish.site import publish
-from podcast.settings import Settings
-from podcast.store import Episode, Store, guid_for
 
 
 def fill(store: Store, count: int) -> None:

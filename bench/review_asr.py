@@ -31,8 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import sentence  # noqa: E402
+from podcast.core.settings import Settings
 from podcast.review.sound import Recogniser, mismatch, sound_findings  # noqa: E402
-from podcast.settings import Settings  # noqa: E402
 from podcast.speech.voicing import make_synthesizer  # noqa: E402
 from voices.normalize import normalize  # noqa: E402
 

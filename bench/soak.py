@@ -43,11 +43,11 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    from podcast.core.config import load_settings
+    from podcast.core.store import Store
     from podcast.make.runner import ArticleRunner
     from podcast.publish.site import publish
     from podcast.read.articles import read_article
-    from podcast.settings import load_settings
-    from podcast.store import Store
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

@@ -16,8 +16,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from podcast.cues import TranscriptCue
-from podcast.store import Episode, Store
+from podcast.core.cues import TranscriptCue
+from podcast.core.episode import Episode
+from podcast.core.store import Store
 
 
 def fill(path: Path, count: int) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from podcast.errors import ArticleError
+from podcast.core.errors import ArticleError
 from podcast.read.articles import read_article
 from podcast.read.fields import slugify, strip_site_name
 from podcast.read.formats import read_html
-from tests.conftest import ROOT, SHORT_HTML
+from tests.helpers import ROOT, SHORT_HTML
 
 
 def test_html_keeps_metadata_headings_and_paragraphs(tmp_path: Path) -> None:
@@ -243,8 +243,8 @@ def test_a_date_in_the_future_is_published_as_the_build_time_and_said(
     """Issue 24, minor: 9999 and 2030 were published as they were and stayed at the top."""
     import feedparser
 
-    from podcast.store import Store
-    from tests.conftest import invoke_cli
+    from podcast.core.store import Store
+    from tests.helpers import invoke_cli
 
     (tmp_path / "a.json").write_text(json.dumps(
         {"title": "Future", "body": "Text here.", "published": f"{year}-01-01T00:00:00Z"}))  # fmt: skip

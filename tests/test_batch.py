@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -18,45 +16,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from podcast.read.sources import SourceError, expand, fetch
-from podcast.store import Store
-from tests.conftest import invoke_cli, run_cli
+from audio.atomic import TEMP_PREFIX
+from podcast.core.store import Store
+from tests.helpers import assert_site_valid, invoke_cli, report_of, run_cli, write_articles
 
 pytestmark = pytest.mark.e2e
-
-
-def write_articles(folder: Path, count: int, start: int = 0) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(start, start + count):
-        (folder / f"story-{n}.txt").write_text(
-            f"Story number {n} from the council\n\nThe council met on Tuesday about plan {n}.\n\n"
-            f"Residents said plan {n} was welcome.\n",
-            encoding="utf-8",
-        )
-
-
-def report_of(work: Path) -> dict:
-    latest = max(
-        (work / ".audio-edition" / "reports").glob("*.json"), key=lambda p: p.stat().st_mtime_ns
-    )
-    return json.loads(latest.read_text(encoding="utf-8"))
-
-
-def assert_site_valid(work: Path) -> None:
-    """Whatever state a run left: the feed parses, every enclosure exists at its exact size, the store is sound."""
-    site = work / "site"
-    if (site / "feed.xml").exists():
-        parsed = feedparser.parse((site / "feed.xml").read_bytes())
-        assert parsed.bozo == 0
-        for entry in parsed.entries:
-            (enclosure,) = entry.enclosures
-            path = site / enclosure.href.split("/", 3)[3]
-            assert path.is_file(), path
-            assert path.stat().st_size == int(enclosure.length)
-    store = work / ".audio-edition" / "episodes.db"
-    if store.exists():
-        with sqlite3.connect(store) as db:
-            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
 def test_folder_batch_skips_unchanged_and_rebuilds_only_the_edit(tmp_path: Path) -> None:
@@ -125,76 +89,10 @@ def test_jsonl_manifest_isolates_bad_lines(tmp_path: Path) -> None:
     assert sorted(f["label"] for f in report["failed"]) == ["today.jsonl:2", "today.jsonl:3"]
 
 
-RSS = """<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
-<channel><title>Gazette</title><link>https://gazette.example/</link><language>en</language>
-<item><title>Bridge reopens &amp; traffic returns</title><link>https://gazette.example/bridge</link>
-<dc:creator>Ann Lee</dc:creator><pubDate>Tue, 03 Feb 2026 08:00:00 GMT</pubDate><category>Local</category>
-<description>The bridge is open again.</description>
-<content:encoded><![CDATA[<p>The bridge reopened on Monday after $3 million of repairs.</p><figure><img src="x.jpg"><figcaption>The bridge. (Photo: Ann Lee)</figcaption></figure><h2>What changed</h2><p>Two new lanes were added.</p><p><a href="/other">Read more: the history of the bridge</a></p>]]></content:encoded>
-</item>
-<item><title>Teaser only</title><link>https://gazette.example/teaser</link><description></description></item>
-</channel></rss>
-"""
-
-
-def test_rss_feed_with_full_content(tmp_path: Path) -> None:
-    (tmp_path / "feed.xml").write_text(RSS)
-    (item, teaser) = expand(str(tmp_path / "feed.xml"))
-    article = item.load()
-    assert article.title == "Bridge reopens & traffic returns"
-    assert article.author == "Ann Lee" and article.url == "https://gazette.example/bridge"
-    assert article.published == datetime(2026, 2, 3, 8, 0, tzinfo=UTC)
-    assert article.categories == ("Local",)
-    assert [(b.kind, b.text) for b in article.blocks] == [
-        ("paragraph", "The bridge reopened on Monday after $3 million of repairs."),
-        ("heading", "What changed"),
-        ("paragraph", "Two new lanes were added."),
-    ]
-    with pytest.raises(SourceError, match="no article text"):
-        teaser.load()
-
-
-def test_rss_from_an_http_url_with_limits(tmp_path: Path) -> None:
-    body = RSS.encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
-        assert len(expand(url)) == 2
-        with pytest.raises(SourceError, match="larger than"):
-            fetch(url, limit=100)
-    finally:
-        server.shutdown()
-        server.server_close()
-    with pytest.raises(SourceError, match="only http and https"):
-        fetch("file:///etc/passwd")
-    with pytest.raises(SourceError, match="cannot fetch"):
-        fetch("http://127.0.0.1:9/feed.xml", timeout=2)
-
-
-def test_malformed_feed_is_a_source_error(tmp_path: Path) -> None:
-    (tmp_path / "broken.rss").write_text("<rss><channel><item><title>x</ti")
-    with pytest.raises(SourceError, match="not a readable RSS or Atom feed"):
-        expand(str(tmp_path / "broken.rss"))
-
-
 def hold_lock(state: Path, seconds: float) -> subprocess.Popen[str]:
     """Another process holding the working folder's lock for ``seconds``; returns once it holds it."""
     code = (
-        "import sys, time; from pathlib import Path; from podcast.make.lock import work_lock\n"
+        "import sys, time; from pathlib import Path; from podcast.core.lock import work_lock\n"
         "with work_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))"
     )
     holder = subprocess.Popen(
@@ -287,7 +185,7 @@ def test_sigkill_at_any_moment_leaves_a_valid_site_and_the_next_run_resumes(tmp_
     counts = report_of(tmp_path)["counts"]
     assert counts["built"] + counts["skipped"] == 6
     assert counts["skipped"] >= 1, f"earlier runs finished nothing: {report_of(tmp_path)}"
-    assert not list((tmp_path / "site").rglob(".*.tmp"))
+    assert not list((tmp_path / "site").rglob(TEMP_PREFIX + "*"))
     assert len(feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes()).entries) == 6
     assert invoke_cli("check", "--no-audio", cwd=tmp_path).returncode == 0
 
@@ -363,40 +261,3 @@ def test_a_full_site_disk_fails_the_unpublished_episode_and_keeps_the_report(
     again = run_cli("batch", "articles", "-j", "1", cwd=tmp_path)  # space again
     assert again.returncode == 0, again.stderr
     assert len(feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes()).entries) == 3
-
-
-def test_a_ctrl_c_during_a_commit_comes_after_its_outcome_is_counted() -> None:
-    """A Ctrl-C between an episode's commit and its outcome left it published and uncounted:
-    'Interrupted (Ctrl-C): 1 episode(s) published' over a feed of 2. Here the commit itself
-    is interrupted (the runner is a stand-in; the signal is real)."""
-    import os
-    import signal
-    import threading
-    import time
-    from types import SimpleNamespace
-
-    from podcast.make.batch import _Run
-    from podcast.make.report import BatchReport, NoProgress
-
-    class Runner:
-        def commit(self, rendered: object) -> object:
-            os.kill(os.getpid(), signal.SIGINT)  # raised here at once, were it not held
-            return SimpleNamespace(guid="g1", duration=1.0)
-
-    report = BatchReport(started=datetime.now(UTC), jobs=1)
-    run = _Run(Runner(), report, NoProgress(), 1, 0)  # type: ignore[arg-type]
-    review = SimpleNamespace(coverage=None, counts={}, guessed=[])
-    rendered = SimpleNamespace(review=review, cues=(), synthesized=0)
-    plan = SimpleNamespace(article=SimpleNamespace(source="a.md", title="A"))
-    # A batch has other threads (renderers, the pool's): the signal may reach any of them.
-    done = threading.Event()
-    other = threading.Thread(target=done.wait)
-    other.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            run.finish(plan, rendered, None, time.monotonic())  # type: ignore[arg-type]
-    finally:
-        done.set()
-        other.join()
-    assert run.committed == 1
-    assert [(o.status, o.guid) for o in report.outcomes] == [("built", "g1")]

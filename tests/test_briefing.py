@@ -13,11 +13,11 @@ import pytest
 from lxml import etree
 
 from audio.piececache import PieceCache
+from podcast.core.episode import Episode
+from podcast.core.settings import Settings
+from podcast.core.store import Store
 from podcast.make.briefing import Selection, briefing_article, opening, select
-from podcast.settings import Settings
-from podcast.store import Episode, Store
-from tests.conftest import invoke_cli
-from tests.test_batch import write_articles
+from tests.helpers import invoke_cli, write_articles
 
 pytestmark = pytest.mark.e2e
 
@@ -120,7 +120,7 @@ def test_a_category_briefing_and_its_selection(night: Path) -> None:
 
 
 def test_selection_and_opening_rules(tmp_path: Path) -> None:
-    from podcast.cues import TranscriptCue
+    from podcast.core.cues import TranscriptCue
 
     now = datetime(2026, 12, 2, 9, tzinfo=UTC)
 

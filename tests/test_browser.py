@@ -10,7 +10,7 @@ import pytest
 from mutagen.mp3 import MP3
 
 from podcast.publish.serve import make_server, url_of
-from tests.conftest import BuiltSite
+from tests.helpers import BuiltSite
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from podcast.publish.artwork import default_artwork
-from tests.conftest import BuiltSite, invoke_cli
+from tests.helpers import BuiltSite, invoke_cli
 
 pytestmark = pytest.mark.e2e
 

@@ -22,11 +22,11 @@ from mutagen.id3 import ID3, TALB
 
 from audio.ffmpeg import ffmpeg_exe
 from audio.tags import Chapter, EpisodeTags, write_tags
+from podcast.check.rules import RULES, WHERE, Rule
+from podcast.check.run import check_site
+from podcast.core.settings import Settings
 from podcast.publish.artwork import default_artwork
-from podcast.publish.check import check_site
 from podcast.publish.feed import podcast_guid
-from podcast.publish.rules import RULES, WHERE, Rule
-from podcast.settings import Settings
 
 BASE = "https://news.example/audio"
 FEED = f"""<?xml version="1.0" encoding="UTF-8"?>

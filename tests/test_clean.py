@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from voices.clean import (
-    clean_page_text,
-    is_byline,
-    is_caption,
-    is_end_of_article,
-    is_furniture,
-    split_byline,
-)
+from podcast.read.clean import clean_page_text, split_byline
+from podcast.read.linerules import is_byline, is_caption, is_end_of_article, is_furniture
 
 FURNITURE = [
     "Skip to content", "Edit post", "Menu", "Share", "Tweet", "Copy link", "Advertisement",
@@ -164,7 +158,7 @@ TAILS = [
 def test_prompts_at_the_articles_end_are_furniture(text: str, rule: str) -> None:
     """Issue 25: prompts to the reader at the end of the article ("Have a tip?") are dropped
     there, and recorded; the same words in the middle of the article are not."""
-    from voices.clean import clean_blocks_recorded
+    from podcast.read.clean import clean_blocks_recorded
     from voices.script import Block
 
     body = Block("paragraph", "The council approved the budget on Tuesday after a long debate.")
@@ -176,7 +170,7 @@ def test_prompts_at_the_articles_end_are_furniture(text: str, rule: str) -> None
 
 
 def test_a_quoted_prompt_at_the_end_is_the_article() -> None:
-    from voices.clean import clean_blocks_recorded
+    from podcast.read.clean import clean_blocks_recorded
     from voices.script import Block
 
     body = Block("paragraph", "The council approved the budget on Tuesday after a long debate.")
@@ -185,7 +179,7 @@ def test_a_quoted_prompt_at_the_end_is_the_article() -> None:
 
 
 def test_a_prompt_at_the_articles_start_is_furniture() -> None:
-    from voices.clean import clean_blocks_recorded
+    from podcast.read.clean import clean_blocks_recorded
     from voices.script import Block
 
     body = Block("paragraph", "The council approved the budget on Tuesday after a long debate.")
@@ -201,7 +195,7 @@ def test_a_prompt_at_the_articles_start_is_furniture() -> None:
 def test_a_list_of_teasers_is_cut_however_long() -> None:
     """ "You may also like…" over six excerpts: other articles, though they are most of the
     page's words (other end-of-article headings cut at most 40 %)."""
-    from voices.clean import clean_blocks_recorded
+    from podcast.read.clean import clean_blocks_recorded
     from voices.script import Block
 
     body = Block("paragraph", "The council approved the budget on Tuesday after a long debate.")
@@ -215,7 +209,7 @@ def test_a_list_of_teasers_is_cut_however_long() -> None:
 
 
 def test_a_company_in_a_news_sentence_is_not_boilerplate() -> None:
-    from voices.clean import is_press_boilerplate
+    from podcast.read.clean import is_press_boilerplate
 
     assert not is_press_boilerplate("The city is a major provider of jobs and employs 500 people.")
     assert not is_press_boilerplate(

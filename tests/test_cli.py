@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHORT_HTML, BuiltSite, add_voice, invoke_cli
+from tests.helpers import SHORT_HTML, BuiltSite, add_voice, invoke_cli
 
 
 def one_line_error(result, expected: str) -> None:

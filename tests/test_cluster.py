@@ -22,12 +22,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from podcast.cluster_address import ClusterAddress
-from podcast.errors import ClusterError, ConfigError
-from podcast.make.cluster import ClusterPool
-from podcast.settings import Settings
-from tests.conftest import invoke_cli, run_cli
-from tests.test_batch import assert_site_valid, report_of, write_articles
+from podcast.batch.cluster import ClusterPool
+from podcast.core.cluster_address import ClusterAddress
+from podcast.core.errors import ClusterError, ConfigError
+from podcast.core.settings import Settings
+from tests.helpers import assert_site_valid, invoke_cli, report_of, run_cli, write_articles
 
 pytestmark = pytest.mark.e2e
 DASK = str(Path(sys.executable).with_name("dask"))
@@ -263,23 +262,6 @@ def test_cluster_addresses() -> None:
     assert ClusterAddress.parse("tcp://10.0.0.5:8786") == ClusterAddress("tcp://10.0.0.5:8786")
     assert ClusterAddress.parse("local:3") == ClusterAddress("", 3)
     assert ClusterAddress.parse("local").workers == (os.cpu_count() or 1)
-
-
-def test_the_sentence_cache_keeps_what_workers_send_as_it_keeps_samples(tmp_path: Path) -> None:
-    """Audio from a worker (bytes) and from this process (samples) are one entry format."""
-    import numpy as np
-
-    from voices.cache import SentenceCache
-
-    cache = SentenceCache(tmp_path)
-    samples = np.array([0, 1, -1, 32767, -32768], dtype=np.int16)
-    cache.put_pcm("a" * 64, samples.astype("<i2").tobytes())
-    cache.put("b" * 64, samples)
-    assert cache.get_pcm("b" * 64) == cache.get_pcm("a" * 64) == samples.astype("<i2").tobytes()
-    assert np.array_equal(cache.get("a" * 64), samples)
-    with pytest.raises(ValueError):
-        cache.put_pcm("c" * 64, b"\x00")
-    assert cache.get_pcm("d" * 64) is None and cache.misses == 1
 
 
 @contextmanager

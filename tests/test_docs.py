@@ -9,9 +9,9 @@ import click
 import pytest
 
 from podcast.cli import cli
-from podcast.errors import ExitStatus
-from podcast.settings import Settings
-from tests.conftest import ROOT
+from podcast.core.errors import ExitStatus
+from podcast.core.settings import Settings
+from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -81,7 +81,7 @@ def test_exit_codes_are_documented() -> None:
 
 
 def test_every_setting_range_is_in_the_readme() -> None:
-    from podcast.settings import RANGES
+    from podcast.core.config import RANGES
 
     for key, low, high, unit in RANGES:
         assert f"`{key}` {low:g} to {high:g}{unit}" in README, key

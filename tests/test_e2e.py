@@ -14,9 +14,9 @@ from lxml import etree
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3, BitrateMode
 
-from podcast.make.build import cut_here
+from podcast.make.render import cut_here
 from tests.audiocheck import decode, frame_bitrates, integrated_lufs, rms_db, true_peak_dbtp
-from tests.conftest import BuiltSite, invoke_cli, run_cli
+from tests.helpers import BuiltSite, invoke_cli, run_cli
 
 pytestmark = pytest.mark.e2e
 

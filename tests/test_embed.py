@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from podcast.publish.serve import make_server, url_of
-from tests.conftest import ROOT, SHORT_HTML, invoke_cli
+from tests.helpers import ROOT, SHORT_HTML, invoke_cli
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ROOT / ".artifacts"

@@ -14,11 +14,12 @@ from collections import Counter
 
 import pytest
 
-from podcast.errors import ArticleError
-from podcast.read.extract import extract, words
+from podcast.core.errors import ArticleError
+from podcast.read.clean import Removed, clean_blocks_recorded
+from podcast.read.extract import extract
 from podcast.read.formats import read_html
-from tests.conftest import ROOT
-from voices.clean import Removed, clean_blocks_recorded
+from podcast.read.wordbags import words
+from tests.helpers import ROOT
 from voices.script import Block
 
 DATA = ROOT / "tests" / "data" / "devset"
@@ -167,7 +168,7 @@ SIGN = re.compile(r"\d|[%$€£¥₴=±½¼¾°@#]|(?<=\w)/(?=\w)|(?<=\d):(?=\d)
 def _heard_one(case: tuple[str, str, str]) -> tuple[str, str, int, list[str], list[str]]:
     """One page as a listener hears it: (key, language, sentences, junk, signs), measured as
     score.py measures it (its ``listener``), on the script ``build`` would speak."""
-    from podcast.settings import Settings
+    from podcast.core.settings import Settings
     from podcast.speech.scripting import article_language, article_script
 
     key, html, truth = case

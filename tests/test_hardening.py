@@ -17,7 +17,7 @@ import feedparser
 import pytest
 from mutagen.id3 import ID3
 
-from tests.conftest import SHORT_HTML, BuiltSite, add_voice, invoke_cli, run_cli
+from tests.helpers import SHORT_HTML, BuiltSite, add_voice, invoke_cli, run_cli
 
 pytestmark = pytest.mark.e2e
 

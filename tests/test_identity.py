@@ -9,9 +9,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from podcast.core.episode import guid_for
+from podcast.core.store import Store
 from podcast.read.model import article_key, key_candidates, legacy_key
-from podcast.store import Store, guid_for
-from tests.conftest import invoke_cli
+from tests.helpers import invoke_cli
 
 MONDAY = datetime(2026, 11, 30, 9, tzinfo=UTC)
 TUESDAY = datetime(2026, 12, 1, 9, tzinfo=UTC)

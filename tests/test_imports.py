@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 @pytest.mark.parametrize("package", ["voices", "audio"])
@@ -44,8 +44,8 @@ def test_cli_start_up_loads_no_heavy_library() -> None:
 
 
 def test_the_build_module_loads_no_numpy_until_there_is_sound_to_make() -> None:
-    # an unchanged rebuild imports podcast.make.build and makes nothing: numpy and onnx cost it 0.07 s
-    loaded = _modules_after("import podcast.make.build")
+    # an unchanged rebuild imports podcast.make.runner and makes nothing: numpy and onnx cost it 0.07 s
+    loaded = _modules_after("import podcast.make.runner")
     for heavy in ("numpy", "onnx", "onnxruntime", "piper"):
         assert heavy not in loaded, heavy
 
@@ -90,7 +90,8 @@ def test_one_exception_base_per_package(package: str) -> None:
     import pkgutil
 
     root = importlib.import_module(package)
-    base = getattr(importlib.import_module(f"{package}.errors"), BASES[package])
+    errors = "podcast.core.errors" if package == "podcast" else f"{package}.errors"
+    base = getattr(importlib.import_module(errors), BASES[package])
     for info in pkgutil.walk_packages(root.__path__, f"{package}."):
         if info.name.endswith("__main__"):
             continue  # runs the command
@@ -133,7 +134,7 @@ def test_the_import_contracts_hold() -> None:
 @pytest.mark.parametrize(
     ("module", "line", "contract"),
     [
-        ("podcast/store.py", "import podcast.make.batch", "reading, core BROKEN"),
+        ("podcast/core/store.py", "import podcast.batch.run", "reading, core BROKEN"),
         ("podcast/publish/feed.py", "import podcast.speech.scripting", "reading, core BROKEN"),
         ("podcast/read/extract.py", "import click", "imports click BROKEN"),
         ("audio/tags.py", "import voices.sentences", "sound imports nothing of speech BROKEN"),
@@ -153,3 +154,34 @@ def test_an_import_against_the_layers_breaks_a_contract(
     assert result.returncode != 0, result.stdout[-2000:]
     assert contract in result.stdout, result.stdout[-2000:]
     assert "0 broken" not in result.stdout
+
+
+#: A module a newcomer can read in one sitting; past it, a module has grown a second job.
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_passes_400_lines() -> None:
+    long = {
+        path.relative_to(ROOT).as_posix(): lines
+        for package in ("podcast", "voices", "audio")
+        for path in (ROOT / package).rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"split these by their jobs: {long}"
+
+
+def test_test_modules_share_helpers_not_each_other() -> None:
+    """What several test modules use is in tests/helpers.py (or a helper module such as
+    golden.py): never imported from another test module or from conftest.py."""
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                last = name.rsplit(".", 1)[-1]
+                assert not (name.startswith("tests.") and last.startswith(("test_", "conftest"))), (
+                    f"{path.name}:{node.lineno} imports {name}"
+                )

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from podcast.errors import ArticleError
+from podcast.core.errors import ArticleError
+from podcast.core.settings import Settings
 from podcast.read.model import Article
-from podcast.settings import Settings
 from podcast.speech.scripting import article_language, article_script
 from podcast.speech.voicing import voice_for
-from tests.conftest import add_voice
+from tests.helpers import add_voice
 from voices.language import detect_language
 from voices.script import Block
 

@@ -188,7 +188,7 @@ def test_the_launcher_lets_huge_pages_through_after_the_third_sentence(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The synthesizer only reports what it said; the gate (voices.memory) decides (issue 17)."""
-    from podcast.settings import Settings
+    from podcast.core.settings import Settings
     from podcast.speech.voicing import make_synthesizer
     from voices import memory, synth
     from voices.catalogue import find_voice

@@ -18,17 +18,19 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from podcast.batch.run import run_batch
 from podcast.cli import cli
-from podcast.errors import ArticleError, ConfigError
-from podcast.make.batch import run_batch
+from podcast.core.config import load_settings, parse_age
+from podcast.core.errors import ArticleError, ConfigError
+from podcast.core.settings import Settings
+from podcast.core.store import Store
 from podcast.publish.site import show_artwork
+from podcast.read.fetch import SourceError, fetch
 from podcast.read.fields import parse_datetime
 from podcast.read.formats import read_json
 from podcast.read.model import Article
-from podcast.read.sources import SourceError, _entry_article, expand, fetch
-from podcast.settings import Settings, load_settings, parse_age
+from podcast.read.sources import _entry_article, expand
 from podcast.speech.scripting import article_script
-from podcast.store import Store
 from voices.script import Block
 
 
@@ -168,7 +170,7 @@ def test_config_templates_are_sandboxed() -> None:
     """Minor: the intro template comes from a config file; it may not reach Python's internals."""
     from dataclasses import replace
 
-    from podcast.settings import IntroSettings
+    from podcast.core.settings import IntroSettings
 
     settings = replace(
         Settings(),

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from podcast.core.settings import Settings
 from podcast.read.articles import read_article
-from podcast.settings import Settings
 from podcast.speech.scripting import article_script
 
 PAGES = Path(__file__).parent / "data" / "pages"

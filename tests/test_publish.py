@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from podcast.errors import ConfigError
+from podcast.core.errors import ConfigError
+from podcast.core.settings import Settings, ShowSettings
+from podcast.core.store import Store
 from podcast.publish.artwork import MAX_SIDE, MIN_SIDE, default_artwork, load_artwork
 from podcast.publish.feed import podcast_guid, truncate_bytes, xml_safe
 from podcast.publish.site import publish
-from podcast.settings import Settings, ShowSettings
-from podcast.store import Store
-from tests.test_store import episode
+from tests.helpers import episode
 
 ART = default_artwork()
 
@@ -192,7 +192,7 @@ def test_shrinking_feed_removes_stale_pages(tmp_path: Path) -> None:
 
 
 def test_category_feeds_are_valid_feeds_of_their_own(tmp_path: Path) -> None:
-    from podcast.settings import CategoryFeed
+    from podcast.core.settings import CategoryFeed
 
     feeds = (
         CategoryFeed("politics", ("politics",)),
@@ -228,7 +228,7 @@ def test_item_link_and_description_fall_back(tmp_path: Path) -> None:
 
 
 def test_transcripts_escape_and_wrap() -> None:
-    from podcast.cues import TranscriptCue
+    from podcast.core.cues import TranscriptCue
     from podcast.publish.transcripts import subrip, webvtt
 
     cues = [
@@ -266,7 +266,7 @@ def test_unchanged_episode_pages_are_not_rewritten(tmp_path: Path) -> None:
 
 def test_srt_has_no_markup_a_player_would_run_or_render() -> None:
     """Issue 24, minor: SRT kept a title's raw <script> and <img onerror>; the VTT was escaped."""
-    from podcast.cues import TranscriptCue
+    from podcast.core.cues import TranscriptCue
     from podcast.publish.transcripts import subrip
 
     cues = [

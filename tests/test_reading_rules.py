@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from podcast.errors import ConfigError
+from podcast.core.config import load_settings
+from podcast.core.errors import ConfigError
+from podcast.core.settings import ReadSettings
 from podcast.read.articles import read_article
 from podcast.read.formats import read_html
-from podcast.settings import ReadSettings, load_settings
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 DATA = ROOT / "tests" / "data" / "devset"
 

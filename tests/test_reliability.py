@@ -19,8 +19,7 @@ import feedparser
 import pytest
 from mutagen.id3 import ID3
 
-from tests.conftest import invoke_cli, run_cli
-from tests.test_batch import assert_site_valid, report_of, write_articles
+from tests.helpers import assert_site_valid, invoke_cli, report_of, run_cli, write_articles
 
 pytestmark = pytest.mark.e2e
 

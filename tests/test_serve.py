@@ -182,7 +182,7 @@ def test_serve_command_binds_to_loopback_and_answers(site: Path) -> None:
 
 
 def test_serve_without_a_site_is_a_clear_error(tmp_path: Path) -> None:
-    from tests.conftest import run_cli
+    from tests.helpers import run_cli
 
     result = run_cli("serve", cwd=tmp_path)
     assert result.returncode == 1

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from podcast.errors import ConfigError
-from podcast.settings import (
+from podcast.core.config import load_settings
+from podcast.core.errors import ConfigError
+from podcast.core.settings import (
     AudioSettings,
     Settings,
     ShowSettings,
     default_voice_cache,
-    load_settings,
 )
 
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from podcast.make.batch import _load
-from podcast.make.report import BatchReport, NoProgress
+from podcast.batch.report import BatchReport, NoProgress
+from podcast.batch.run import _load
+from podcast.core.store import Store
 from podcast.read.furniture import MIN_ARTICLES, RULE, learn_and_strip
 from podcast.read.model import Article
 from podcast.read.sources import SourceItem
-from podcast.store import Store
 from voices.script import Block
 
 FOOTER = "For the latest stories, download the Ledger app for iPhone and Android."
@@ -108,7 +108,7 @@ def test_a_real_batch_drops_the_sites_footer_and_keeps_the_shared_quote(tmp_path
     review of each episode records it as site-furniture, and the quote is read."""
     import json
 
-    from tests.conftest import invoke_cli
+    from tests.helpers import invoke_cli
 
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import feedparser
 
-from podcast.store import Store
-from tests.conftest import invoke_cli
+from podcast.core.store import Store
+from tests.helpers import invoke_cli
 
 
 def _article(folder: Path, name: str, title: str, published: str = "") -> str:

@@ -3,16 +3,20 @@ the server does."""
 
 from __future__ import annotations
 
+import http.server
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from podcast.read.sources import SourceError, expand, fetch
-from tests.conftest import invoke_cli
+from podcast.read.articles import local_image
+from podcast.read.fetch import SourceError, fetch
+from podcast.read.sources import expand
+from tests.helpers import invoke_cli, picture
 
 
 def test_a_symlink_loop_is_that_entrys_failure(tmp_path: Path) -> None:
@@ -120,7 +124,7 @@ def test_a_batchs_images_share_one_budget(dribbler: str) -> None:
 )  # fmt: skip
 def test_which_addresses_an_image_is_fetched_from(address: str, public: bool) -> None:
     """Issue 24, minor: a feed's media:content reached 127.0.0.1, private ranges and link-local."""
-    from podcast.read.sources import public_address
+    from podcast.read.fetch import public_address
 
     assert public_address(address) is public
 
@@ -131,3 +135,81 @@ def test_an_image_on_a_private_address_is_not_fetched(dribbler: str) -> None:
     started = time.monotonic()
     assert ImageFetcher()(f"{dribbler}/photo.jpg") == ""
     assert time.monotonic() - started < 2  # refused on connecting, not after the deadline
+
+
+def test_rss_feed_with_full_content(tmp_path: Path) -> None:
+    (tmp_path / "feed.xml").write_text(RSS)
+    (item, teaser) = expand(str(tmp_path / "feed.xml"))
+    article = item.load()
+    assert article.title == "Bridge reopens & traffic returns"
+    assert article.author == "Ann Lee" and article.url == "https://gazette.example/bridge"
+    assert article.published == datetime(2026, 2, 3, 8, 0, tzinfo=UTC)
+    assert article.categories == ("Local",)
+    assert [(b.kind, b.text) for b in article.blocks] == [
+        ("paragraph", "The bridge reopened on Monday after $3 million of repairs."),
+        ("heading", "What changed"),
+        ("paragraph", "Two new lanes were added."),
+    ]
+    with pytest.raises(SourceError, match="no article text"):
+        teaser.load()
+
+
+def test_rss_from_an_http_url_with_limits(tmp_path: Path) -> None:
+    body = RSS.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
+        assert len(expand(url)) == 2
+        with pytest.raises(SourceError, match="larger than"):
+            fetch(url, limit=100)
+    finally:
+        server.shutdown()
+        server.server_close()
+    with pytest.raises(SourceError, match="only http and https"):
+        fetch("file:///etc/passwd")
+    with pytest.raises(SourceError, match="cannot fetch"):
+        fetch("http://127.0.0.1:9/feed.xml", timeout=2)
+
+
+def test_malformed_feed_is_a_source_error(tmp_path: Path) -> None:
+    (tmp_path / "broken.rss").write_text("<rss><channel><item><title>x</ti")
+    with pytest.raises(SourceError, match="not a readable RSS or Atom feed"):
+        expand(str(tmp_path / "broken.rss"))
+
+
+def test_an_image_outside_the_articles_folder_is_never_read(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    picture(tmp_path / "secret.png")
+    picture(folder / "ok.png")
+    assert local_image("../secret.png", folder) == ""
+    assert local_image(str(tmp_path / "secret.png"), folder) == ""
+    assert local_image("https://example.org/a.png", folder) == ""
+    assert local_image("ok.png", folder) == str((folder / "ok.png").resolve())
+    assert local_image("file:ok.png", folder) == str((folder / "ok.png").resolve())
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Gazette</title><link>https://gazette.example/</link><language>en</language>
+<item><title>Bridge reopens &amp; traffic returns</title><link>https://gazette.example/bridge</link>
+<dc:creator>Ann Lee</dc:creator><pubDate>Tue, 03 Feb 2026 08:00:00 GMT</pubDate><category>Local</category>
+<description>The bridge is open again.</description>
+<content:encoded><![CDATA[<p>The bridge reopened on Monday after $3 million of repairs.</p><figure><img src="x.jpg"><figcaption>The bridge. (Photo: Ann Lee)</figcaption></figure><h2>What changed</h2><p>Two new lanes were added.</p><p><a href="/other">Read more: the history of the bridge</a></p>]]></content:encoded>
+</item>
+<item><title>Teaser only</title><link>https://gazette.example/teaser</link><description></description></item>
+</channel></rss>
+"""

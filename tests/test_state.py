@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from podcast.errors import StoreError
-from podcast.make.lock import NotALock, work_lock
-from podcast.store import Store
-from tests.conftest import invoke_cli
+from podcast.core.errors import StoreError
+from podcast.core.lock import NotALock, work_lock
+from podcast.core.store import Store
+from tests.helpers import invoke_cli
 
 
 def test_a_symlinked_lock_never_overwrites_its_target(tmp_path: Path) -> None:

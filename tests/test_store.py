@@ -6,17 +6,9 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from podcast.store import MIGRATIONS, Episode, Store, guid_for
-
-
-def episode(key: str = "https://x.example/a", **changes) -> Episode:
-    values = dict(
-        key=key, guid=guid_for(key), slug="a", title="A", published=datetime(2026, 1, 1, tzinfo=UTC),
-        audio="episodes/a-1.mp3", audio_bytes=10, duration=1.5, transcript="episodes/a-1.vtt",
-        chapters="episodes/a-1.chapters.json", voice="v", fingerprint="f",
-    )  # fmt: skip
-    values.update(changes)
-    return Episode(**values)
+from podcast.core.episode import guid_for
+from podcast.core.store import MIGRATIONS, Store
+from tests.helpers import episode
 
 
 def test_migrations_are_recorded_once(tmp_path: Path) -> None:

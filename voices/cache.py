@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from audio.atomic import write_bytes
 
 if TYPE_CHECKING:
     import numpy as np
@@ -100,18 +100,8 @@ class SentenceCache:
         under ``key`` atomically."""
         if len(data) % 2:
             raise ValueError("16-bit samples come in pairs of bytes")
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + hashlib.sha256(data).digest() + data)
-            if path.is_dir():
-                discard(path)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        entry = _MAGIC + hashlib.sha256(data).digest() + data
+        write_bytes(self._path(key), entry, durable=False)  # a cache: a lost entry is said again
 
 
 def discard(path: Path) -> None:

@@ -29,11 +29,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from audio.atomic import replacing, sweep
 
 if TYPE_CHECKING:
     from onnx import ModelProto, NodeProto
@@ -98,23 +99,17 @@ def _save_optimised(source: Path | bytes, path: Path) -> None:
     """
     import onnxruntime
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".onnx")
-    os.close(fd)
-    try:
+    with replacing(path, suffix=".onnx", durable=False) as tmp:
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-        options.optimized_model_filepath = tmp
+        options.optimized_model_filepath = str(tmp)
         onnxruntime.InferenceSession(
             str(source) if isinstance(source, Path) else source,
             sess_options=options,
             providers=["CPUExecutionProvider"],
         )
-        if Path(tmp).stat().st_size == 0:
+        if tmp.stat().st_size == 0:
             raise OSError("onnxruntime saved nothing")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _sweep_unused(folder: Path) -> None:
@@ -122,13 +117,13 @@ def _sweep_unused(folder: Path) -> None:
     import time
 
     now = time.time()
-    for pattern, days in (("*.prepared*.onnx", UNUSED_DAYS), (".tmp-*", 1)):  # and killed saves
-        for path in folder.glob(pattern):
-            try:
-                if path.stat().st_mtime < now - days * 86400:
-                    path.unlink()
-            except OSError:
-                pass
+    for path in folder.glob("*.prepared*.onnx"):
+        try:
+            if path.stat().st_mtime < now - UNUSED_DAYS * 86400:
+                path.unlink()
+        except OSError:
+            pass
+    sweep(folder, older_than=86400)  # a save killed a day ago (another run may be saving now)
 
 
 def forget(prepared: Path) -> None:

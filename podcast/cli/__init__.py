@@ -12,5 +12,5 @@ __all__ = ["cli", "main"]
 
 
 def main() -> None:
-    """Console-script entry point; exit codes are :class:`~podcast.errors.ExitStatus`."""
+    """Console-script entry point; exit codes are :class:`~podcast.core.errors.ExitStatus`."""
     cli(prog_name="audio-edition")

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from audio.errors import AudioError
-from podcast.errors import ArticleError, PodcastError, os_error_text
-from podcast.settings import DEFAULT_CONFIG_NAME, ENV_CONFIG, ENV_SITE, Settings, load_settings
+from podcast.app.lifecycle import Stopped, stop_status
+from podcast.core.config import load_settings
+from podcast.core.errors import ArticleError, PodcastError, os_error_text
+from podcast.core.settings import DEFAULT_CONFIG_NAME, ENV_CONFIG, ENV_SITE, Settings
 from voices.errors import VoiceError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,6 +52,13 @@ def friendly_errors(function: F) -> F:
             raise fail(str(error)) from None
         except OSError as error:  # a disk or permission problem the library did not foresee
             raise fail(os_error_text(error)) from None
+        except Stopped as stop:
+            click.echo(
+                f"Interrupted ({stop.by}): {stop.published} episode(s) published before the "
+                "interruption; the next run continues with the rest.",
+                err=True,
+            )
+            sys.exit(stop.status)
         except KeyboardInterrupt as error:
             click.echo("Interrupted; nothing published was changed.", err=True)
             sys.exit(stop_status(error))
@@ -168,41 +176,6 @@ def out(text: str) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM: stopped as Ctrl-C stops, with exit status 143."""
-
-
-@contextmanager
-def stoppable() -> Iterator[None]:
-    """Make SIGTERM stop a build or batch the way Ctrl-C does (workers shut down, what was
-    built published, the truth told), instead of killing it mid-step."""
-
-    def on_term(signum: int, frame: Any) -> None:
-        raise Terminated()
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def interrupted(error: BaseException, published: int) -> NoReturn:
-    """Say what a stopped run left published, and exit 130 (Ctrl-C) or 143 (SIGTERM)."""
-    what = "SIGTERM" if isinstance(error, Terminated) else "Ctrl-C"
-    click.echo(
-        f"Interrupted ({what}): {published} episode(s) published before the interruption; "
-        "the next run continues with the rest.",
-        err=True,
-    )
-    sys.exit(stop_status(error))
-
-
-def stop_status(error: BaseException) -> int:
-    """130 for Ctrl-C, 143 for SIGTERM: 128 and the signal's number, as shells report them."""
-    return 143 if isinstance(error, Terminated) else 130
 
 
 #: What the progress bar says once every sentence is spoken and the MP3 is being made.

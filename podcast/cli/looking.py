@@ -6,7 +6,6 @@ import json
 import sys
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -21,8 +20,8 @@ from podcast.cli.base import (
     stdin_bytes,
     wait_option,
 )
-from podcast.errors import ExitStatus
-from podcast.settings import DEFAULT_CONFIG_NAME
+from podcast.core.errors import ExitStatus
+from podcast.core.settings import DEFAULT_CONFIG_NAME
 
 
 @cli.command()
@@ -62,36 +61,24 @@ def review(
     out of the ordinary. Exit status 0 whatever it finds, 3 with --strict when
     something is flagged.
     """
-    from podcast.read.articles import read_article
-    from podcast.review.report import summary, to_html, to_json
-    from podcast.review.run import review_article, words_to_check
-    from podcast.review.sound import Recogniser
+    from podcast.app.looking import review as review_articles
+    from podcast.review.report import summary, to_json
 
     settings = obj.settings(voice=voice)
-    loaded = [read_article(source, stdin_bytes(source), settings.read) for source in articles]
-    recogniser = Recogniser() if listen else None
-    synthesizers: dict[str, Any] = {}
-    reviewed = [
-        review_article(a, settings, listen=listen, recogniser=recogniser, synthesizers=synthesizers)
-        for a in loaded
-    ]
-    words = words_to_check([r.review for r in reviewed])
+    sources = [(source, stdin_bytes(source)) for source in articles]
+    found = review_articles(settings, sources, listen=listen, html=html_path)
     if as_json:
-        out(to_json(reviewed, words))
+        out(to_json(found.reviewed, found.words))
     else:
-        for item in reviewed:
+        for item in found.reviewed:
             for line in summary(item.review):
                 out(line)
-        if len(reviewed) > 1 and words:
+        if len(found.reviewed) > 1 and found.words:
             out("Words to check across the articles: " + ", ".join(
-                f"{w.word} ({w.count})" for w in words[:20]))  # fmt: skip
-    if html_path is not None:
-        from podcast.fsutil import atomic_write_text
-
-        atomic_write_text(html_path, to_html(reviewed, words))
-        if not as_json:
+                f"{w.word} ({w.count})" for w in found.words[:20]))  # fmt: skip
+        if html_path is not None:
             out(f"html: {show_path(html_path)}")
-    if strict and any(item.review.flagged for item in reviewed):
+    if strict and found.flagged:
         sys.exit(int(ExitStatus.PARTIAL))
 
 
@@ -110,16 +97,10 @@ def adopt(obj: Context, site: Path | None, wait: bool) -> None:
     rebuilt when it next comes. Exit status 1 when an episode could not be
     adopted (its MP3 is not in the site), with what to do.
     """
-    from podcast.make.lock import work_lock
-    from podcast.make.ownership import adopt as adopt_site
-    from podcast.store import Store
+    from podcast.app.keeping import adopt as adopt_site
 
     settings = obj.settings(site=site)
-    if not settings.site.is_dir():
-        raise fail(f"no site at {show_path(settings.site)}")
-    with work_lock(settings.state, wait=wait), Store(settings.folders.store) as store:
-        adopted = adopt_site(store, settings)
-        store.backup()
+    adopted = adopt_site(settings, wait=wait)
     for title in adopted.missing:
         click.echo(f"not adopted (its MP3 is not in the site): {title}", err=True)
     out(f"Adopted {len(adopted.episodes)} episode(s) into {show_path(settings.folders.store)}.")
@@ -143,11 +124,9 @@ def script(obj: Context, article: str, as_json: bool) -> None:
     One sentence per line, a blank line between paragraphs, the intro first;
     exactly the sentences `build` hands to the voice.
     """
-    from podcast.read.articles import read_article
-    from podcast.speech.scripting import article_script
+    from podcast.app.looking import script as script_of
 
-    settings = obj.settings()
-    result = article_script(read_article(article, stdin_bytes(article), settings.read), settings)
+    result = script_of(obj.settings(), article, stdin_bytes(article))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -227,10 +206,9 @@ def check(obj: Context, site: Path | None, as_json: bool, no_audio: bool) -> Non
     podcast apps do and reports each broken rule by name. Exits 1 when any
     error is found; warnings alone exit 0.
     """
-    from podcast.publish.check import check_site
+    from podcast.app.looking import check as check_site
 
-    settings = obj.settings(site=site)
-    report = check_site(settings.site, settings, audio=not no_audio)
+    report = check_site(obj.settings(site=site), audio=not no_audio)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -271,22 +249,10 @@ def lexicon_check(
 
     A WORD may be a phrase ("Xi Jinping"). Phonemes come from the voice itself.
     """
-    from audio.assemble import Part, assemble
-    from audio.targets import Pauses
-    from podcast.speech.scripting import load_lexicon
-    from podcast.speech.voicing import make_synthesizer
-    from voices.normalize import normalize
+    from podcast.app.looking import say_words
 
-    settings = obj.settings(voice=voice)
-    lex = load_lexicon(settings, "en")
-    synth = make_synthesizer(settings)
-    rows, parts = [], []
-    for word in words:
-        entry = lex.lookup(word) if lex else None
-        spoken = lex.speak(word, normalize) if lex else normalize(word)
-        rows.append((word, spoken, f"/{synth.phonemes(spoken)}/", "lexicon" if entry else "rules"))
-        if wav is not None:
-            parts.append(Part(synth.synthesize(spoken), "body", True))
+    said = say_words(obj.settings(voice=voice), words, wav)
+    rows = [(w.word, w.said, f"/{w.phonemes}/", w.source) for w in said]
     widths = [
         max(len(row[i]) for row in rows + [("WORD", "SAID", "PHONEMES", "FROM")]) for i in range(3)
     ]
@@ -297,7 +263,6 @@ def lexicon_check(
             ).rstrip()
         )
     if wav is not None:
-        assemble(iter(parts), wav, synth.sample_rate, Pauses(paragraph=500, tail=300, lead=100))
         click.echo(f"wav: {show_path(wav)}")
 
 

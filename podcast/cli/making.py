@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,18 +13,15 @@ from podcast.cli.base import (
     Context,
     cli,
     describe,
-    fail,
     friendly_errors,
-    interrupted,
     out,
     progress_bar,
     show_path,
     site_option,
     stdin_bytes,
-    stoppable,
     wait_option,
 )
-from podcast.settings import ENV_CLUSTER
+from podcast.core.settings import ENV_CLUSTER
 
 
 @cli.command()
@@ -48,50 +46,25 @@ def build(
     Prints the paths of each MP3, the snippet that embeds its player in a page,
     the feed and the index page.
     """
-    from podcast.make.lock import work_lock
-    from podcast.make.runner import ArticleRunner
-    from podcast.publish.site import FEED_FILE, INDEX_FILE, needs_publish, publish
-    from podcast.read.articles import read_article
-    from podcast.store import Store
+    from podcast.app.making import Made, build
+
+    def made(item: Made) -> None:
+        if not obj.quiet:
+            click.echo(describe(item.result), err=True)
+        if obj.verbosity and item.result.review is not None:
+            from podcast.review.report import summary
+
+            for line in summary(item.result.review)[1:]:
+                click.echo(f"review:{line}", err=True)
+        out(f"mp3:  {show_path(item.result.audio_path)}")
+        out(f"embed: {item.embed}")
 
     settings = obj.settings(site=site, voice=voice)
-    loaded = [read_article(source, stdin_bytes(source), settings.read) for source in articles]
-    with (
-        Store(settings.folders.store) as store,
-        work_lock(settings.state, wait=wait),
-        stoppable(),
-    ):
-        from podcast.publish.pages import embed_snippet
-
-        runner = ArticleRunner(settings, store)
-        built = 0
-        try:
-            for article in loaded:
-                label = f"Reading {article.title[:40]}"
-                with progress_bar(not obj.quiet, label) as progress:
-                    result = runner.build(article, progress=progress, force=force)
-                built += not result.skipped
-                if not obj.quiet:
-                    click.echo(describe(result), err=True)
-                if obj.verbosity and result.review is not None:
-                    from podcast.review.report import summary
-
-                    for line in summary(result.review)[1:]:
-                        click.echo(f"review:{line}", err=True)
-                out(f"mp3:  {show_path(result.audio_path)}")
-                out(f"embed: {embed_snippet(result.episode, settings)}")
-        except BaseException as error:
-            # Whatever was built before the failure is published; otherwise the site is left as it was.
-            if built:
-                publish(store, settings, runner.artwork)
-            if isinstance(error, KeyboardInterrupt):
-                interrupted(error, built)
-            raise
-        if built or needs_publish(store, settings):
-            publish(store, settings, runner.artwork)
-        store.backup()
-    out(f"feed: {show_path(settings.site / FEED_FILE)}")
-    out(f"page: {show_path(settings.site / INDEX_FILE)}")
+    sources = [(source, stdin_bytes(source)) for source in articles]
+    bars = functools.partial(progress_bar, not obj.quiet)
+    done = build(settings, sources, force=force, wait=wait, progress=bars, on_made=made)
+    out(f"feed: {show_path(done.feed)}")
+    out(f"page: {show_path(done.page)}")
 
 
 class _BatchProgress:
@@ -210,45 +183,22 @@ def batch(
     report goes to .audio-edition/reports/. Exit status 0: all done; 3: some
     articles failed; 1: nothing could be done.
     """
-    from podcast.make.batch import run_batch
-    from podcast.make.lock import work_lock
-    from podcast.make.prune import prune
-    from podcast.make.report import write_report
-    from podcast.publish.site import FEED_FILE, show_artwork
-    from podcast.settings import parse_age
-    from podcast.store import Store
+    from podcast.app.batching import BatchOptions, batch
 
     settings = obj.settings(site=site)
-    artwork = show_artwork(settings)
-    jobs = settings.batch.jobs if jobs is None else jobs
-    cluster = cluster or settings.batch.cluster or None
-    if cluster:
-        from podcast.cluster_address import ClusterAddress
-
-        ClusterAddress.parse(cluster)  # a bad address fails before the lock is taken
-    with (
-        work_lock(settings.state, wait=wait),
-        Store(settings.folders.store) as store,
-        stoppable(),
-    ):
-        report = run_batch(
-            sources, settings, store, artwork, jobs=jobs, force=force,
-            progress=_BatchProgress(obj.quiet), publish_every=settings.batch.publish_every,
-            dry_run=dry_run, cluster=cluster,
-        )  # fmt: skip
-        if report_path is not None:
-            write_report(report, settings, report_path)
-        if report.interrupted:
-            interrupted(report.stopped_by or KeyboardInterrupt(), report.count("built"))
-        if with_briefing and not dry_run and not report.interrupted:
-            _batch_briefing(obj, settings, store, artwork)
-        if settings.batch.retention and not dry_run:
-            pruned = prune(store, settings, artwork, parse_age(settings.batch.retention))
-            if pruned.episodes and not obj.quiet:
-                click.echo(
-                    f"Pruned {len(pruned.episodes)} episode(s) older than {settings.batch.retention}",
-                    err=True,
-                )
+    options = BatchOptions(jobs=jobs, cluster=cluster, force=force, briefing=with_briefing,
+                           dry_run=dry_run, report=report_path, wait=wait)  # fmt: skip
+    done = batch(settings, sources, options, _BatchProgress(obj.quiet))
+    report = done.report
+    if done.no_briefing:
+        click.echo(f"No briefing: {done.no_briefing}", err=True)
+    elif done.briefing is not None and not obj.quiet:
+        click.echo(describe(done.briefing.result), err=True)
+    if done.pruned is not None and done.pruned.episodes and not obj.quiet:
+        click.echo(
+            f"Pruned {len(done.pruned.episodes)} episode(s) older than {settings.batch.retention}",
+            err=True,
+        )
     for error in report.source_errors:
         click.echo(f"Error: {error}", err=True)
     counts = report.to_dict()["counts"]
@@ -263,7 +213,7 @@ def batch(
     else:
         out(
             f"{counts['built']} built, {counts['skipped']} unchanged, {counts['failed']} failed"
-            f" in {report.to_dict()['seconds']:.1f} s; feed: {show_path(settings.site / FEED_FILE)}"
+            f" in {report.to_dict()['seconds']:.1f} s; feed: {show_path(done.feed or settings.site)}"
         )
         words = report.words_to_check(10)
         if words and not obj.quiet:
@@ -319,47 +269,16 @@ def briefing(
     Published in its own feed, feeds/briefing.xml. Building it again the same day
     replaces it. Exit status 1 when no story was published in the period.
     """
-    from datetime import datetime
+    from podcast.app.making import BriefingChoice, briefing
 
-    from podcast.make.briefing import make_briefing, selection_from
-    from podcast.make.lock import work_lock
-    from podcast.publish.feed import BRIEFING, FEEDS_DIR
-    from podcast.publish.pages import embed_snippet
-    from podcast.store import Store
-
-    settings = obj.settings(site=site)
-    selection = selection_from(settings, since=since, category=category,
-                               max_stories=max_stories, paragraphs=paragraphs)  # fmt: skip
-    with Store(settings.folders.store) as store, work_lock(settings.state, wait=wait), stoppable():
-        with progress_bar(not obj.quiet, "Reading the briefing") as progress:
-            result = make_briefing(store, settings, selection, datetime.now().astimezone(),
-                                   force=force, progress=progress)  # fmt: skip
-        store.backup()
+    choice = BriefingChoice(since, category, max_stories, paragraphs)
+    bars = functools.partial(progress_bar, not obj.quiet)
+    made, feed = briefing(obj.settings(site=site), choice, force=force, wait=wait, progress=bars)
     if not obj.quiet:
-        click.echo(describe(result), err=True)
-    out(f"mp3:  {show_path(result.audio_path)}")
-    out(f"embed: {embed_snippet(result.episode, settings)}")
-    out(f"feed: {show_path(settings.site / FEEDS_DIR / (BRIEFING + '.xml'))}")
-
-
-def _batch_briefing(obj: Context, settings: Any, store: Any, artwork: Any) -> None:
-    """The briefing after a batch: what it says, or why there is none (never the batch's
-    failure: its articles are published either way)."""
-    from datetime import datetime
-
-    from podcast.errors import PodcastError
-    from podcast.make.briefing import make_briefing, selection_from
-
-    try:
-        now = datetime.now().astimezone()
-        result = make_briefing(
-            store, settings, selection_from(settings), now, artwork=artwork, prepare=False
-        )
-    except PodcastError as error:
-        click.echo(f"No briefing: {error}", err=True)
-        return
-    if not obj.quiet:
-        click.echo(describe(result), err=True)
+        click.echo(describe(made.result), err=True)
+    out(f"mp3:  {show_path(made.result.audio_path)}")
+    out(f"embed: {made.embed}")
+    out(f"feed: {show_path(feed)}")
 
 
 @cli.command(name="prune")
@@ -382,19 +301,9 @@ def prune_command(
     Also removes sentence-cache entries and kept MP3 pieces no remaining episode uses,
     and what an interrupted run left in the state folder.
     """
-    from podcast.make.lock import work_lock
-    from podcast.make.prune import prune
-    from podcast.publish.site import show_artwork
-    from podcast.settings import parse_age
-    from podcast.store import Store
+    from podcast.app.keeping import prune
 
-    settings = obj.settings(site=site)
-    age_text = older_than or settings.batch.retention
-    if not age_text:
-        raise fail("say how old: --older-than 90d, or batch.retention in the config")
-    age = parse_age(age_text)
-    with work_lock(settings.state, wait=wait), Store(settings.folders.store) as store:
-        pruned = prune(store, settings, show_artwork(settings), age, dry_run=dry_run)
+    pruned = prune(obj.settings(site=site), older_than, dry_run=dry_run, wait=wait)
     verb = "Would remove" if dry_run else "Removed"
     for gone in pruned.episodes:
         click.echo(

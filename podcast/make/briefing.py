@@ -6,7 +6,7 @@ title (a chapter that links the story's own episode) and its first paragraphs as
 they were spoken, then an outro. It is built as any article is, so every
 sentence a story's episode already said comes from the sentence cache and is
 never synthesised again. A story's opening paragraphs are also MP3 pieces of
-their own in its episode (:func:`podcast.make.build._parts` cuts there): the
+their own in its episode (:func:`podcast.make.render._parts` cuts there): the
 briefing quotes them at the gain that episode was mastered at, so they are not
 encoded again either; only the briefing's own lines are new. Its key (and so
 its guid) is its title, which names the date and the category: building it again
@@ -18,14 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from podcast.errors import ArticleError
-from podcast.make.build import BuildResult, Progress
-from podcast.make.runner import ArticleRunner
-from podcast.publish.artwork import Artwork
+from podcast.core.episode import Episode
+from podcast.core.errors import ArticleError
+from podcast.core.settings import Settings
+from podcast.core.store import Store
+from podcast.make.render import Progress
+from podcast.make.runner import ArticleRunner, BuildResult
 from podcast.publish.feed import BRIEFING, site_url
 from podcast.read.model import Article, finish_article
-from podcast.settings import Settings
-from podcast.store import Episode, Store
 from voices.script import Block
 
 #: Said before each story, in order; the last story gets the last one.
@@ -134,7 +134,7 @@ def selection_from(
     paragraphs: int | None = None,
 ) -> Selection:
     """The selection the command line asks for, else the one ``[briefing]`` sets."""
-    from podcast.settings import parse_age
+    from podcast.core.config import parse_age
 
     briefing = settings.briefing
     return Selection(
@@ -157,29 +157,6 @@ def build_briefing(
     stories = select(runner.store, selection, now)
     article = finish_article(briefing_article(stories, runner.settings, selection, now))
     return runner.build(article, progress=progress, force=force, quoted=quoted_pieces(stories))
-
-
-def make_briefing(
-    store: Store,
-    settings: Settings,
-    selection: Selection,
-    now: datetime,
-    *,
-    artwork: Artwork | None = None,
-    prepare: bool = True,
-    force: bool = False,
-    progress: Progress | None = None,
-) -> BuildResult:
-    """Build the briefing and publish the site: what ``briefing`` and ``batch --briefing`` do.
-
-    ``prepare`` checks what a run needs first (a batch that just ran has checked it).
-    """
-    from podcast.publish.site import publish
-
-    runner = ArticleRunner(settings, store, artwork, prepare=prepare)
-    result = build_briefing(runner, selection, now, force=force, progress=progress)
-    publish(store, settings, runner.artwork)
-    return result
 
 
 def quoted_pieces(stories: list[Episode]) -> tuple[tuple[str, float], ...]:

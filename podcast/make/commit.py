@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
-from typing import Any
 
-from podcast.errors import PublishError
-from podcast.faults import fault_point
-from podcast.fsutil import publish_file
-from podcast.make.build import WORK_NAMES, Rendered
+from audio.atomic import copy_file
+from audio.tags import mp3_seconds
+from podcast.core.episode import Episode, guid_for
+from podcast.core.errors import PublishError
+from podcast.core.faults import fault_point
+from podcast.core.settings import Settings
+from podcast.core.store import Store
+from podcast.make.render import WORK_NAMES, Rendered
 from podcast.publish.feed import truncate_bytes
 from podcast.read.model import Article
-from podcast.settings import Settings
-from podcast.store import Episode, Store, guid_for
 
 
 def _summary(article: Article) -> str:
@@ -39,7 +39,7 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
         try:
             store.record_files(rendered.files.values())
             for role, name in rendered.files.items():
-                publish_file(rendered.work / WORK_NAMES[role], settings.site / name)
+                copy_file(rendered.work / WORK_NAMES[role], settings.site / name)
         except OSError as error:
             raise PublishError(
                 f"cannot write to the site {settings.site}: {error.strerror or error}"
@@ -78,11 +78,3 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
         )
     finally:
         shutil.rmtree(rendered.work, ignore_errors=True)
-
-
-def mp3_seconds(path: Path) -> float:
-    """The length of an MP3 as players see it (from its Xing/Info header)."""
-    from mutagen.mp3 import MP3
-
-    info: Any = MP3(str(path)).info  # mutagen is untyped
-    return float(info.length)

@@ -2,9 +2,9 @@
 
 ``build`` runs its articles through it one after another; ``batch`` schedules many over
 it (a pool of worker processes today, a cluster next). The steps hand each other typed
-values: a :class:`~podcast.make.build.Plan`, a :class:`RenderJob` (the plan and the
+values: a :class:`~podcast.make.plan.Plan`, a :class:`RenderJob` (the plan and the
 article's last build, read from the store on the runner's own thread), a
-:class:`~podcast.make.build.Rendered`, an :class:`~podcast.store.Episode`.
+:class:`~podcast.make.render.Rendered`, an :class:`~podcast.core.store.Episode`.
 """
 
 from __future__ import annotations
@@ -14,28 +14,28 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audio.ffmpeg import ffmpeg_exe
-from podcast.make.build import (
-    BuildResult,
-    Plan,
-    Progress,
-    Rendered,
-    is_current,
-    plan,
-    render,
-)
+from podcast.core.episode import Episode
+from podcast.core.settings import Settings
+from podcast.core.state import check_writable
+from podcast.core.store import Store
 from podcast.make.commit import commit
-from podcast.make.ownership import check_site_is_ours
+from podcast.make.plan import Plan, is_current, plan
+from podcast.make.render import Progress, Rendered, render
 from podcast.publish.artwork import Artwork
+from podcast.publish.ownership import check_site_is_ours
 from podcast.publish.site import show_artwork
 from podcast.read.model import Article, legacy_key, title_identity
-from podcast.settings import Settings
+from podcast.review.model import Review
 from podcast.speech.voicing import make_synthesizer
-from podcast.state import check_writable
-from podcast.store import Episode, Store
 from voices.catalogue import VoiceInfo, find_voice
 from voices.synth import Synthesizer
+
+if TYPE_CHECKING:
+    from audio.master import Loudness
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -79,6 +79,28 @@ class Synthesizers:
         if voice.name not in self._made:
             self._made[voice.name] = make_synthesizer(self.settings, voice, self.threads)
         return self._made[voice.name]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What building one article did."""
+
+    episode: Episode
+    """The episode as stored."""
+    audio_path: Path
+    """The MP3 in the site."""
+    skipped: bool
+    """True when nothing had changed and nothing was rebuilt."""
+    sentences: int = 0
+    """Sentences in the script."""
+    synthesized: int = 0
+    """Sentences piper had to say (the rest came from the cache)."""
+    loudness: Loudness | None = None
+    """Measured loudness of the MP3 (None when skipped)."""
+    seconds: float = 0.0
+    """Wall time of the build."""
+    review: Review | None = None
+    """The editor's review of what was built (None when skipped)."""
 
 
 @dataclass(frozen=True)

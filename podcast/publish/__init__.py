@@ -1,1 +1,2 @@
-"""The published site: feeds, pages, transcripts and chapters, artwork, Apple's rules, the checker and the server."""
+"""The published site: writing it (feeds, pages, transcripts and chapters, artwork), keeping it
+(retention, which episodes a store answers for, adopting a site) and serving it."""

@@ -9,7 +9,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from podcast.errors import ArticleError, ConfigError
+from podcast.core.errors import ArticleError, ConfigError
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from podcast.core.episode import Episode
+from podcast.core.settings import CategoryFeed, Settings
 from podcast.read.urls import safe_url
-from podcast.settings import CategoryFeed, Settings
-from podcast.store import Episode
 
 #: Podcasting 2.0 namespace for ``podcast:guid`` (UUIDv5 over the feed URL).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")

@@ -9,10 +9,10 @@ from dataclasses import asdict
 from importlib.resources import files
 from typing import Any
 
+from podcast.core.episode import Episode
+from podcast.core.settings import Settings
 from podcast.publish.feed import FEED_FILE, FeedSpec, clock, environment, item, site_url
 from podcast.read.urls import safe_url
-from podcast.settings import Settings
-from podcast.store import Episode
 
 INDEX_FILE = "index.html"
 #: Static files written beside the pages.

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from podcast.errors import ConfigError, PublishError
-from podcast.faults import fault_point
-from podcast.fsutil import atomic_write_bytes, atomic_write_text
+from audio.atomic import sweep, write_bytes, write_text
+from podcast.core.errors import ConfigError, PublishError
+from podcast.core.faults import fault_point
+from podcast.core.settings import Settings
+from podcast.core.store import Store
 from podcast.publish.artwork import Artwork, default_artwork, load_artwork
 from podcast.publish.feed import FEED_FILE, environment, feed_specs, render_feed
 from podcast.publish.pages import (
@@ -29,8 +31,6 @@ from podcast.publish.pages import (
     render_oembed,
     site_key,
 )
-from podcast.settings import Settings
-from podcast.store import Store
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def show_artwork(settings: Settings) -> Artwork:
 
 def _write_if_changed(path: Path, data: bytes) -> None:
     if not path.exists() or path.read_bytes() != data:
-        atomic_write_bytes(path, data)
+        write_bytes(path, data)
 
 
 def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
@@ -114,8 +114,8 @@ def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
         for name in sorted(written, key=lambda n: n == FEED_FILE):
             if name == FEED_FILE:
                 fault_point("feed")
-            atomic_write_text(settings.site / name, written[name])
-        atomic_write_text(manifest_path, json.dumps(current))
+            write_text(settings.site / name, written[name])
+        write_text(manifest_path, json.dumps(current))
         remove_stale(store, settings, set(written) | {artwork_file})
     except OSError as error:
         raise PublishError(
@@ -167,8 +167,7 @@ def remove_stale(store: Store, settings: Settings, written: set[str]) -> list[st
     keep = store.referenced_files() | written
     # Temporary files a killed process left half-written (only one process publishes at a time).
     for folder in (settings.site, settings.site / EPISODES_DIR, settings.site / "feeds"):
-        for leftover in folder.glob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
+        sweep(folder)
     removed = sorted(store.recorded_files() - keep)
     for relative in removed:
         (settings.site / relative).unlink(missing_ok=True)

@@ -8,7 +8,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from podcast.cues import TranscriptCue
+from podcast.core.cues import TranscriptCue
 from voices.script import Script
 
 if TYPE_CHECKING:

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from podcast.errors import ArticleError
+from podcast.core.errors import ArticleError
+from podcast.core.settings import ReadSettings
 from podcast.read.formats import read_html, read_json, read_markdown, read_text
 from podcast.read.model import MAX_ARTICLE_BYTES, SUFFIXES, Article, clean_text, finish_article
 from podcast.read.selectors import skip_paragraphs
-from podcast.settings import ReadSettings
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -8,8 +8,8 @@ import urllib.parse
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from podcast.errors import ArticleError
-from voices.clean import BYLINE_DATE
+from podcast.core.errors import ArticleError
+from podcast.read.clean import BYLINE_DATE
 
 
 def slugify(text: str, max_length: int = 60) -> str:

@@ -12,12 +12,18 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from podcast.errors import ArticleError
+from podcast.core.errors import ArticleError
+from podcast.core.settings import ReadSettings
 from podcast.read.bylines import tidy_author
+from podcast.read.clean import (
+    Cleaned,
+    Removed,
+    clean_blocks_recorded,
+    clean_page_text,
+    split_byline,
+)
 from podcast.read.fields import parse_datetime, parse_loose_date, strip_site_name
 from podcast.read.model import Article
-from podcast.settings import ReadSettings
-from voices.clean import Cleaned, Removed, clean_blocks_recorded, clean_page_text, split_byline
 from voices.script import Block
 
 

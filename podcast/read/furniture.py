@@ -22,8 +22,8 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
+from podcast.read.clean import Removed
 from podcast.read.model import Article
-from voices.clean import Removed
 
 #: Blocks at an article's start and end where site furniture is looked for.
 HEAD = 3

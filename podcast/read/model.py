@@ -7,10 +7,10 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from podcast.errors import ArticleError
+from podcast.core.errors import ArticleError
+from podcast.read.clean import Removed
 from podcast.read.fields import slugify
 from podcast.read.urls import safe_url
-from voices.clean import Removed
 from voices.script import Block
 
 #: Formats by file suffix.

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from podcast.read.extract import element_text
+from podcast.core.readrules import compile_selector, compile_text
+from podcast.core.settings import ReadSettings
+from podcast.read.clean import Removed
+from podcast.read.elements import element_text
 from podcast.read.model import Article
-from podcast.readrules import compile_selector, compile_text
-from podcast.settings import ReadSettings
-from voices.clean import Removed
 
 
 def apply_to_page(page: Any, read: ReadSettings) -> list[Removed]:

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from podcast.errors import ConfigError
+from podcast.core.errors import ConfigError
+from podcast.core.settings import Settings
 from podcast.read.model import Article
-from podcast.settings import Settings
 from voices.language import detect_language, primary
 from voices.lexicon import Lexicon
 from voices.script import Script, make_script

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from podcast.errors import ArticleError
-from podcast.settings import Settings
+from podcast.core.errors import ArticleError
+from podcast.core.settings import Settings
 from voices.cache import SentenceCache
 from voices.catalogue import VoiceInfo, find_voice, list_voices
 from voices.language import primary

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from podcast.errors import ClusterError
-from podcast.make.build import Rendered
+from podcast.core.errors import ClusterError
+from podcast.core.settings import ENV_VOICE_CACHE, Settings, default_voice_cache
+from podcast.make.render import Rendered
 from podcast.make.runner import RenderJob
 from podcast.publish.artwork import Artwork
-from podcast.settings import ENV_VOICE_CACHE, Settings, default_voice_cache
 from podcast.speech.voicing import synthesis_settings
 from voices.catalogue import VoiceInfo, find_voice
 from voices.synth import SynthesisSettings, Synthesizer
@@ -149,7 +149,7 @@ class RemoteRender:
     files: dict[str, bytes]
     """Work-folder name (``episode.mp3``…) → contents."""
     rendered: Rendered
-    """What :func:`~podcast.make.build.render` returned there (its work folder is gone)."""
+    """What :func:`~podcast.make.render.render` returned there (its work folder is gone)."""
     said: dict[str, bytes]
     """The sentences the worker said, by sentence-cache key (16-bit samples)."""
     seconds: float
@@ -167,7 +167,7 @@ def render_on_worker(
     """On a worker: the whole render of one article (speech, assembly, mastering, encoding,
     tags, transcripts), in a temporary folder, from the sentences the batch sent (``audio``)
     and those the worker says itself. Nothing of it stays on the worker."""
-    from podcast.make.build import WORK_NAMES, render
+    from podcast.make.render import WORK_NAMES, render
     from voices.cache import SentenceCache
 
     started = time.monotonic()

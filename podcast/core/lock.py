@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from podcast.errors import PodcastError
+from podcast.core.errors import PodcastError
 
 LOCK_FILE = "lock"
 

@@ -21,13 +21,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from podcast.cues import TranscriptCue
-from podcast.errors import PublishError
+from podcast.core.cues import TranscriptCue
+from podcast.core.episode import Episode
+from podcast.core.errors import PublishError
+from podcast.core.settings import ENV_STATE, Settings
+from podcast.core.store import Store
 from podcast.publish.feed import feed_files, feed_series
 from podcast.publish.site import EPISODES_DIR, site_name
 from podcast.read.urls import safe_url
-from podcast.settings import ENV_STATE, Settings
-from podcast.store import Episode, Store
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -190,10 +191,10 @@ def _own_image(item: Any, site: Path) -> str:
 
 
 def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Episode | None:
-    from podcast.make.commit import mp3_seconds
+    from audio.tags import mp3_seconds
+    from podcast.core.episode import guid_for
     from podcast.read.fields import slugify
     from podcast.read.model import key_candidates
-    from podcast.store import guid_for
 
     site = settings.site
     title = " ".join((item.findtext("title") or "").split())

@@ -4,7 +4,7 @@ A pool takes a voice and some sentences and hands back a future. The batch
 process *settles* each future when it is done, on its own thread: the local
 processes have already put their audio into the sentence cache (they share
 the machine's disk), a cluster's workers send theirs back and the batch
-process puts it there (:mod:`podcast.make.cluster`). Either way the batch
+process puts it there (:mod:`podcast.batch.cluster`). Either way the batch
 process is the only one that decides what is published.
 """
 
@@ -21,10 +21,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from podcast.make.build import Rendered
+from podcast.core.settings import Settings
+from podcast.make.render import Rendered
 from podcast.make.runner import RenderJob, Synthesizers
 from podcast.publish.artwork import Artwork
-from podcast.settings import Settings
 from voices.catalogue import VoiceInfo
 from voices.synth import Synthesizer
 

@@ -1,6 +1,6 @@
 """The batch on a Dask cluster: workers say sentences, the batch process keeps them.
 
-(What the workers run is in :mod:`podcast.make.worker`.)
+(What the workers run is in :mod:`podcast.batch.worker`.)
 
 ``batch --cluster tcp://HOST:8786`` joins a running Dask scheduler; ``local`` or
 ``local:N`` starts a ``LocalCluster`` of N worker processes here. Workers are
@@ -21,7 +21,6 @@ import concurrent.futures as futures
 import dataclasses
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -29,11 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from podcast.cluster_address import ClusterAddress
-from podcast.errors import ClusterError
-from podcast.make.build import Rendered
-from podcast.make.runner import RenderJob
-from podcast.make.worker import (
+from podcast.batch.worker import (
     RemoteRender,
     Said,
     VoiceRef,
@@ -42,8 +37,12 @@ from podcast.make.worker import (
     say_on_worker,
     voice_ref,
 )
+from podcast.core.cluster_address import ClusterAddress
+from podcast.core.errors import ClusterError
+from podcast.core.settings import Settings
+from podcast.make.render import Rendered
+from podcast.make.runner import RenderJob
 from podcast.publish.artwork import Artwork
-from podcast.settings import Settings
 from voices.catalogue import VoiceInfo, find_voice
 from voices.synth import Synthesizer
 
@@ -230,7 +229,7 @@ class ClusterPool:
         self, job: RenderJob, audio: dict[str, bytes], artwork: Artwork
     ) -> futures.Future[Any]:
         """Render ``job`` on a worker, sending the sentences the batch already has."""
-        from podcast.make.build import music_from
+        from podcast.make.render import music_from
 
         intro = music_from(self.settings)  # a file of the newsroom's, sent; the chime is made
         music = intro.path.read_bytes() if intro is not None and intro.path else None
@@ -244,13 +243,13 @@ class ClusterPool:
     ) -> tuple[Rendered, str]:
         """A worker's render, kept here: its new sentences in the cache, its files in a work
         folder, and the review made with this newsroom's lexicon."""
-        from podcast.make.build import build_review
+        from podcast.make.render import build_review
 
         remote: RemoteRender = future.result()
         if synth.cache is not None:
             for key, pcm in remote.said.items():
                 synth.cache.put_pcm(key, pcm)
-        work = Path(tempfile.mkdtemp(prefix="build-", dir=self.settings.folders.work_root()))
+        work = self.settings.folders.make_work()
         for name, data in remote.files.items():
             (work / name).write_bytes(data)
         measured = list(remote.rendered.measured)

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from audio.atomic import write_text
 from audio.errors import AudioError
-from podcast.errors import ExitStatus, PodcastError, os_error_text
-from podcast.fsutil import atomic_write_text
-from podcast.settings import Settings
+from podcast.core.errors import ExitStatus, PodcastError, os_error_text
+from podcast.core.settings import Settings
 from voices.errors import VoiceError
 
 _LOGGER = logging.getLogger(__name__)
@@ -167,5 +167,5 @@ def write_report(report: BatchReport, settings: Settings, path: Path | None = No
     data = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
     stamp = report.started.strftime("%Y%m%dT%H%M%SZ")
     target = path or settings.folders.reports / f"batch-{stamp}-{os.getpid()}.json"
-    atomic_write_text(target, data)
+    write_text(target, data)
     return target

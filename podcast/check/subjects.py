@@ -1,7 +1,7 @@
 """What ``check``'s rules read: one small value per kind of thing in a site.
 
-The checker (``podcast.publish.check``) makes them as it walks the site; a rule
-(``podcast.publish.rules``) only reads them. What is costly to find (the parsed
+The checker (``podcast.check.run``) makes them as it walks the site; a rule
+(``podcast.check.rules``) only reads them. What is costly to find (the parsed
 feed, an MP3's tags, its loudness) is found once, when a rule first asks.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from podcast.errors import ConfigError
+from podcast.core.errors import ConfigError
 
 NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",

@@ -1,5 +1,5 @@
 """Where a batch's workers are (``batch.cluster``, ``--cluster``): the value, checked when the
-settings load; :mod:`podcast.make.cluster` connects to it. It imports no Dask."""
+settings load; :mod:`podcast.batch.cluster` connects to it. It imports no Dask."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from podcast.errors import ConfigError
+from podcast.core.errors import ConfigError
 
 _ADDRESS = re.compile(r"(?:tcp|tls|ucx|inproc|ws|wss)://\S+")
 

@@ -2,7 +2,7 @@
 
 It reads the site as a podcast app would: every feed page, every enclosure,
 transcript and chapters file they name, and each MP3's tags and loudness. The
-rules themselves are a table (``podcast.publish.rules.RULES``); this module
+rules themselves are a table (``podcast.check.rules.RULES``); this module
 walks the site, hands each rule its subject, and gathers the findings. Each
 finding names its rule, so a newsroom can look the rule up.
 """
@@ -15,9 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from podcast.publish.feed import feed_files
-from podcast.publish.rules import rules_for
-from podcast.publish.subjects import (
+from podcast.check.rules import rules_for
+from podcast.check.subjects import (
     NS,
     Artwork,
     Channel,
@@ -29,7 +28,8 @@ from podcast.publish.subjects import (
     Transcript,
     site_file,
 )
-from podcast.settings import Settings
+from podcast.core.settings import Settings
+from podcast.publish.feed import feed_files
 
 
 @dataclass(frozen=True)

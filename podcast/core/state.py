@@ -10,12 +10,18 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from podcast.errors import PublishError
+from audio.atomic import sweep
+from podcast.core.errors import PublishError
 
 _LOGGER = logging.getLogger(__name__)
+
+#: How every render's work folder is named.
+WORK_PREFIX = "build-"
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,21 @@ class StateFolder:
         self.work.mkdir(parents=True, exist_ok=True)
         return self.work
 
+    def make_work(self) -> Path:
+        """A new, empty work folder for one render (``build-…``, which the sweep knows)."""
+        return Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=self.work_root()))
+
+    @contextmanager
+    def new_work(self) -> Iterator[Path]:
+        """:meth:`make_work`, removed again if the block fails or is stopped; kept otherwise
+        (until the render it holds is committed or dropped)."""
+        work = self.make_work()
+        try:
+            yield work
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+
     def sweep_leftovers(self) -> int:
         """Remove what killed runs left: work folders and half-written cache files.
 
@@ -66,14 +87,12 @@ class StateFolder:
         writing them then). Returns how many were removed.
         """
         removed = 0
-        for folder in self.work.glob("build-*") if self.work.is_dir() else ():
+        for folder in self.work.glob(WORK_PREFIX + "*") if self.work.is_dir() else ():
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
-        for pattern in ("??/.tmp-*", ".tmp-*"):
-            for cache in (self.sentences, self.pieces):
-                for leftover in cache.glob(pattern) if cache.is_dir() else ():
-                    leftover.unlink(missing_ok=True)
-                    removed += 1
+        for cache in (self.sentences, self.pieces):
+            removed += sweep(cache, depth=1)
+        removed += sweep(self.root)  # the store's backup, half-copied
         if removed:
             _LOGGER.info("removed %d files or folders left by an interrupted run", removed)
         return removed

@@ -27,12 +27,12 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeAlias
 
-from podcast.apple import category_problem
+from podcast.check.subjects import NS, Channel, Chapters, FeedPage, Item, Mp3, Transcript
+from podcast.core.apple import category_problem
+from podcast.core.config import LANGUAGE_CODE
 from podcast.publish.feed import FEED_FILE, MAX_DESCRIPTION_BYTES, podcast_guid
 from podcast.publish.pages import INDEX_FILE
-from podcast.publish.subjects import NS, Channel, Chapters, FeedPage, Item, Mp3, Transcript
 from podcast.read.fields import FUTURE_TOLERANCE
-from podcast.settings import LANGUAGE_CODE
 
 ERROR, WARNING = "error", "warning"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from podcast.make.ownership import check_site_is_ours
+from podcast.core.episode import Episode
+from podcast.core.settings import Settings
+from podcast.core.store import Store
 from podcast.publish.artwork import Artwork
+from podcast.publish.ownership import check_site_is_ours
 from podcast.publish.site import publish
-from podcast.settings import Settings
-from podcast.store import Episode, Store
 from voices.cache import SentenceCache
 
 
