@@ -238,3 +238,16 @@ def picture(path: Path, size: str = "1600x900") -> Path:
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi",
                     "-i", f"testsrc=size={size}", "-frames:v", "1", str(path)], check=True)  # fmt: skip
     return path
+
+
+def hold_lock(state: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process holding the working folder's lock for ``seconds``; returns once it holds it."""
+    code = (
+        "import sys, time; from pathlib import Path; from podcast.core.lock import work_lock\n"
+        "with work_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(state), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder

@@ -18,7 +18,14 @@ import pytest
 
 from audio.atomic import TEMP_PREFIX
 from podcast.core.store import Store
-from tests.helpers import assert_site_valid, invoke_cli, report_of, run_cli, write_articles
+from tests.helpers import (
+    assert_site_valid,
+    hold_lock,
+    invoke_cli,
+    report_of,
+    run_cli,
+    write_articles,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -87,19 +94,6 @@ def test_jsonl_manifest_isolates_bad_lines(tmp_path: Path) -> None:
     report = report_of(tmp_path)
     assert [b["title"] for b in report["built"]] == ["First from manifest", "Second from manifest"]
     assert sorted(f["label"] for f in report["failed"]) == ["today.jsonl:2", "today.jsonl:3"]
-
-
-def hold_lock(state: Path, seconds: float) -> subprocess.Popen[str]:
-    """Another process holding the working folder's lock for ``seconds``; returns once it holds it."""
-    code = (
-        "import sys, time; from pathlib import Path; from podcast.core.lock import work_lock\n"
-        "with work_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", code, str(state), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    return holder
 
 
 def test_one_batch_at_a_time(tmp_path: Path) -> None:

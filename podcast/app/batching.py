@@ -68,14 +68,15 @@ def batch(
     if cluster:
         ClusterAddress.parse(cluster)  # a bad address fails before the lock is taken
     dry_run = options.dry_run
-    with session(settings, wait=options.wait, publish=not dry_run) as here:
+    # The run publishes as it goes and at its end, and says which articles a full disk kept
+    # from the feeds: the session does not publish again (it would fail the batch instead).
+    with session(settings, wait=options.wait, publish=False) as here:
         here.backup = not dry_run
         report = run_batch(
             sources, settings, here.store, here.artwork, jobs=jobs, force=options.force,
             progress=progress, publish_every=settings.batch.publish_every,
             dry_run=dry_run, cluster=cluster,
         )  # fmt: skip
-        here.published()  # the run published what it built, or said why it could not
         if options.report is not None:
             write_report(report, settings, options.report)
         if report.interrupted:
@@ -85,10 +86,10 @@ def batch(
             try:
                 made = _made(_briefing(here, _selection(settings, BriefingChoice()), None,
                                        prepare=False), settings)  # fmt: skip
+                here.publish()
             except PodcastError as error:  # never the batch's failure: its articles stand
                 why = str(error)
         pruned = None
         if settings.batch.retention and not dry_run:
             pruned = prune(here.store, settings, here.artwork, parse_age(settings.batch.retention))
-            here.published()
     return Batched(report, made, why, pruned, None if dry_run else settings.site / FEED_FILE)

@@ -105,10 +105,6 @@ class Session:
         publish(self.store, self.settings, self.artwork)
         self.unpublished = 0
 
-    def published(self) -> None:
-        """Say that the work itself published what it made (a batch, a prune)."""
-        self.unpublished = 0
-
 
 @contextmanager
 def session(settings: Settings, *, wait: bool = False, publish: bool = True) -> Iterator[Session]:
