@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import imageio_ffmpeg
@@ -251,3 +252,85 @@ def hold_lock(state: Path, seconds: float) -> subprocess.Popen[str]:
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     return holder
+
+
+def wait_for(condition: Any, timeout: float, what: str, every: float = 0.1) -> Any:
+    """Wait for a state (a file, a row, an answer), never a fixed time: ``condition``'s first
+    true value, or a failure naming ``what`` after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout:g} s for {what}")
+        time.sleep(every)
+
+
+@dataclass
+class RunningService:
+    """``audio-edition service`` in a folder, as a real process on a free loopback port."""
+
+    process: subprocess.Popen[str]
+    url: str
+    folder: Path
+    lines: list[str]
+    """What it printed on stderr so far."""
+    reader: Any = None
+    """The thread that reads its stderr."""
+
+    def client(self, token: str | None = None) -> Any:
+        import httpx
+
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=60)
+
+    def stop(self, sig: int = 15, timeout: float = 120) -> int:
+        """Send ``sig`` (SIGTERM) and wait for the process to end; its exit status."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, 9)
+            self.process.wait()
+            pytest.fail(f"the service did not stop within {timeout:g} s: {self.lines}")
+        finally:
+            if self.reader is not None:
+                self.reader.join(timeout)
+            if self.process.stderr is not None:
+                self.process.stderr.close()
+
+
+def start_service(folder: Path, *args: str, timeout: float = 120) -> RunningService:
+    """Start the service in ``folder`` and return once it says where it listens."""
+    import re
+    import threading
+
+    env = {**os.environ}
+    env.pop("AUDIO_EDITION_CONFIG", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "podcast", "service", "--port", "0", *args],
+        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    lines: list[str] = []
+
+    def drain() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+
+    def address() -> str | None:
+        if process.poll() is not None:
+            pytest.fail(f"the service ended with {process.returncode}: {''.join(lines)}")
+        found = [re.search(r" at (http://\S+/) ", line) for line in lines]
+        return next((m.group(1) for m in found if m), None)
+
+    url = wait_for(address, timeout, "the service to listen")
+    return RunningService(process, url, folder, lines, reader)

@@ -169,7 +169,8 @@ def test_malformed_json_article(tmp_path: Path) -> None:
 def test_json_article_without_body(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text('{"title": "x"}')
     one_line_error(
-        invoke_cli("build", "a.json", cwd=tmp_path), "a.json: needs a 'body' or an 'html' field"
+        invoke_cli("build", "a.json", cwd=tmp_path),
+        "a.json: needs a 'body', 'content' or 'html' field",
     )
 
 

@@ -56,7 +56,7 @@ def test_global_options_are_documented_with_their_help() -> None:
 
 
 def test_every_setting_is_in_the_readme_table() -> None:
-    for section in ("show", "voice", "audio", "intro", "batch"):
+    for section in ("show", "voice", "audio", "intro", "batch", "service", "watch"):
         row = next(line for line in README.splitlines() if line.startswith(f"| `[{section}]`"))
         for field in dataclasses.fields(getattr(Settings(), section)):
             assert f"`{field.name}`" in row, f"{section}.{field.name}"

@@ -13,6 +13,7 @@ import pytest
 from podcast.core.config import load_settings
 from podcast.core.errors import ConfigError
 from podcast.core.settings import (
+    WEBHOOK_EVENTS,
     AudioSettings,
     Settings,
     ShowSettings,
@@ -96,7 +97,7 @@ def test_init_template_documents_every_setting_with_its_default() -> None:
     # Uncommenting every setting must give exactly the defaults.
     lines, in_string = [], False
     for line in text.splitlines():
-        setting = re.match(r"# ([a-z_]+ = |\[\[feeds\]\])", line)
+        setting = re.match(r"# ([a-z_]+ = |\[\[(feeds|webhooks)\]\])", line)
         if in_string or setting:
             line = line[2:]
             if line.count('"""') == 1:
@@ -105,9 +106,13 @@ def test_init_template_documents_every_setting_with_its_default() -> None:
     uncommented = "\n".join(lines)
     data = tomllib.loads(uncommented)
     defaults = Settings()
-    for section in ("show", "voice", "audio", "intro", "batch"):
-        expected = dataclasses.asdict(getattr(defaults, section))
+    for section in ("show", "voice", "audio", "intro", "batch", "service", "watch"):
+        expected = {
+            key: list(value) if isinstance(value, tuple) else value
+            for key, value in dataclasses.asdict(getattr(defaults, section)).items()
+        }
         assert data[section] == expected, section
+    assert data["webhooks"][0]["events"] == list(WEBHOOK_EVENTS)
     assert data["paths"] == {
         "site": "site",
         "state": ".audio-edition",
@@ -151,3 +156,54 @@ def test_voice_cache_is_per_user_unless_moved(tmp_path: Path) -> None:
     assert load_settings(environ={}, cwd=tmp_path).voice_cache == tmp_path.resolve() / "prepared"
     env = {"AUDIO_EDITION_VOICE_CACHE": "/from/env"}
     assert load_settings(environ=env, cwd=tmp_path).voice_cache == Path("/from/env")
+
+
+def test_the_services_settings_webhooks_and_tokens(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        """
+[service]
+tokens = ["a-token-of-twenty-chars"]
+
+[watch]
+feeds = ["https://news.example/rss"]
+interval = 60
+
+[[webhooks]]
+url = "https://cms.example/hook"
+secret = "s"
+events = ["episode.published"]
+""",
+    )
+    settings = load_settings(
+        environ={"AUDIO_EDITION_TOKENS": " second-token-0123456 ,"}, cwd=tmp_path
+    )
+    assert settings.service.tokens == ("a-token-of-twenty-chars", "second-token-0123456")
+    assert settings.watch.feeds == ("https://news.example/rss",) and settings.watch.interval == 60.0
+    (hook,) = settings.webhooks
+    assert (hook.url, hook.secret, hook.events) == (
+        "https://cms.example/hook",
+        "s",
+        ("episode.published",),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[service]\ntokens = ["short"]', "a service token must be at least 16 characters"),
+        ('[[webhooks]]\nurl = "ftp://x"', "webhooks.url must start with http:// or https://"),
+        (
+            '[[webhooks]]\nurl = "http://x"\nevents = ["episode.made"]',
+            "webhooks.events of http://x",
+        ),
+        ('[watch]\nfeeds = ["file:///etc/passwd"]', "watch.feeds must be http:// or https:// URLs"),
+        ("[service]\nport = 70000", "service.port must be between 0 and 65535"),
+    ],
+)
+def test_bad_service_settings_are_refused_with_the_key(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    write(tmp_path, text)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_settings(environ={}, cwd=tmp_path)

@@ -1,11 +1,11 @@
 """The command line: thin commands over the library, errors as one line and an exit code.
 
 ``base`` holds the group and what every command shares; the commands are in
-``making`` (build, batch, prune, adopt) and ``looking`` (review, script, voices,
-serve, check, lexicon, init).
+``making`` (build, batch, briefing, prune), ``looking`` (review, adopt, script, voices,
+serve, check, lexicon, init) and ``serving`` (service).
 """
 
-from podcast.cli import looking, making  # noqa: F401 - importing them adds their commands
+from podcast.cli import looking, making, serving  # noqa: F401 - importing them adds their commands
 from podcast.cli.base import cli
 
 __all__ = ["cli", "main"]

@@ -24,11 +24,15 @@ from podcast.core.settings import (
     ENV_CONFIG,
     ENV_SITE,
     ENV_STATE,
+    ENV_TOKENS,
     ENV_VOICE,
     ENV_VOICE_CACHE,
     SECTIONS,
+    WEBHOOK_EVENTS,
     CategoryFeed,
+    ServiceSettings,
     Settings,
+    Webhook,
     default_voice_cache,
 )
 
@@ -87,6 +91,13 @@ RANGES: tuple[tuple[str, float, float, str], ...] = (
     ("show.feed_size", 1, 10000, ""),
     ("briefing.max", 1, 50, ""),
     ("briefing.paragraphs", 1, 10, ""),
+    ("service.port", 0, 65535, ""),
+    ("service.debounce", 0, 60, " s"),
+    ("service.retries", 0, 100, ""),
+    ("service.retry_after", 0.01, 86400, " s"),
+    ("service.webhook_retry_after", 0.01, 3600, " s"),
+    ("service.webhook_attempts", 1, 1000, ""),
+    ("watch.interval", 0.1, 86400, " s"),
 )
 
 
@@ -153,6 +164,11 @@ def _check(settings: Settings, where: str) -> None:
         from podcast.core.cluster_address import ClusterAddress
 
         ClusterAddress.parse(settings.batch.cluster, f"{where}: batch.cluster")
+    for feed in settings.watch.feeds:
+        if not feed.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"{where}: watch.feeds must be http:// or https:// URLs, not {feed!r}"
+            )
     problem = category_problem(settings.show.category, settings.show.subcategory)
     if problem:
         raise ConfigError(f"{where}: show.{problem}")
@@ -206,6 +222,39 @@ def _feeds(data: Any, where: str) -> tuple[CategoryFeed, ...]:
     return tuple(feeds)
 
 
+def _webhooks(data: Any, where: str) -> tuple[Webhook, ...]:
+    if not isinstance(data, list) or not all(isinstance(t, Mapping) for t in data):
+        raise ConfigError(f"{where}: webhooks must be an array of tables ([[webhooks]])")
+    hooks = []
+    for table in data:
+        unknown = set(table) - {"url", "secret", "events"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown setting webhooks.{sorted(unknown)[0]}")
+        url, secret = table.get("url"), table.get("secret", "")
+        events = table.get("events", list(WEBHOOK_EVENTS))
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{where}: webhooks.url must start with http:// or https://")
+        if not isinstance(secret, str):
+            raise ConfigError(f"{where}: webhooks.secret of {url} must be a string")
+        if not isinstance(events, list) or not all(e in WEBHOOK_EVENTS for e in events):
+            raise ConfigError(
+                f"{where}: webhooks.events of {url} must be a list of {', '.join(WEBHOOK_EVENTS)}"
+            )
+        hooks.append(Webhook(url, secret, tuple(events)))
+    return tuple(hooks)
+
+
+def _tokens(service: ServiceSettings, env: Mapping[str, str], where: str) -> ServiceSettings:
+    """``$AUDIO_EDITION_TOKENS`` added to ``service.tokens``; a token is at least 16 characters
+    (a short one is guessed)."""
+    extra = tuple(t.strip() for t in env.get(ENV_TOKENS, "").split(",") if t.strip())
+    tokens = service.tokens + extra
+    short = [t for t in tokens if len(t) < 16]
+    if short:
+        raise ConfigError(f"{where}: a service token must be at least 16 characters")
+    return dataclasses.replace(service, tokens=tokens)
+
+
 def load_settings(
     config: Path | None = None,
     *,
@@ -237,7 +286,7 @@ def load_settings(
     elif explicit is not None:
         raise ConfigError(f"config file not found: {path}")
     where = str(path)
-    unknown = set(data) - set(SECTIONS) - {"paths", "feeds"}
+    unknown = set(data) - set(SECTIONS) - {"paths", "feeds", "webhooks"}
     if unknown:
         raise ConfigError(f"{where}: unknown section [{sorted(unknown)[0]}]")
     sections = {
@@ -259,12 +308,14 @@ def load_settings(
         path = Path(value).expanduser()
         return path if path.is_absolute() else root / path
 
+    sections["service"] = _tokens(sections["service"], env, where)
     voice_name = voice or env.get(ENV_VOICE) or None
     if voice_name:
         sections["voice"] = dataclasses.replace(sections["voice"], name=voice_name)
     settings = Settings(
         **sections,
         feeds=_feeds(data.get("feeds", []), where),
+        webhooks=_webhooks(data.get("webhooks", []), where),
         site=pick(site, ENV_SITE, "site", "site"),
         state=pick(state, ENV_STATE, "state", ".audio-edition"),
         voice_cache=pick(None, ENV_VOICE_CACHE, "voice_cache", str(default_voice_cache(env))),

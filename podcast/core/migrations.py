@@ -103,4 +103,68 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID
         """,
     ),
+    (
+        # The service's durable queue: each article it accepted, in order, until it is made
+        # (podcast.core.queue). A kill at any moment loses none: a job caught building is
+        # queued again when the service starts.
+        "0011_jobs",
+        """
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL DEFAULT '',
+            payload TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',
+            guid TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE INDEX jobs_due ON jobs (status, id);
+        CREATE INDEX jobs_key ON jobs (key, status)
+        """,
+    ),
+    (
+        # Events for the newsroom's webhooks, kept until each is delivered (podcast.core.outbox):
+        # an endpoint that is down gets them when it is back, and never slows a build.
+        "0012_outbox",
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            url TEXT NOT NULL,
+            event TEXT NOT NULL,
+            body TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at TEXT NOT NULL,
+            last_error TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            delivered TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (status, next_at)
+        """,
+    ),
+    (
+        # The feeds the service watches: their validators for conditional GET, their backoff,
+        # and a fingerprint of each item seen, so only new and changed items are queued.
+        "0013_watch",
+        """
+        CREATE TABLE watched_feeds (
+            url TEXT PRIMARY KEY,
+            etag TEXT NOT NULL DEFAULT '',
+            modified TEXT NOT NULL DEFAULT '',
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_at TEXT NOT NULL DEFAULT '',
+            last_error TEXT NOT NULL DEFAULT '',
+            checked TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE watched_items (
+            feed TEXT NOT NULL, item TEXT NOT NULL, fingerprint TEXT NOT NULL,
+            PRIMARY KEY (feed, item)
+        ) WITHOUT ROWID
+        """,
+    ),
 ]

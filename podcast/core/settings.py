@@ -2,7 +2,8 @@
 
 Everything the application needs is in one :class:`Settings` value that is
 passed in, never read from module globals. ``edition.toml`` has the sections
-``[show]``, ``[voice]``, ``[audio]``, ``[intro]`` and ``[paths]``;
+``[show]``, ``[voice]``, ``[audio]``, ``[intro]``, ``[batch]``, ``[briefing]``, ``[read]``,
+``[service]``, ``[watch]``, ``[paths]`` and the arrays ``[[feeds]]`` and ``[[webhooks]]``;
 ``audio-edition init`` writes a commented one.
 """
 
@@ -27,6 +28,8 @@ ENV_STATE = "AUDIO_EDITION_STATE"
 ENV_VOICE = "AUDIO_EDITION_VOICE"
 ENV_VOICE_CACHE = "AUDIO_EDITION_VOICE_CACHE"
 ENV_CLUSTER = "AUDIO_EDITION_CLUSTER"
+#: The service's bearer tokens, comma-separated (added to ``service.tokens``).
+ENV_TOKENS = "AUDIO_EDITION_TOKENS"
 
 DEFAULT_INTRO = """\
 This audio is created with AI assistance.
@@ -196,6 +199,60 @@ class CategoryFeed:
     """Channel description; defaults to the show's."""
 
 
+@dataclass(frozen=True)
+class ServiceSettings:
+    """The always-on service (``audio-edition service``): the newsroom's CMS sends it articles."""
+
+    host: str = "127.0.0.1"
+    """Address to listen on (a proxy in front of it terminates TLS)."""
+    port: int = 8000
+    """Port to listen on; 0 picks a free one."""
+    tokens: tuple[str, ...] = ()
+    """Bearer tokens every ``/api/`` request must carry one of (and ``$AUDIO_EDITION_TOKENS``)."""
+    ghost_secret: str = ""
+    """The secret of the Ghost integration's webhooks: a valid ``X-Ghost-Signature`` stands for
+    a token on ``POST /api/articles``."""
+    wordpress_secret: str = ""
+    """The secret of WordPress webhooks (WooCommerce's scheme): a valid
+    ``X-WC-Webhook-Signature`` stands for a token on ``POST /api/articles``."""
+    debounce: float = 2.0
+    """Seconds publishing waits after an episode while more jobs are due (0: after each)."""
+    retries: int = 5
+    """Times a job that failed for a passing reason (a full disk, a busy store) is tried again."""
+    retry_after: float = 30.0
+    """Seconds before the first retry of a job; each retry waits twice as long."""
+    webhook_retry_after: float = 10.0
+    """Seconds before an event is sent again to an endpoint that failed; doubling, to an hour."""
+    webhook_attempts: int = 20
+    """Deliveries of one event tried before it is given up (about a day at the defaults)."""
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    """Feeds the service polls for new and changed articles (``[watch]``)."""
+
+    feeds: tuple[str, ...] = ()
+    """RSS or Atom feeds with full content (http(s) URLs)."""
+    interval: float = 300.0
+    """Seconds between polls of each feed (a feed that fails waits longer, doubling)."""
+
+
+#: What a webhook may be told of.
+WEBHOOK_EVENTS = ("episode.published", "episode.updated", "episode.failed", "episode.deleted")
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """An endpoint told of episodes as they are made (``[[webhooks]]``)."""
+
+    url: str
+    """Where the events are POSTed (http or https)."""
+    secret: str = ""
+    """Signs each body (``X-Audio-Edition-Signature: t=…,v1=…``); empty sends it unsigned."""
+    events: tuple[str, ...] = WEBHOOK_EVENTS
+    """Which of :data:`WEBHOOK_EVENTS` it is sent."""
+
+
 def default_voice_cache(env: Mapping[str, str]) -> Path:
     """``$XDG_CACHE_HOME/audio-edition/voices``, or ``~/.cache/audio-edition/voices``."""
     base = env.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
@@ -215,6 +272,10 @@ class Settings:
     read: ReadSettings = field(default_factory=ReadSettings)
     feeds: tuple[CategoryFeed, ...] = ()
     """Extra category feeds."""
+    service: ServiceSettings = field(default_factory=ServiceSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
+    webhooks: tuple[Webhook, ...] = ()
+    """Endpoints told of episodes as the service makes them."""
     site: Path = Path("site")
     """Where the published site is written."""
     state: Path = Path(".audio-edition")
@@ -251,4 +312,6 @@ SECTIONS: dict[str, type] = {
     "batch": BatchSettings,
     "briefing": BriefingSettings,
     "read": ReadSettings,
+    "service": ServiceSettings,
+    "watch": WatchSettings,
 }

@@ -129,7 +129,9 @@ class Store:
         return Episode.from_row(row) if row else None
 
     @_readable
-    def episodes(self, limit: int | None = None, *, transcripts: bool = True) -> list[Episode]:
+    def episodes(
+        self, limit: int | None = None, *, transcripts: bool = True, offset: int = 0
+    ) -> list[Episode]:
         """Episodes, newest first; without ``transcripts`` their cues, sentence and piece keys
         and review are left out (faster); the chapter marks, small, stay (show notes list them)."""
         columns = "*"
@@ -143,9 +145,20 @@ class Store:
         sql = f"SELECT {columns} FROM episodes ORDER BY published DESC, key"
         params: tuple[int, ...] = ()
         if limit is not None:
-            sql += " LIMIT ?"
-            params = (limit,)
+            sql += " LIMIT ? OFFSET ?"
+            params = (limit, offset)
         return [Episode.from_row(r) for r in self.db.execute(sql, params)]
+
+    @_readable
+    def by_guid(self, guid: str) -> Episode | None:
+        """The episode whose guid is ``guid``, if any."""
+        row = self.db.execute("SELECT * FROM episodes WHERE guid = ?", (guid,)).fetchone()
+        return Episode.from_row(row) if row else None
+
+    @_readable
+    def count(self) -> int:
+        """How many episodes the store holds."""
+        return int(self.db.execute("SELECT count(*) FROM episodes").fetchone()[0])
 
     def save(self, episode: Episode) -> Episode:
         """Insert or replace ``episode``; an existing episode keeps its guid and creation time."""

@@ -172,9 +172,11 @@ class ArticleRunner:
         progress: Progress | None = None,
         force: bool = False,
         quoted: tuple[tuple[str, float], ...] = (),
+        cancel: threading.Event | None = None,
     ) -> BuildResult:
         """Plan, render and commit ``article``; skip it when nothing changed. The caller
-        publishes the feeds (once for all its articles). ``quoted``: :attr:`Plan.quoted`."""
+        publishes the feeds (once for all its articles). ``quoted``: :attr:`Plan.quoted`;
+        setting ``cancel`` stops the render before its next sentence (:class:`Cancelled`)."""
         started = time.monotonic()
         the_plan = self.plan(article, quoted)
         current = None if force else self.current(the_plan)
@@ -184,7 +186,7 @@ class ArticleRunner:
                 current, self.settings.site / current.audio, skipped=True,
                 seconds=time.monotonic() - started,
             )  # fmt: skip
-        rendered = self.render(self.job(the_plan), progress=progress)
+        rendered = self.render(self.job(the_plan), progress=progress, cancel=cancel)
         episode = self.commit(rendered)
         return BuildResult(
             episode=episode,

@@ -15,8 +15,10 @@ import logging
 import re
 import socketserver
 import urllib.parse
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,6 +69,119 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     return start, end
 
 
+@dataclass(frozen=True)
+class Answer:
+    """How to answer a GET or HEAD for a site file: the one logic of both servers (``serve``
+    here, and the service's static routes)."""
+
+    status: int
+    headers: dict[str, str]
+    path: Path | None = None
+    """The file to send from (None: send :attr:`body`)."""
+    first: int = 0
+    length: int = 0
+    """The bytes of :attr:`path` to send."""
+    body: bytes = b""
+
+
+def resolve(root: Path, url_path: str) -> Path | None:
+    """The file under ``root`` a URL path names (a folder's ``index.html``); None for anything
+    outside it (symbolic links resolved), a hidden name (``.audio-edition``, ``.tmp-…``), or
+    no file."""
+    path = urllib.parse.unquote(url_path)
+    if "\0" in path or any(part.startswith(".") for part in path.split("/") if part):
+        return None
+    candidate = (root / path.lstrip("/")).resolve()
+    if candidate != root and root not in candidate.parents:
+        return None
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+def _error(status: int, extra: dict[str, str] | None = None) -> Answer:
+    body = f"{status} {http.HTTPStatus(status).phrase}\n".encode()
+    headers = {**(extra or {}), "Content-Type": "text/plain; charset=utf-8"}
+    headers["Content-Length"] = str(len(body))
+    return Answer(status, headers, body=body)
+
+
+def answer(root: Path, url_path: str, headers: Mapping[str, str] | Any) -> Answer:
+    """How to answer a GET (or HEAD) of ``url_path`` under ``root`` with request ``headers``
+    (looked up case-insensitively by the caller's mapping)."""
+    path = resolve(root, url_path)
+    if path is None:
+        return _error(404)
+    stat = path.stat()
+    size = stat.st_size
+    etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
+    modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+    if _not_modified(headers, etag, stat.st_mtime):
+        return Answer(304, {"ETag": etag, "Last-Modified": modified})
+    status, first, last = 200, 0, size - 1
+    range_header = headers.get("Range")
+    if range_header and _range_applies(headers, etag, stat.st_mtime):
+        try:
+            wanted = parse_range(range_header, size)
+        except ValueError:
+            pass  # not a byte range: ignored, the whole file is sent
+        else:
+            if wanted is None:
+                return _error(416, {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
+            status, (first, last) = 206, wanted
+    out = {
+        "Content-Type": content_type(path),
+        "Content-Length": str(max(0, last - first + 1)),
+        "Accept-Ranges": "bytes",
+        "ETag": etag,
+        "Last-Modified": modified,
+        "Cache-Control": "no-cache" if path.suffix in (".xml", ".html") else "public, max-age=3600",
+    }
+    if status == 206:
+        out["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return Answer(status, out, path, first, max(0, last - first + 1))
+
+
+def _not_modified(headers: Mapping[str, str] | Any, etag: str, mtime: float) -> bool:
+    match = headers.get("If-None-Match")
+    if match is not None:
+        return match.strip() == "*" or etag in [
+            t.strip().removeprefix("W/") for t in match.split(",")
+        ]
+    since = headers.get("If-Modified-Since")
+    if since:
+        try:
+            parsed = email.utils.parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        return int(mtime) <= parsed.timestamp()
+    return False
+
+
+def _range_applies(headers: Mapping[str, str] | Any, etag: str, mtime: float) -> bool:
+    condition = headers.get("If-Range")
+    if not condition:
+        return True
+    if condition.startswith('"') or condition.startswith("W/"):
+        return condition.strip() == etag
+    try:
+        return int(mtime) <= email.utils.parsedate_to_datetime(condition).timestamp()
+    except (TypeError, ValueError):
+        return False
+
+
+def read_chunks(path: Path, first: int, length: int) -> Iterator[bytes]:
+    """The bytes ``first`` … ``first + length - 1`` of ``path``, a chunk at a time."""
+    with path.open("rb") as handle:
+        handle.seek(first)
+        while length > 0:
+            chunk = handle.read(min(_CHUNK, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
+
+
 class SiteHandler(http.server.BaseHTTPRequestHandler):
     """GET and HEAD for the files under ``root``."""
 
@@ -83,109 +198,22 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._respond(head=False)
 
-    def _resolve(self) -> Path | None:
-        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
-        if "\0" in path:
-            return None
-        candidate = (self.root / path.lstrip("/")).resolve()
-        if candidate != self.root and self.root not in candidate.parents:
-            return None
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        return candidate if candidate.is_file() else None
-
-    def _error(self, status: int, extra: dict[str, str] | None = None) -> None:
-        body = f"{status} {http.HTTPStatus(status).phrase}\n".encode()
-        self.send_response(status)
-        for key, value in (extra or {}).items():
-            self.send_header(key, value)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
     def _respond(self, head: bool) -> None:
-        path = self._resolve()
-        if path is None:
-            self._error(404)
-            return
-        stat = path.stat()
-        size = stat.st_size
-        etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
-        modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
-        if self._not_modified(etag, stat.st_mtime):
-            self.send_response(304)
-            self.send_header("ETag", etag)
-            self.send_header("Last-Modified", modified)
-            self.end_headers()
-            return
-        status, first, last = 200, 0, size - 1
-        range_header = self.headers.get("Range")
-        if range_header and self._range_applies(etag, stat.st_mtime):
-            try:
-                wanted = parse_range(range_header, size)
-            except ValueError:
-                pass  # not a byte range: ignored, the whole file is sent
-            else:
-                if wanted is None:
-                    self._error(416, {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
-                    return
-                status, (first, last) = 206, wanted
-        self.send_response(status)
-        self.send_header("Content-Type", content_type(path))
-        self.send_header("Content-Length", str(max(0, last - first + 1)))
-        self.send_header("Accept-Ranges", "bytes")
-        self.send_header("ETag", etag)
-        self.send_header("Last-Modified", modified)
-        self.send_header(
-            "Cache-Control",
-            "no-cache" if path.suffix in (".xml", ".html") else "public, max-age=3600",
-        )
-        if status == 206:
-            self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+        reply = answer(self.root, urllib.parse.urlsplit(self.path).path, self.headers)
+        self.send_response(reply.status)
+        for key, value in reply.headers.items():
+            self.send_header(key, value)
         self.end_headers()
-        if not head and size:
-            with path.open("rb") as handle:
-                self._copy(handle, first, last - first + 1)
-
-    def _copy(self, handle: BinaryIO, start: int, length: int) -> None:
-        handle.seek(start)
-        while length > 0:
-            chunk = handle.read(min(_CHUNK, length))
-            if not chunk:
-                break
-            try:
-                self.wfile.write(chunk)
-            except (BrokenPipeError, ConnectionResetError):
-                return
-            length -= len(chunk)
-
-    def _not_modified(self, etag: str, mtime: float) -> bool:
-        match = self.headers.get("If-None-Match")
-        if match is not None:
-            return match.strip() == "*" or etag in [
-                t.strip().removeprefix("W/") for t in match.split(",")
-            ]
-        since = self.headers.get("If-Modified-Since")
-        if since:
-            try:
-                parsed = email.utils.parsedate_to_datetime(since)
-            except (TypeError, ValueError):
-                return False
-            return int(mtime) <= parsed.timestamp()
-        return False
-
-    def _range_applies(self, etag: str, mtime: float) -> bool:
-        condition = self.headers.get("If-Range")
-        if not condition:
-            return True
-        if condition.startswith('"') or condition.startswith("W/"):
-            return condition.strip() == etag
+        if head:
+            return
         try:
-            return int(mtime) <= email.utils.parsedate_to_datetime(condition).timestamp()
-        except (TypeError, ValueError):
-            return False
+            if reply.path is not None:
+                for chunk in read_chunks(reply.path, reply.first, reply.length):
+                    self.wfile.write(chunk)
+            else:
+                self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):
+            return
 
 
 class SiteServer(socketserver.ThreadingMixIn, http.server.HTTPServer):

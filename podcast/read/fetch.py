@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from typing import Any
 
 from podcast.core.errors import PodcastError
@@ -132,6 +133,18 @@ def _handlers(deadline: _Deadline, url: str, public_only: bool) -> list[urllib.r
     return [Http(), Https()]
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What a GET answered."""
+
+    status: int
+    """200, or 304 when the validators sent say it has not changed (no body then)."""
+    body: bytes = b""
+    etag: str = ""
+    modified: str = ""
+    """Its ``Last-Modified``, as sent."""
+
+
 def fetch(
     url: str,
     *,
@@ -144,10 +157,29 @@ def fetch(
 
     Redirects are followed only to http(s) addresses.
     """
+    return fetch_if_changed(url, timeout=timeout, limit=limit, public_only=public_only).body
+
+
+def fetch_if_changed(
+    url: str,
+    *,
+    etag: str = "",
+    modified: str = "",
+    timeout: float = FETCH_TIMEOUT,
+    limit: int = MAX_SOURCE_BYTES,
+    public_only: bool = False,
+) -> Fetched:
+    """:func:`fetch`, conditional on the validators a previous answer gave (``If-None-Match``,
+    ``If-Modified-Since``): an unchanged resource costs one ``304 Not Modified``."""
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         raise SourceError(f"{url}: only http and https sources are fetched")
-    request = urllib.request.Request(url, headers={"User-Agent": "audio-edition"})
+    headers = {"User-Agent": "audio-edition"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if modified:
+        headers["If-Modified-Since"] = modified
+    request = urllib.request.Request(url, headers=headers)
     late = SourceError(f"{url}: cannot fetch: took longer than {timeout:g} s")
     chunks: list[bytes] = []
     size = 0
@@ -160,6 +192,7 @@ def fetch(
                 declared = response.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > limit:
                     raise SourceError(f"{url}: larger than {limit // (1024 * 1024)} MB")
+                answered = response.headers
                 while size <= limit and not deadline.expired:
                     chunk = response.read1(min(64 * 1024, limit + 1 - size))
                     if not chunk:
@@ -168,6 +201,11 @@ def fetch(
                     size += len(chunk)
         except SourceError:
             raise
+        except urllib.error.HTTPError as error:
+            if error.code == 304 and (etag or modified):
+                return Fetched(304, b"", error.headers.get("ETag") or etag,
+                               error.headers.get("Last-Modified") or modified)  # fmt: skip
+            raise SourceError(f"{url}: cannot fetch: HTTP {error.code} {error.reason}") from None
         except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
             if deadline.expired:
                 raise late from None
@@ -179,4 +217,5 @@ def fetch(
             raise late
     if size > limit:
         raise SourceError(f"{url}: larger than {limit // (1024 * 1024)} MB")
-    return b"".join(chunks)
+    return Fetched(200, b"".join(chunks), answered.get("ETag") or "",
+                   answered.get("Last-Modified") or "")  # fmt: skip

@@ -274,16 +274,22 @@ def read_json(text: str, source: str = "") -> Article:
 def article_from_dict(data: Any, source: str) -> Article:
     """An :class:`Article` from a decoded JSON object (also one line of a JSONL manifest)."""
     if not isinstance(data, dict):
-        raise ArticleError(f"{source}: expected a JSON object with 'title' and 'body' or 'html'")
+        raise ArticleError(
+            f"{source}: expected a JSON object with 'title' and 'body', 'content' or 'html'"
+        )
     html = _string(data, "html", source)
     body = _string(data, "body", source)
+    content = _string(data, "content", source)
     if html:
         base = read_html(html, source)
+    elif content:  # the body as a CMS keeps it: an HTML fragment, not a page
+        blocks, removed = html_fragment(content, source)
+        base = Article(title="", blocks=blocks, source=source, removed=removed)
     elif body:
         cleaned = _paragraph_blocks(body)
         base = Article(title="", blocks=cleaned.blocks, source=source, removed=cleaned.removed)
     else:
-        raise ArticleError(f"{source}: needs a 'body' or an 'html' field")
+        raise ArticleError(f"{source}: needs a 'body', 'content' or 'html' field")
     categories = data.get("categories") or []
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
         raise ArticleError(f"{source}: field 'categories' must be a list of strings")

@@ -70,13 +70,14 @@ def manifest_items(data: bytes, name: str) -> list[SourceItem]:
     return items
 
 
-def _entry_article(entry: Any, label: str) -> Article:
+def entry_record(entry: Any) -> dict[str, Any]:
+    """A feed entry as our JSON article (its body in ``content``, its image's address in
+    ``image``), with ``id``: what the service's watch queues and fingerprints."""
     html = ""
     if entry.get("content"):
         html = max((c.get("value", "") for c in entry.content), key=len)
     if not html:
         html = entry.get("summary", "")
-    blocks, removed = html_fragment(html, label)
     published = None
     for key in ("published_parsed", "updated_parsed"):
         if entry.get(key):
@@ -86,23 +87,63 @@ def _entry_article(entry: Any, label: str) -> Article:
                 continue
             break
     summary = entry.get("summary", "") if entry.get("content") else ""
-    summary_text = html_text(summary)
-    return Article(
-        title=strip_site_name(
-            " ".join(entry.get("title", "").split()),
-            entry.get("site_name", ""),
-            entry.get("link", ""),
+    link = entry.get("link", "")
+    return {
+        "id": entry.get("id") or link or entry.get("title", ""),
+        "title": strip_site_name(
+            " ".join(entry.get("title", "").split()), entry.get("site_name", ""), link
         ),
+        "content": html,
+        "author": tidy_author(entry.get("author", "")),
+        "published": published.isoformat() if published else None,
+        "url": link,
+        "summary": html_text(summary),
+        "categories": [t.get("term", "") for t in entry.get("tags", []) if t.get("term")],
+        "language": entry.get("language", "") or "",
+        "image": entry_image(entry),
+    }
+
+
+def _entry_article(entry: Any, label: str) -> Article:
+    record = entry_record(entry)
+    blocks, removed = html_fragment(record["content"], label)
+    return Article(
+        title=record["title"],
         blocks=blocks,
-        author=tidy_author(entry.get("author", "")),
-        published=published,
-        url=entry.get("link", ""),
-        summary=summary_text,
-        categories=tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term")),
-        language=entry.get("language", "") or "",
+        author=record["author"],
+        published=datetime.fromisoformat(record["published"]) if record["published"] else None,
+        url=record["url"],
+        summary=record["summary"],
+        categories=tuple(record["categories"]),
+        language=record["language"],
         source=label,
         removed=removed,
     )
+
+
+def feed_records(data: bytes, name: str) -> list[dict[str, Any]]:
+    """Every entry of an RSS or Atom feed as :func:`entry_record` makes it."""
+    parsed = _parse_feed(data, name)
+    return [entry_record(entry) for entry in parsed.entries]
+
+
+def _parse_feed(data: bytes, name: str) -> Any:
+    import xml.sax
+
+    import feedparser
+
+    parsed = feedparser.parse(data)
+    problem = parsed.get("bozo_exception")
+    # Not well-formed XML, or nothing a feed reader recognises: refuse the whole source. (An
+    # encoding that differs from the declared one is tolerated, as podcast apps do.)
+    if parsed.bozo and (isinstance(problem, xml.sax.SAXException) or not parsed.entries):
+        raise SourceError(f"{name}: not a readable RSS or Atom feed: {problem}")
+    language = parsed.feed.get("language", "")
+    for entry in parsed.entries:
+        if language and not entry.get("language"):
+            entry["language"] = language
+        entry["site_name"] = parsed.feed.get("title", "")
+    return parsed
 
 
 #: Largest article image fetched with a feed.
@@ -188,23 +229,10 @@ def feed_items(
     ``fetched`` over http(s), each entry's own image is fetched too, by ``images`` (it becomes
     the episode's artwork); a feed read from a file names no image the batch may fetch."""
     images = images or ImageFetcher()
-    import xml.sax
-
-    import feedparser
-
-    parsed = feedparser.parse(data)
-    problem = parsed.get("bozo_exception")
-    # Not well-formed XML, or nothing a feed reader recognises: refuse the whole source. (An
-    # encoding that differs from the declared one is tolerated, as podcast apps do.)
-    if parsed.bozo and (isinstance(problem, xml.sax.SAXException) or not parsed.entries):
-        raise SourceError(f"{name}: not a readable RSS or Atom feed: {problem}")
-    language = parsed.feed.get("language", "")
+    parsed = _parse_feed(data, name)
     items = []
     for number, entry in enumerate(parsed.entries, 1):
         label = f"{name}#{number}"
-        if language and not entry.get("language"):
-            entry["language"] = language
-        entry["site_name"] = parsed.feed.get("title", "")
 
         def load(entry: Any = entry, label: str = label) -> Article:
             article = _entry_article(entry, label)
