@@ -301,6 +301,10 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
         db.execute("DROP TABLE site_files")
         db.execute("DROP TABLE meta")
         db.execute("DROP TABLE site_paragraphs")
+        for table in ("jobs", "outbox", "watched_feeds", "watched_items", "stale_files"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("DROP INDEX episodes_updated")
+        db.execute("DROP INDEX episodes_added")
         for column in (
             "srt",
             "cues",
@@ -329,6 +333,10 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "0008_series",
             "0009_meta",
             "0010_site_paragraphs",
+            "0011_jobs",
+            "0012_outbox",
+            "0013_watch",
+            "0014_publishing",
         ]
         assert db.execute("SELECT count(*) FROM episodes").fetchone() == (1,)
     assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0

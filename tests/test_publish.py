@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from podcast.core.settings import Settings, ShowSettings
 from podcast.core.store import Store
 from podcast.publish.artwork import MAX_SIDE, MIN_SIDE, default_artwork, load_artwork
 from podcast.publish.feed import podcast_guid, truncate_bytes, xml_safe
+from podcast.publish.pages import assets
 from podcast.publish.site import publish
 from tests.helpers import episode
 
@@ -101,8 +103,16 @@ def test_orphaned_files_are_removed_after_the_feed_moves_on(tmp_path: Path) -> N
     orphan.write_bytes(b"x")
     stranger.write_bytes(b"y")
     with Store(settings.folders.store) as store:
-        store.record_files(["episodes/old-1.mp3"])
+        # As a commit killed between putting its files in the site and saving its episode
+        # leaves them: the next publish (one that writes only what changed) sweeps them.
+        store.record_files(["episodes/old-1.mp3"], key="https://x.example/killed")
         publish(store, settings, ART)
+        assert "episodes/old-1.mp3" not in store.recorded_files()
+        assert not orphan.exists()
+        # A file recorded by no episode's commit goes at the next publish of everything.
+        orphan.write_bytes(b"x")
+        store.record_files(["episodes/old-1.mp3"])
+        publish(store, settings, ART, full=True)
         assert "episodes/old-1.mp3" not in store.recorded_files()
     assert not orphan.exists()
     assert stranger.read_bytes() == b"y"
@@ -160,25 +170,107 @@ def store_with(settings: Settings, count: int, **per_episode) -> None:
 
 
 def test_large_feeds_are_paged_with_rfc5005_links(tmp_path: Path) -> None:
+    """The head lists the newest; fixed archive pages hold every episode in the order they
+    were added (the oldest first), linked head → newest page → … → oldest page."""
     show = dataclasses.replace(ShowSettings(), feed_size=3)
     settings = Settings(site=tmp_path / "site", state=tmp_path / "state", show=show)
     store_with(settings, 8)
-    pages = ["feed.xml", "feed-2.xml", "feed-3.xml"]
+    pages = ["feed.xml", "feed-archive-3.xml", "feed-archive-2.xml", "feed-archive-1.xml"]
     assert sorted(p.name for p in settings.site.glob("feed*.xml")) == sorted(pages)
-    seen = []
-    for number, name in enumerate(pages, 1):
+    base = "http://127.0.0.1:8000/"
+    shown: dict[str, list[str]] = {}
+    for place, name in enumerate(pages):
         raw = (settings.site / name).read_bytes()
         root = etree.fromstring(raw)
         links = {link.get("rel"): link.get("href") for link in root.iter(ATOM)}
-        base = "http://127.0.0.1:8000/"
         assert links["self"] == base + name
-        assert links["first"] == base + "feed.xml" and links["last"] == base + "feed-3.xml"
-        assert links.get("next") == (base + pages[number] if number < 3 else None)
-        assert links.get("previous") == (base + pages[number - 2] if number > 1 else None)
-        titles = [t.text for t in root.iter("title") if t.getparent().tag == "item"]
-        seen += titles
+        assert links["first"] == base + "feed.xml" and links["last"] == base + "feed-archive-1.xml"
+        assert links.get("next") == (base + pages[place + 1] if place < 3 else None)
+        assert links.get("previous") == (base + pages[place - 1] if place > 0 else None)
+        shown[name] = [t.text for t in root.iter("title") if t.getparent().tag == "item"]
         assert feedparser.parse(raw).bozo == 0
-    assert seen == [f"Episode {n}" for n in range(7, -1, -1)]  # newest first, each once
+    assert shown["feed.xml"] == ["Episode 7", "Episode 6", "Episode 5"]
+    assert shown["feed-archive-1.xml"] == ["Episode 2", "Episode 1", "Episode 0"]
+    assert shown["feed-archive-3.xml"] == ["Episode 7", "Episode 6"]
+
+
+def test_a_paged_feed_is_walked_whole_as_gpodder_walks_it(tmp_path: Path) -> None:
+    """gPodder reads the head with podcastparser and follows ``paged_feed_next`` while pages
+    have episodes: every episode is found, each guid once however many pages list it."""
+    show = dataclasses.replace(ShowSettings(), feed_size=3)
+    settings = Settings(site=tmp_path / "site", state=tmp_path / "state", show=show)
+    store_with(settings, 8)
+    url, seen, walked = "http://127.0.0.1:8000/feed.xml", set(), 0
+    while url:
+        with (settings.site / url.removeprefix("http://127.0.0.1:8000/")).open("rb") as handle:
+            parsed = podcastparser.parse(url, handle)
+        seen |= {episode["guid"] for episode in parsed["episodes"]}
+        url, walked = parsed.get("paged_feed_next"), walked + 1
+    assert walked == 4 and len(seen) == 8
+
+
+def _feeds_of(site: Path) -> dict[str, str]:
+    """Every feed page's text without its build time (which differs from run to run)."""
+    return {
+        path.relative_to(site).as_posix(): re.sub(r"<lastBuildDate>.*?</lastBuildDate>", "",
+                                                  path.read_text(encoding="utf-8"))
+        for path in sorted([*site.glob("feed*.xml"), *site.glob("feeds/*.xml")])
+    }  # fmt: skip
+
+
+def test_publishing_one_new_episode_writes_only_what_shows_it(tmp_path: Path) -> None:
+    """The head, the archive page it joined (and the one before, when it opened a page), the
+    index and its own pages; and the site then reads as a publish of everything writes it."""
+    from podcast.core.settings import CategoryFeed
+
+    show = dataclasses.replace(ShowSettings(), feed_size=3)
+    settings = Settings(site=tmp_path / "site", state=tmp_path / "state", show=show,
+                        feeds=(CategoryFeed("sport", ("Sport",)),))  # fmt: skip
+    store_with(settings, 7)  # 3 archive pages, the third holding one episode
+    with Store(settings.folders.store) as store:
+        store.save(episode("k7", title="Episode 7", slug="e7", audio="episodes/e7.mp3",
+                           published=datetime(2026, 1, 8, tzinfo=UTC), categories=("Sport",)))  # fmt: skip
+        written = publish(store, settings, ART).files
+        e7 = store.get("k7")
+        assert e7 is not None
+        assert set(written) - set(assets()) == {
+            "feed.xml", "feed-archive-3.xml", "feeds/sport.xml", "feeds/sport-archive-2.xml",
+            "index.html", e7.page, e7.embed, e7.oembed,
+        }  # fmt: skip
+        store.save(episode("k8", title="Episode 8", slug="e8", audio="episodes/e8.mp3",
+                           published=datetime(2026, 1, 9, tzinfo=UTC), categories=("Politics",)))  # fmt: skip
+        written = publish(store, settings, ART).files
+        assert "feed-archive-4.xml" not in written  # 9 episodes: still 3 pages of 3
+        store.save(episode("k9", title="Episode 9", slug="e9", audio="episodes/e9.mp3",
+                           published=datetime(2026, 1, 10, tzinfo=UTC), categories=("Politics",)))  # fmt: skip
+        written = publish(store, settings, ART).files
+        # A fourth page opens: the third's link to the newer page changes with it.
+        assert {"feed-archive-3.xml", "feed-archive-4.xml"} <= set(written)
+        assert "feed-archive-1.xml" not in written and "feed-archive-2.xml" not in written
+        step_by_step = _feeds_of(settings.site)
+        publish(store, settings, ART, full=True)
+        assert _feeds_of(settings.site) == step_by_step
+
+
+def test_a_rebuilt_episode_rewrites_its_archive_page_and_sweeps_its_old_audio(
+    tmp_path: Path,
+) -> None:
+    show = dataclasses.replace(ShowSettings(), feed_size=3)
+    settings = Settings(site=tmp_path / "site", state=tmp_path / "state", show=show)
+    store_with(settings, 8)
+    old = settings.site / "episodes" / "e1.mp3"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_bytes(b"old")
+    with Store(settings.folders.store) as store:
+        store.record_files(["episodes/e1.mp3"], key="k1")
+        publish(store, settings, ART)
+        rebuilt = store.get("k1")
+        assert rebuilt is not None
+        store.save(dataclasses.replace(rebuilt, audio="episodes/e1-new.mp3"))
+        written = publish(store, settings, ART).files
+    assert "feed-archive-1.xml" in written and "feed-archive-2.xml" not in written
+    assert "e1-new.mp3" in (settings.site / "feed-archive-1.xml").read_text(encoding="utf-8")
+    assert not old.exists()
 
 
 def test_shrinking_feed_removes_stale_pages(tmp_path: Path) -> None:
@@ -258,7 +350,9 @@ def test_unchanged_episode_pages_are_not_rewritten(tmp_path: Path) -> None:
         assert len([f for f in changed.files if f.startswith("episodes/")]) == 3 * 3
         first = store.episodes()[0]
         (settings.site / first.page).unlink()
-        repaired = publish(store, renamed, ART)
+        # A publish of what changed reads nothing else; one of everything (a batch's last)
+        # finds the page gone and writes it again, and only it.
+        repaired = publish(store, renamed, ART, full=True)
         assert [f for f in repaired.files if f.startswith("episodes/")] == sorted(
             [first.embed, first.page, first.oembed]
         )

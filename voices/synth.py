@@ -142,6 +142,11 @@ class Synthesizer:
         with self._lock:
             return self._load_locked()
 
+    def load(self) -> None:
+        """Load the voice now, not at the first sentence no cache holds (a long-running
+        service, so its first article does not wait for it)."""
+        self._load()
+
     def share_model(self, other: Synthesizer) -> None:
         """Use ``other``'s model (the same voice), loaded when either first needs it: one copy
         in memory for both (a cluster worker renders each article with its own cache)."""

@@ -79,10 +79,15 @@ class Maker(threading.Thread):
     def _run(self) -> None:
         from podcast.make.runner import ArticleRunner
         from podcast.read.sources import ImageFetcher
+        from voices.catalogue import find_voice
 
         with Store(self.settings.folders.store) as store:
             queue, outbox = JobQueue(store), Outbox(store)
             runner = ArticleRunner(self.settings, store)  # checks voice, ffmpeg, site
+            # The voice is loaded now: the first article does not wait for it.
+            runner.synthesizers(
+                find_voice(self.settings.voice.name, self.settings.voices_folder)
+            ).load()
             recovered = queue.recover()
             if recovered:
                 _LOGGER.info("%d job(s) a stopped service left are queued again", recovered)

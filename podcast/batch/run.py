@@ -176,7 +176,7 @@ def _publish_at_the_end(
     episode built but not in the published feeds is that article's failure, with the reason,
     and the error is the report's: the store keeps them, and the next run publishes them."""
     try:
-        publish(store, settings, artwork)
+        publish(store, settings, artwork, full=True)  # and so repair and sweep the whole site
     except PublishError as error:
         try:
             listed = published_guids(settings.site)

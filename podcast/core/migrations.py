@@ -167,4 +167,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID
         """,
     ),
+    (
+        # Publishing that does not grow with the archive (podcast.core.listing): what changed
+        # since the last publish, the newest episodes, and the archive's fixed pages (in the
+        # order episodes were added) are each an index away; files a rebuild or a removal
+        # left behind are listed, so only they are swept.
+        "0014_publishing",
+        """
+        CREATE INDEX episodes_updated ON episodes (updated);
+        CREATE INDEX episodes_added ON episodes (coalesce(created, published), key);
+        CREATE TABLE stale_files (path TEXT PRIMARY KEY, key TEXT NOT NULL)
+        """,
+    ),
 ]

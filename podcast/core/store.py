@@ -6,9 +6,10 @@ table, so an interrupted upgrade leaves the store as it was.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -174,12 +175,32 @@ class Store:
         columns = ", ".join(row)
         marks = ", ".join(f":{c}" for c in row)
         try:
-            self.db.execute(f"INSERT OR REPLACE INTO episodes ({columns}) VALUES ({marks})", row)
+            with self._transaction():
+                self.db.execute(
+                    f"INSERT OR REPLACE INTO episodes ({columns}) VALUES ({marks})", row
+                )
+                saved = self.get(episode.key)
+                assert saved is not None
+                # What the rebuild left behind (the old MP3, its transcripts, a renamed page)
+                # is swept by the next publish, once the feeds no longer name it.
+                left = site_files_of(existing) - site_files_of(saved) if existing else set()
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO stale_files (path, key) VALUES (?, ?)",
+                    [(f, episode.key) for f in left],
+                )
         except sqlite3.Error as error:
             raise StoreError(f"cannot save episode {episode.key!r}: {error}") from None
-        saved = self.get(episode.key)
-        assert saved is not None
         return saved
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction (or a part of the caller's, when one is open)."""
+        if self.db.in_transaction:
+            yield
+            return
+        with self.db:
+            self.db.execute("BEGIN")
+            yield
 
     def check_writable(self) -> None:
         """Fail, one line, when the store cannot be written (a read-only file or disk), before
@@ -209,10 +230,19 @@ class Store:
 
     def delete(self, keys: list[str]) -> None:
         """Remove the episodes with these keys, in one transaction."""
+        gone = [e for e in (self.get(k) for k in keys) if e is not None]
         try:
             with self.db:
                 self.db.execute("BEGIN")
                 self.db.executemany("DELETE FROM episodes WHERE key = ?", [(k,) for k in keys])
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO stale_files (path, key) VALUES (?, ?)",
+                    [(f, e.key) for e in gone for f in site_files_of(e)],
+                )
+                # Every later archive page moves up: the next publish writes them all.
+                self.db.execute(
+                    "INSERT OR REPLACE INTO meta (name, value) VALUES ('publish.full', '1')"
+                )
         except sqlite3.Error as error:
             raise StoreError(f"cannot delete episodes: {error}") from None
 
@@ -258,11 +288,20 @@ class Store:
         return {r[0] for r in self.db.execute("SELECT guid FROM episodes")}
 
     @_readable
-    def record_files(self, paths: Iterable[str]) -> None:
-        """Note site-relative files a run is about to put into the site (see :meth:`forget_files`)."""
-        self.db.executemany(
-            "INSERT OR IGNORE INTO site_files (path) VALUES (?)", [(p,) for p in paths]
-        )
+    def record_files(self, paths: Iterable[str], key: str = "") -> None:
+        """Note site-relative files a run is about to put into the site (see :meth:`forget_files`).
+        With ``key``, they are an article's episode's, and provisional: if that episode is not
+        saved naming them (the run was killed in between), the next publish sweeps them."""
+        paths = list(paths)
+        with self._transaction():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO site_files (path) VALUES (?)", [(p,) for p in paths]
+            )
+            if key:
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO stale_files (path, key) VALUES (?, ?)",
+                    [(p, key) for p in paths],
+                )
 
     @_readable
     def recorded_files(self) -> set[str]:
@@ -301,7 +340,12 @@ class Store:
         """Every site-relative file an episode points to."""
         files: set[str] = set()
         for episode in self.episodes(transcripts=False):
-            files.update((episode.audio, episode.transcript, episode.chapters, episode.page,
-                          episode.embed, episode.oembed))  # fmt: skip
-            files.update(name for name in (episode.srt, episode.image) if name)
+            files |= site_files_of(episode)
         return files
+
+
+def site_files_of(episode: Episode) -> set[str]:
+    """The site-relative files an episode points to."""
+    files = {episode.audio, episode.transcript, episode.chapters, episode.page, episode.embed,
+             episode.oembed}  # fmt: skip
+    return files | {name for name in (episode.srt, episode.image) if name}

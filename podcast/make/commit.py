@@ -37,7 +37,7 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
     article = rendered.plan.article
     try:
         try:
-            store.record_files(rendered.files.values())
+            store.record_files(rendered.files.values(), key=article.key)
             for role, name in rendered.files.items():
                 copy_file(rendered.work / WORK_NAMES[role], settings.site / name)
         except OSError as error:

@@ -1,9 +1,12 @@
-"""Podcast feeds: the main feed, its RFC 5005 pages, and category feeds, rendered with jinja2.
+"""Podcast feeds: the main feed, its archive pages, and category feeds, rendered with jinja2.
 
-The main feed ``feed.xml`` holds the newest ``show.feed_size`` episodes; older
-ones are on ``feed-2.xml``, ``feed-3.xml`` … linked with ``atom:link
-rel="next"``/``"previous"``/``"first"``/``"last"`` (RFC 5005 paged feeds, which
-gPodder follows). A category feed ``feeds/NAME.xml`` is a feed of its own.
+The main feed ``feed.xml`` holds the newest ``show.feed_size`` episodes. Once there are more,
+every episode is also on an archive page of ``show.feed_size`` episodes, in the order they were
+added: ``feed-archive-1.xml`` the oldest, each page fixed once full, so publishing one new
+episode rewrites the head, the newest page and its own pages, never the archive. The pages
+are linked as RFC 5005 paged feeds (``atom:link`` ``first`` = the head, ``last`` = the oldest
+page, ``next`` = older, ``previous`` = newer), which gPodder follows from the head down. A
+category feed ``feeds/NAME.xml`` (and the briefing's) is a feed of its own, paged the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -111,8 +114,8 @@ class FeedSpec:
     """Only episodes of this series (``briefing``); empty: the show's own episodes."""
 
     def page_file(self, number: int) -> str:
-        """Site-relative file of page ``number`` (1 is the feed itself)."""
-        return f"{self.stem}.xml" if number == 1 else f"{self.stem}-{number}.xml"
+        """Site-relative file of archive page ``number`` (1: the oldest), or the head (0)."""
+        return f"{self.stem}.xml" if number == 0 else f"{self.stem}-archive-{number}.xml"
 
     def wants(self, episode: Episode) -> bool:
         """Whether ``episode`` belongs in this feed."""
@@ -130,8 +133,10 @@ BRIEFING = "briefing"
 
 def feed_series(site: Path, path: Path) -> str:
     """The series whose episodes the feed page at ``path`` lists: ``briefing`` for the
-    briefing's feed, empty for the show's own feeds."""
-    return BRIEFING if path == site / FEEDS_DIR / f"{BRIEFING}.xml" else ""
+    briefing's feed and its archive pages, empty for the show's own feeds."""
+    stem = site / FEEDS_DIR / BRIEFING
+    briefing = path == stem.with_suffix(".xml") or path.name.startswith(f"{BRIEFING}-archive-")
+    return BRIEFING if briefing and path.parent == stem.parent else ""
 
 
 def feed_specs(settings: Settings, episodes: Sequence[Episode] = ()) -> list[FeedSpec]:
@@ -233,9 +238,58 @@ def ai_content(disclosure: str, voice: str) -> str:
     return f"{disclosure} Voice: {voice} (synthetic speech, piper)."
 
 
-def _pages(episodes: Sequence[Episode], size: int) -> Iterator[Sequence[Episode]]:
-    for start in range(0, max(len(episodes), 1), size):
-        yield episodes[start : start + size]
+def archive_pages(total: int, size: int) -> int:
+    """How many archive pages a feed of ``total`` episodes has (none while the head holds all)."""
+    return 0 if total <= size else -(-total // size)
+
+
+def page_links(spec: FeedSpec, number: int, pages: int, settings: Settings) -> dict[str, str]:
+    """The RFC 5005 links of the head (``number`` 0) or archive page ``number`` of ``pages``."""
+    url = functools.partial(site_url, settings)
+    links = {"self": url(spec.page_file(number))}
+    if pages:
+        links["first"] = url(spec.page_file(0))
+        links["last"] = url(spec.page_file(1))
+    if number == 0:
+        if pages:
+            links["next"] = url(spec.page_file(pages))
+    else:
+        links["previous"] = url(spec.page_file(number + 1 if number < pages else 0))
+        if number > 1:
+            links["next"] = url(spec.page_file(number - 1))
+    return links
+
+
+def render_feed_page(
+    spec: FeedSpec,
+    number: int,
+    pages: int,
+    episodes: Sequence[Episode],
+    settings: Settings,
+    artwork_file: str,
+    template: Any = None,
+) -> str:
+    """The head (``number`` 0) or one archive page of ``spec`` listing ``episodes``."""
+    template = template or environment().get_template("feed.xml.j2")
+    show = settings.show
+    channel = {
+        "title": spec.title,
+        "description": truncate_bytes(spec.description),
+        "link": show.link or show.base_url,
+        "links": page_links(spec, number, pages, settings),
+        "artwork_url": site_url(settings, artwork_file),
+        "podcast_guid": podcast_guid(site_url(settings, spec.page_file(0))),
+        "copyright": show.copyright or f"© {datetime.now(UTC).year} {show.author}",
+        "last_build": rfc2822(datetime.now(UTC)),
+    }
+    return str(
+        template.render(show=show, channel=channel, items=[item(e, settings) for e in episodes])
+    )
+
+
+def added_order(episode: Episode) -> tuple[str, str]:
+    """The order episodes were added in (the archive's), as the store sorts it."""
+    return ((episode.created or episode.published).isoformat(), episode.key)
 
 
 def render_feed(
@@ -245,34 +299,20 @@ def render_feed(
     artwork_file: str,
     template: Any = None,
 ) -> dict[str, str]:
-    """Every page of ``spec`` as {site-relative file: XML}."""
-    template = template or environment().get_template("feed.xml.j2")
-    show = settings.show
+    """The head and every archive page of ``spec`` (``episodes`` newest first) as
+    {site-relative file: XML}."""
+    size = settings.show.feed_size
     chosen = [e for e in episodes if spec.wants(e)]
-    pages = list(_pages(chosen, show.feed_size))
-    first_url = site_url(settings, spec.page_file(1))
-    now = rfc2822(datetime.now(UTC))
-    rendered = {}
-    for index, page in enumerate(pages, 1):
-        links = {"self": site_url(settings, spec.page_file(index))}
-        if len(pages) > 1:
-            links["first"] = first_url
-            links["last"] = site_url(settings, spec.page_file(len(pages)))
-        if index > 1:
-            links["previous"] = site_url(settings, spec.page_file(index - 1))
-        if index < len(pages):
-            links["next"] = site_url(settings, spec.page_file(index + 1))
-        channel = {
-            "title": spec.title,
-            "description": truncate_bytes(spec.description),
-            "link": show.link or show.base_url,
-            "links": links,
-            "artwork_url": site_url(settings, artwork_file),
-            "podcast_guid": podcast_guid(first_url),
-            "copyright": show.copyright or f"© {datetime.now(UTC).year} {show.author}",
-            "last_build": now,
-        }
-        rendered[spec.page_file(index)] = template.render(
-            show=show, channel=channel, items=[item(e, settings) for e in page]
+    pages = archive_pages(len(chosen), size)
+    rendered = {
+        spec.page_file(0): render_feed_page(
+            spec, 0, pages, chosen[:size], settings, artwork_file, template
+        )
+    }
+    added = sorted(chosen, key=added_order)
+    for number in range(1, pages + 1):
+        page = added[(number - 1) * size : number * size][::-1]
+        rendered[spec.page_file(number)] = render_feed_page(
+            spec, number, pages, page, settings, artwork_file, template
         )
     return rendered

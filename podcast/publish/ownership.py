@@ -187,7 +187,8 @@ def _own_image(item: Any, site: Path) -> str:
     """The item's own artwork, when it is an episode file in the site (else the show's cover)."""
     tag = item.find("itunes:image", _NS)
     image = _site_file(tag.get("href", ""), site) if tag is not None else ""
-    return image if image and (site / image).is_file() else ""
+    own = image.startswith(f"{EPISODES_DIR}/")  # not the show's cover, which items carry too
+    return image if own and (site / image).is_file() else ""
 
 
 def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Episode | None:

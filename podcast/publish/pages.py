@@ -89,7 +89,7 @@ def render_index(
             artwork_file=artwork_file,
             schema=schema,
             category_feeds=[
-                {"file": spec.page_file(1), "title": spec.title} for spec in category_feeds
+                {"file": spec.page_file(0), "title": spec.title} for spec in category_feeds
             ],
         )
     )

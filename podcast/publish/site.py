@@ -7,20 +7,32 @@ no episode points to any more are removed last.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from audio.atomic import sweep, write_bytes, write_text
+from podcast.core.episode import Episode
 from podcast.core.errors import ConfigError, PublishError
 from podcast.core.faults import fault_point
 from podcast.core.settings import Settings
 from podcast.core.store import Store
 from podcast.publish.artwork import Artwork, default_artwork, load_artwork
-from podcast.publish.feed import FEED_FILE, environment, feed_specs, render_feed
+from podcast.publish.feed import (
+    BRIEFING,
+    FEED_FILE,
+    FeedSpec,
+    archive_pages,
+    environment,
+    feed_specs,
+    render_feed,
+    render_feed_page,
+)
 from podcast.publish.pages import (
     INDEX_FILE,
     assets,
@@ -71,52 +83,49 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         write_bytes(path, data)
 
 
-def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
-    """Write every feed page, category feed, web page and the artwork; drop stale files.
+#: Bumped when the layout of the published files changes: the next publish writes them all.
+LAYOUT = "2"
 
-    Episode pages are rendered only when their inputs changed (a manifest of
-    checksums in the state folder says which), so publishing after one new
-    article does not rewrite ten thousand pages.
+
+def publish(
+    store: Store, settings: Settings, artwork: Artwork, *, full: bool = False
+) -> Published:
+    """Write the feeds, the web pages and the artwork from the store; drop what is stale.
+
+    After the first, a publish writes only what changed since the last (:func:`_changes`): the
+    head of each feed, the archive pages that hold a changed episode, the index, the changed
+    episodes' own pages, and removes the files their rebuilds left. It reads only that of the
+    store, so its cost does not grow with the archive. Everything is written again (``full``)
+    when the settings or templates that shape every page changed, after episodes were
+    removed, or when asked; that also sweeps any file the store recorded and no episode names.
     """
+    from podcast.core.listing import Listing
+
     try:
         settings.site.mkdir(parents=True, exist_ok=True)
         store.claim_site(site_name(settings))
+        listing = Listing(store)
         artwork_file = "cover" + artwork.suffix
         _write_if_changed(settings.site / artwork_file, artwork.data)
-        episodes = store.episodes(transcripts=False)
-        specs = feed_specs(settings, episodes)
-        template = environment().get_template("feed.xml.j2")
-        written: dict[str, str] = {}
-        for spec in specs:
-            written.update(render_feed(spec, episodes, settings, artwork_file, template))
-        own = [episode for episode in episodes if not episode.series]
-        written[INDEX_FILE] = render_index(own, settings, artwork_file, specs[1:])
+        high_water = listing.high_water()
+        specs = feed_specs(settings, listing.newest(1, BRIEFING))
+        shape = _shape(settings, artwork_file, specs)
+        changed = None if full else _changes(listing, settings, shape)
+        if changed is None:
+            written, shown = _everything(store, settings, artwork_file, specs)
+        else:
+            written, shown = _only(changed, store, listing, settings, artwork_file, specs)
         written.update(assets())
-        manifest_path = settings.folders.pages_manifest
-        manifest = _read_manifest(manifest_path)
-        shared = site_key(settings, artwork_file)
-        current: dict[str, str] = {}
-        page_template = environment().get_template("episode.html.j2")
-        embed_template = environment().get_template("embed.html.j2")
-        for episode in episodes:
-            key = page_key(episode, shared)
-            current[episode.page] = key
-            if manifest.get(episode.page) != key or not (settings.site / episode.page).is_file():
-                full = store.get(episode.key)
-                assert full is not None
-                written[episode.page] = render_episode_page(
-                    full, settings, artwork_file, page_template
-                )
-                written[episode.embed] = render_embed(full, settings, embed_template)
-                written[episode.oembed] = render_oembed(full, settings, artwork_file)
         store.record_files(written)
         # Pages first, the main feed last: an app never sees a feed naming files not yet there.
         for name in sorted(written, key=lambda n: n == FEED_FILE):
             if name == FEED_FILE:
                 fault_point("feed")
             write_text(settings.site / name, written[name])
-        write_text(manifest_path, json.dumps(current))
-        remove_stale(store, settings, set(written) | {artwork_file})
+        if changed is None:
+            remove_stale(store, settings, set(written) | {artwork_file})
+        _sweep_left(store, listing, settings, set(written) | {artwork_file})
+        listing.set_meta({"publish.mark": high_water, "publish.shape": shape, "publish.full": ""})
     except OSError as error:
         raise PublishError(
             f"cannot write the site in {settings.site}: {error.strerror or error}"
@@ -124,9 +133,135 @@ def publish(store: Store, settings: Settings, artwork: Artwork) -> Published:
     return Published(
         feed=settings.site / FEED_FILE,
         index=settings.site / INDEX_FILE,
-        episodes=len(episodes),
+        episodes=shown,
         files=tuple(sorted(written)),
     )
+
+
+def _shape(settings: Settings, artwork_file: str, specs: list[FeedSpec]) -> str:
+    """A checksum of what shapes every published file besides the episodes themselves."""
+    from importlib.resources import files
+
+    templates = [files("podcast").joinpath(f"templates/{name}").read_text("utf-8")
+                 for name in ("feed.xml.j2", "index.html.j2")]  # fmt: skip
+    payload = json.dumps(
+        [LAYOUT, site_key(settings, artwork_file), templates, [repr(s) for s in specs]],
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _changes(listing: Any, settings: Settings, shape: str) -> list[Episode] | None:
+    """The episodes saved since the last publish; None when everything is to be written."""
+    mark = listing.meta("publish.mark")
+    if (
+        not mark
+        or listing.meta("publish.shape") != shape
+        or listing.meta("publish.full")
+        or not (settings.site / FEED_FILE).is_file()
+    ):
+        return None
+    changed: list[Episode] = listing.changed_since(mark)
+    return changed
+
+
+def _everything(
+    store: Store, settings: Settings, artwork_file: str, specs: list[FeedSpec]
+) -> tuple[dict[str, str], int]:
+    """Every feed page and the index; the episode pages whose inputs changed (a manifest of
+    checksums in the state folder says which)."""
+    from podcast.core.listing import Listing
+
+    episodes = store.episodes(transcripts=False)
+    template = environment().get_template("feed.xml.j2")
+    written: dict[str, str] = {}
+    pages: dict[str, str] = {}
+    for spec in specs:
+        written.update(render_feed(spec, episodes, settings, artwork_file, template))
+        chosen = sum(1 for episode in episodes if spec.wants(episode))
+        pages[f"publish.pages:{spec.stem}"] = str(archive_pages(chosen, settings.show.feed_size))
+    Listing(store).set_meta(pages)
+    own = [episode for episode in episodes if not episode.series]
+    written[INDEX_FILE] = render_index(own, settings, artwork_file, specs[1:])
+    manifest_path = settings.folders.pages_manifest
+    manifest = _read_manifest(manifest_path)
+    shared = site_key(settings, artwork_file)
+    current: dict[str, str] = {}
+    for episode in episodes:
+        key = page_key(episode, shared)
+        current[episode.page] = key
+        if manifest.get(episode.page) != key or not (settings.site / episode.page).is_file():
+            written.update(_episode_files(store, episode, settings, artwork_file))
+    write_text(manifest_path, json.dumps(current))
+    return written, len(episodes)
+
+
+def _only(
+    changed: list[Episode],
+    store: Store,
+    listing: Any,
+    settings: Settings,
+    artwork_file: str,
+    specs: list[FeedSpec],
+) -> tuple[dict[str, str], int]:
+    """The heads, the archive pages that hold a changed episode (and the one before a new
+    page, whose link changes), the index, and the changed episodes' own pages."""
+    size = settings.show.feed_size
+    template = environment().get_template("feed.xml.j2")
+    written: dict[str, str] = {}
+    for spec in specs:
+        pages = archive_pages(listing.count(spec.series, spec.categories), size)
+        before = int(listing.meta(f"publish.pages:{spec.stem}") or 0)
+        numbers = {
+            listing.position(e, spec.series, spec.categories) // size + 1
+            for e in changed
+            if spec.wants(e)
+        }
+        if pages != before:
+            numbers |= set(range(max(before, 1), pages + 1))
+        head = listing.newest(size, spec.series, spec.categories)
+        written[spec.page_file(0)] = render_feed_page(
+            spec, 0, pages, head, settings, artwork_file, template
+        )
+        for number in sorted(n for n in numbers if 1 <= n <= pages):
+            page = listing.page(number, size, spec.series, spec.categories)[::-1]
+            written[spec.page_file(number)] = render_feed_page(
+                spec, number, pages, page, settings, artwork_file, template
+            )
+        listing.set_meta({f"publish.pages:{spec.stem}": str(pages)})
+    written[INDEX_FILE] = render_index(listing.newest(size), settings, artwork_file, specs[1:])
+    for episode in changed:
+        written.update(_episode_files(store, episode, settings, artwork_file))
+    return written, len(changed)
+
+
+def _episode_files(
+    store: Store, episode: Episode, settings: Settings, artwork_file: str
+) -> dict[str, str]:
+    """An episode's page, its player for an ``<iframe>``, its oEmbed answer."""
+    full = store.get(episode.key)
+    assert full is not None
+    return {
+        episode.page: render_episode_page(full, settings, artwork_file, _template("episode")),
+        episode.embed: render_embed(full, settings, _template("embed")),
+        episode.oembed: render_oembed(full, settings, artwork_file),
+    }
+
+
+def _template(name: str) -> Any:
+    return environment().get_template(f"{name}.html.j2")
+
+
+def _sweep_left(store: Store, listing: Any, settings: Settings, written: set[str]) -> None:
+    """Remove what rebuilds and removals left behind, now that no feed names it (never a file
+    this publish wrote)."""
+    left = [path for path in listing.stale() if path not in written]
+    for relative in left:
+        (settings.site / relative).unlink(missing_ok=True)
+    store.forget_files(left)
+    listing.swept()
+    if left:
+        _LOGGER.info("removed %d files rebuilds left", len(left))
 
 
 def site_name(settings: Settings) -> str:
