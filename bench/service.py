@@ -127,7 +127,9 @@ def publish_one(count: int, rounds: int, base: Path) -> float:
         started = time.perf_counter()
         fill(store, count)
         publish(store, settings, artwork, full=True)
-        print(f"{count} episodes stored and published whole in {time.perf_counter() - started:.0f} s")
+        print(
+            f"{count} episodes stored and published whole in {time.perf_counter() - started:.0f} s"
+        )
         for round_ in range(rounds):
             key = f"https://news.example/new-{round_}"
             store.save(Episode(

@@ -18,7 +18,9 @@ from podcast.core.store import Store
 #: The order episodes were added in: the archive's pages never move.
 ADDED = "coalesce(created, published)"
 _LIGHT = ", ".join(
-    f.name for f in fields(Episode) if f.name not in ("cues", "sentence_keys", "piece_keys", "review")
+    f.name
+    for f in fields(Episode)
+    if f.name not in ("cues", "sentence_keys", "piece_keys", "review")
 )
 
 
@@ -55,7 +57,9 @@ class Listing:
 
     def count(self, series: str = "", categories: Sequence[str] = ()) -> int:
         where, params = self._where(series, categories)
-        return int(self.db.execute(f"SELECT count(*) FROM episodes WHERE {where}", params).fetchone()[0])
+        return int(
+            self.db.execute(f"SELECT count(*) FROM episodes WHERE {where}", params).fetchone()[0]
+        )
 
     def page(
         self, number: int, size: int, series: str = "", categories: Sequence[str] = ()

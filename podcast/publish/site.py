@@ -87,9 +87,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 LAYOUT = "2"
 
 
-def publish(
-    store: Store, settings: Settings, artwork: Artwork, *, full: bool = False
-) -> Published:
+def publish(store: Store, settings: Settings, artwork: Artwork, *, full: bool = False) -> Published:
     """Write the feeds, the web pages and the artwork from the store; drop what is stale.
 
     After the first, a publish writes only what changed since the last (:func:`_changes`): the
