@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.app.lifecycle import Stopped, session
-from podcast.app.making import BriefingChoice, Made, _briefing, _made, _selection
+from podcast.app.making import BriefingChoice, Made, briefing_in, made_of, selection_of
 from podcast.batch.report import BatchReport, Progress
 from podcast.core.errors import PodcastError
 from podcast.core.settings import Settings
@@ -84,7 +84,7 @@ def batch(
         made, why = None, ""
         if options.briefing and not dry_run:
             try:
-                made = _made(_briefing(here, _selection(settings, BriefingChoice()), None,
+                made = made_of(briefing_in(here, selection_of(settings, BriefingChoice()), None,
                                        prepare=False), settings)  # fmt: skip
                 here.publish()
             except PodcastError as error:  # never the batch's failure: its articles stand

@@ -48,7 +48,8 @@ class Site:
     page: Path
 
 
-def _made(result: BuildResult, settings: Settings) -> Made:
+def made_of(result: BuildResult, settings: Settings) -> Made:
+    """What a front end shows of a build."""
     from podcast.publish.pages import embed_snippet
 
     return Made(result, embed_snippet(result.episode, settings))
@@ -79,7 +80,7 @@ def build(
                 result = runner.build(article, progress=said, force=force)
             if not result.skipped:
                 here.made_one()
-            on_made(_made(result, settings))
+            on_made(made_of(result, settings))
     return Site(settings.site / FEED_FILE, settings.site / INDEX_FILE)
 
 
@@ -105,21 +106,22 @@ def briefing(
     """Make the daily briefing and publish it; returns it and its feed."""
     from podcast.publish.feed import BRIEFING, FEEDS_DIR
 
-    selection = _selection(settings, choice)  # a bad --since fails before the lock
+    selection = selection_of(settings, choice)  # a bad --since fails before the lock
     with session(settings, wait=wait) as here:
         with progress("Reading the briefing") as said:
-            result = _briefing(here, selection, now, prepare=True, force=force, progress=said)
-    return _made(result, settings), settings.site / FEEDS_DIR / (BRIEFING + ".xml")
+            result = briefing_in(here, selection, now, prepare=True, force=force, progress=said)
+    return made_of(result, settings), settings.site / FEEDS_DIR / (BRIEFING + ".xml")
 
 
-def _selection(settings: Settings, choice: BriefingChoice) -> Selection:
+def selection_of(settings: Settings, choice: BriefingChoice) -> Selection:
+    """The briefing's stories: ``[briefing]`` with the front end's choices on top."""
     from podcast.make.briefing import selection_from
 
     return selection_from(settings, since=choice.since, category=choice.category,
                           max_stories=choice.max_stories, paragraphs=choice.paragraphs)  # fmt: skip
 
 
-def _briefing(
+def briefing_in(
     here: Session,
     selection: Selection,
     now: datetime | None,
