@@ -304,7 +304,8 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
         for table in ("jobs", "outbox", "watched_feeds", "watched_items", "stale_files"):
             db.execute(f"DROP TABLE {table}")
         db.execute("DROP INDEX episodes_updated")
-        db.execute("DROP INDEX episodes_added")
+        db.execute("DROP INDEX episodes_series_added")
+        db.execute("DROP INDEX episodes_series_newest")
         for column in (
             "srt",
             "cues",

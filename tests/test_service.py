@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import json
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -187,7 +188,16 @@ def test_fifty_posts_survive_kill_9_and_are_published_exactly_once(tmp_path: Pat
         assert results == [202] * 50
         wait_for(lambda: len(feed_links(folder)) >= 2, 300, "two episodes in the feed")
     service.stop(signal.SIGKILL)
-    assert len(feed_links(folder)) < 50, "all were made before the kill: nothing was tested"
+    killed_at = len(feed_links(folder))
+    assert killed_at < 50, "all were made before the kill: nothing was tested"
+    # SIGTERM mid-queue: the episode being made is dropped cleanly, its job waits.
+    service = start_service(folder)
+    wait_for(lambda: len(feed_links(folder)) >= killed_at + 2, 300, "two more episodes")
+    assert service.stop(signal.SIGTERM, timeout=60) == 143, service.lines
+    assert not list((folder / ".audio-edition" / "tmp").glob("build-*"))
+    with sqlite3.connect(folder / ".audio-edition" / "episodes.db") as db:
+        states = dict(db.execute("SELECT status, count(*) FROM jobs GROUP BY status").fetchall())
+    assert "building" not in states and states.get("queued", 0) > 0, states
     service = start_service(folder)
     try:
         wait_for(lambda: len(feed_links(folder)) == 50, 600, "all fifty in the feed", every=0.5)
@@ -285,7 +295,14 @@ def test_a_watched_feed_costs_one_304_a_poll_and_a_new_item_is_queued_within_one
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
     interval = 1.0
-    folder = configure(tmp_path / "watch", f'\n[watch]\nfeeds = ["{url}"]\ninterval = {interval}\n')
+    import socket
+
+    with socket.socket() as probe:  # a feed nobody serves: it fails, and never stops the other
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/feed.xml"
+    folder = configure(
+        tmp_path / "watch", f'\n[watch]\nfeeds = ["{url}", "{dead}"]\ninterval = {interval}\n'
+    )
     service = start_service(folder)
     try:
         wait_for(lambda: [s for _, s in state["log"]].count(304) >= 3, 60, "three polls")
@@ -299,6 +316,10 @@ def test_a_watched_feed_costs_one_304_a_poll_and_a_new_item_is_queued_within_one
         assert state["log"][-1][0] - changed <= interval * 1.5  # within one interval
         wait_for(lambda: "https://news.example/w1" in feed_links(folder), 180, "the new item")
         assert "https://news.example/w0" in feed_links(folder)
+        with service.client(TOKEN) as client:
+            reported = {f["url"]: f for f in client.get("/api/feeds").json()["feeds"]}
+        assert reported[url]["failures"] == 0 and reported[url]["etag"] == '"2"'
+        assert reported[dead]["failures"] >= 1 and "cannot fetch" in reported[dead]["last_error"]
     finally:
         assert service.stop() == 143
         server.shutdown()

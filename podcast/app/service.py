@@ -145,6 +145,16 @@ class Edition:
             "episodes": [episode_view(e, self.settings) for e in found],
         }  # fmt: skip
 
+    def feeds(self) -> list[dict[str, Any]]:
+        """The watched feeds: when each was last asked, its failures in a row and the last
+        error, when it is asked next."""
+        from dataclasses import asdict
+
+        from podcast.core.watchstate import WatchState
+
+        state = WatchState(self._store())
+        return [asdict(state.feed(url)) for url in self.settings.watch.feeds]
+
     def episode(self, guid: str) -> dict[str, Any]:
         episode = self._store().by_guid(guid)
         if episode is None:

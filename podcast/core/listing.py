@@ -62,25 +62,45 @@ class Listing:
         )
 
     def page(
-        self, number: int, size: int, series: str = "", categories: Sequence[str] = ()
+        self,
+        number: int,
+        size: int,
+        total: int,
+        series: str = "",
+        categories: Sequence[str] = (),
     ) -> list[Episode]:
-        """Archive page ``number`` (1: the oldest ``size`` episodes) in the order they were added."""
+        """Archive page ``number`` (1: the oldest ``size`` of the feed's ``total`` episodes), in
+        the order they were added; a page in the newer half is read from the newest end, so
+        the page a new episode joins is found at once however long the archive."""
         where, params = self._where(series, categories)
-        return self._rows(
-            f"SELECT {_LIGHT} FROM episodes WHERE {where} ORDER BY {ADDED}, key LIMIT ? OFFSET ?",
-            [*params, size, (number - 1) * size],
+        first = (number - 1) * size
+        if first < total / 2:
+            return self._rows(
+                f"SELECT {_LIGHT} FROM episodes WHERE {where} ORDER BY {ADDED}, key "
+                "LIMIT ? OFFSET ?",
+                [*params, size, first],
+            )
+        last = min(first + size, total)
+        rows = self._rows(
+            f"SELECT {_LIGHT} FROM episodes WHERE {where} ORDER BY {ADDED} DESC, key DESC "
+            "LIMIT ? OFFSET ?",
+            [*params, last - first, total - last],
         )
+        return rows[::-1]
 
-    def position(self, episode: Episode, series: str = "", categories: Sequence[str] = ()) -> int:
-        """How many of a feed's episodes were added before ``episode`` (its archive place)."""
+    def position(
+        self, episode: Episode, total: int, series: str = "", categories: Sequence[str] = ()
+    ) -> int:
+        """How many of a feed's ``total`` episodes were added before ``episode`` (its place in
+        the archive), counted from the newest end: a new episode's is found at once."""
         where, params = self._where(series, categories)
         added = (episode.created or episode.published).isoformat()
         row = self.db.execute(
             f"SELECT count(*) FROM episodes WHERE {where} AND "
-            f"({ADDED} < ? OR ({ADDED} = ? AND key < ?))",
+            f"({ADDED} > ? OR ({ADDED} = ? AND key > ?))",
             [*params, added, added, episode.key],
         ).fetchone()
-        return int(row[0])
+        return total - 1 - int(row[0])
 
     def changed_since(self, mark: str) -> list[Episode]:
         """Episodes saved after ``mark`` (an ``updated`` value)."""

@@ -175,7 +175,8 @@ MIGRATIONS: list[tuple[str, str]] = [
         "0014_publishing",
         """
         CREATE INDEX episodes_updated ON episodes (updated);
-        CREATE INDEX episodes_added ON episodes (coalesce(created, published), key);
+        CREATE INDEX episodes_series_added ON episodes (series, coalesce(created, published), key);
+        CREATE INDEX episodes_series_newest ON episodes (series, published DESC, key);
         CREATE TABLE stale_files (path TEXT PRIMARY KEY, key TEXT NOT NULL)
         """,
     ),

@@ -207,27 +207,29 @@ def _only(
     size = settings.show.feed_size
     template = environment().get_template("feed.xml.j2")
     written: dict[str, str] = {}
+    heads: dict[str, list[Episode]] = {}
     for spec in specs:
-        pages = archive_pages(listing.count(spec.series, spec.categories), size)
+        total = listing.count(spec.series, spec.categories)
+        pages = archive_pages(total, size)
         before = int(listing.meta(f"publish.pages:{spec.stem}") or 0)
         numbers = {
-            listing.position(e, spec.series, spec.categories) // size + 1
+            listing.position(e, total, spec.series, spec.categories) // size + 1
             for e in changed
             if spec.wants(e)
         }
         if pages != before:
             numbers |= set(range(max(before, 1), pages + 1))
-        head = listing.newest(size, spec.series, spec.categories)
+        head = heads[spec.stem] = listing.newest(size, spec.series, spec.categories)
         written[spec.page_file(0)] = render_feed_page(
             spec, 0, pages, head, settings, artwork_file, template
         )
         for number in sorted(n for n in numbers if 1 <= n <= pages):
-            page = listing.page(number, size, spec.series, spec.categories)[::-1]
+            page = listing.page(number, size, total, spec.series, spec.categories)[::-1]
             written[spec.page_file(number)] = render_feed_page(
                 spec, number, pages, page, settings, artwork_file, template
             )
         listing.set_meta({f"publish.pages:{spec.stem}": str(pages)})
-    written[INDEX_FILE] = render_index(listing.newest(size), settings, artwork_file, specs[1:])
+    written[INDEX_FILE] = render_index(heads["feed"], settings, artwork_file, specs[1:])
     for episode in changed:
         written.update(_episode_files(store, episode, settings, artwork_file))
     return written, len(changed)

@@ -102,6 +102,9 @@ def make_app(edition: Edition) -> Any:
     async def rebuild(request: Request) -> Response:
         return accepted(edition.rebuild(request.path_params["guid"]))
 
+    async def feeds(request: Request) -> Response:
+        return JSONResponse({"feeds": edition.feeds()})
+
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok\n")
 
@@ -132,6 +135,7 @@ def make_app(edition: Edition) -> Any:
         Route("/api/episodes", guarded(episodes), methods=["GET"]),
         Route("/api/episodes/{guid}", guarded(episode), methods=["GET", "DELETE"]),
         Route("/api/episodes/{guid}/rebuild", guarded(rebuild), methods=["POST"]),
+        Route("/api/feeds", guarded(feeds), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
