@@ -171,11 +171,13 @@ def store_with(settings: Settings, count: int, **per_episode) -> None:
 
 def test_large_feeds_are_paged_with_rfc5005_links(tmp_path: Path) -> None:
     """The head lists the newest; fixed archive pages hold every episode in the order they
-    were added (the oldest first), linked head → newest page → … → oldest page."""
+    were added (the oldest first), linked head → newest page → … → oldest page. An archive
+    page is written once it is full: the newest few are in the head only, so a page never
+    changes once written."""
     show = dataclasses.replace(ShowSettings(), feed_size=3)
     settings = Settings(site=tmp_path / "site", state=tmp_path / "state", show=show)
     store_with(settings, 8)
-    pages = ["feed.xml", "feed-archive-3.xml", "feed-archive-2.xml", "feed-archive-1.xml"]
+    pages = ["feed.xml", "feed-archive-2.xml", "feed-archive-1.xml"]
     assert sorted(p.name for p in settings.site.glob("feed*.xml")) == sorted(pages)
     base = "http://127.0.0.1:8000/"
     shown: dict[str, list[str]] = {}
@@ -185,13 +187,13 @@ def test_large_feeds_are_paged_with_rfc5005_links(tmp_path: Path) -> None:
         links = {link.get("rel"): link.get("href") for link in root.iter(ATOM)}
         assert links["self"] == base + name
         assert links["first"] == base + "feed.xml" and links["last"] == base + "feed-archive-1.xml"
-        assert links.get("next") == (base + pages[place + 1] if place < 3 else None)
+        assert links.get("next") == (base + pages[place + 1] if place < 2 else None)
         assert links.get("previous") == (base + pages[place - 1] if place > 0 else None)
         shown[name] = [t.text for t in root.iter("title") if t.getparent().tag == "item"]
         assert feedparser.parse(raw).bozo == 0
     assert shown["feed.xml"] == ["Episode 7", "Episode 6", "Episode 5"]
     assert shown["feed-archive-1.xml"] == ["Episode 2", "Episode 1", "Episode 0"]
-    assert shown["feed-archive-3.xml"] == ["Episode 7", "Episode 6"]
+    assert shown["feed-archive-2.xml"] == ["Episode 5", "Episode 4", "Episode 3"]
 
 
 def test_a_paged_feed_is_walked_whole_as_gpodder_walks_it(tmp_path: Path) -> None:
@@ -206,7 +208,7 @@ def test_a_paged_feed_is_walked_whole_as_gpodder_walks_it(tmp_path: Path) -> Non
             parsed = podcastparser.parse(url, handle)
         seen |= {episode["guid"] for episode in parsed["episodes"]}
         url, walked = parsed.get("paged_feed_next"), walked + 1
-    assert walked == 4 and len(seen) == 8
+    assert walked == 3 and len(seen) == 8
 
 
 def _feeds_of(site: Path) -> dict[str, str]:
@@ -219,14 +221,16 @@ def _feeds_of(site: Path) -> dict[str, str]:
 
 
 def test_publishing_one_new_episode_writes_only_what_shows_it(tmp_path: Path) -> None:
-    """The head, the archive page it joined (and the one before, when it opened a page), the
-    index and its own pages; and the site then reads as a publish of everything writes it."""
+    """The heads, the index and its own pages; an archive page only when one fills (and the
+    one before it, whose link to the newer page changes); and the site then reads as a
+    publish of everything writes it. What one publish renders does not depend on how full
+    the newest page is."""
     from podcast.core.settings import CategoryFeed
 
     show = dataclasses.replace(ShowSettings(), feed_size=3)
     settings = Settings(site=tmp_path / "site", state=tmp_path / "state", show=show,
                         feeds=(CategoryFeed("sport", ("Sport",)),))  # fmt: skip
-    store_with(settings, 7)  # 3 archive pages, the third holding one episode
+    store_with(settings, 7)  # 2 full archive pages; the seventh episode is in the head only
     with Store(settings.folders.store) as store:
         store.save(episode("k7", title="Episode 7", slug="e7", audio="episodes/e7.mp3",
                            published=datetime(2026, 1, 8, tzinfo=UTC), categories=("Sport",)))  # fmt: skip
@@ -234,19 +238,18 @@ def test_publishing_one_new_episode_writes_only_what_shows_it(tmp_path: Path) ->
         e7 = store.get("k7")
         assert e7 is not None
         assert set(written) - set(assets()) == {
-            "feed.xml", "feed-archive-3.xml", "feeds/sport.xml", "feeds/sport-archive-2.xml",
-            "index.html", e7.page, e7.embed, e7.oembed,
+            "feed.xml", "feeds/sport.xml", "index.html", e7.page, e7.embed, e7.oembed,
         }  # fmt: skip
         store.save(episode("k8", title="Episode 8", slug="e8", audio="episodes/e8.mp3",
                            published=datetime(2026, 1, 9, tzinfo=UTC), categories=("Politics",)))  # fmt: skip
         written = publish(store, settings, ART).files
-        assert "feed-archive-4.xml" not in written  # 9 episodes: still 3 pages of 3
+        assert not [n for n in written if "archive" in n]  # 9 episodes: still 2 full pages
         store.save(episode("k9", title="Episode 9", slug="e9", audio="episodes/e9.mp3",
                            published=datetime(2026, 1, 10, tzinfo=UTC), categories=("Politics",)))  # fmt: skip
         written = publish(store, settings, ART).files
-        # A fourth page opens: the third's link to the newer page changes with it.
-        assert {"feed-archive-3.xml", "feed-archive-4.xml"} <= set(written)
-        assert "feed-archive-1.xml" not in written and "feed-archive-2.xml" not in written
+        # A third page fills: the second's link to the newer page changes with it.
+        assert {"feed-archive-2.xml", "feed-archive-3.xml"} <= set(written)
+        assert "feed-archive-1.xml" not in written
         step_by_step = _feeds_of(settings.site)
         publish(store, settings, ART, full=True)
         assert _feeds_of(settings.site) == step_by_step

@@ -155,6 +155,18 @@ class RemoteRender:
     seconds: float
 
 
+def _scratch() -> str | None:
+    """The Dask worker's own folder when there is one: a worker killed mid-render (``kill -9``
+    cannot clean up) leaves its render there, and Dask purges a dead worker's folder when the
+    next worker starts. Outside a worker, the system's temporary folder."""
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().local_directory)
+    except (ImportError, ValueError):
+        return None
+
+
 def render_on_worker(
     ref: VoiceRef,
     job: RenderJob,
@@ -172,7 +184,7 @@ def render_on_worker(
 
     started = time.monotonic()
     base = _synthesizer(ref)
-    with _RENDER_LOCK, tempfile.TemporaryDirectory(prefix="audio-edition-worker-") as tmp:
+    with _RENDER_LOCK, tempfile.TemporaryDirectory(prefix="audio-edition-", dir=_scratch()) as tmp:
         local = dataclasses.replace(settings, state=Path(tmp) / "state", site=Path(tmp) / "site")
         if music is not None:
             (Path(tmp) / "music").write_bytes(music)

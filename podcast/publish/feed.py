@@ -239,8 +239,11 @@ def ai_content(disclosure: str, voice: str) -> str:
 
 
 def archive_pages(total: int, size: int) -> int:
-    """How many archive pages a feed of ``total`` episodes has (none while the head holds all)."""
-    return 0 if total <= size else -(-total // size)
+    """How many archive pages a feed of ``total`` episodes has: full pages only (none while
+    the head holds all). The episodes after the last full page are in the head, which holds
+    the newest ``size``; so a page, once written, never changes but for its link to a newer
+    page, and a new episode re-renders no archive page until one fills."""
+    return 0 if total <= size else (total - 1) // size
 
 
 def page_links(spec: FeedSpec, number: int, pages: int, settings: Settings) -> dict[str, str]:

@@ -84,7 +84,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 
 #: Bumped when the layout of the published files changes: the next publish writes them all.
-LAYOUT = "2"
+LAYOUT = "3"
 
 
 def publish(store: Store, settings: Settings, artwork: Artwork, *, full: bool = False) -> Published:
