@@ -111,6 +111,23 @@ def write_tags(mp3: Path, tags: EpisodeTags) -> None:
         raise TagError(f"cannot tag {mp3}: {error}") from None
 
 
+def mp3_layout(path: Path) -> tuple[int, int]:
+    """(bitrate in bits a second, the byte its first MPEG frame starts at) of an MP3: what a
+    number of bytes downloaded is in seconds of audio, past the ID3 tag."""
+    from mutagen.mp3 import MP3
+
+    with path.open("rb") as handle:
+        header = handle.read(10)
+    start = 0
+    if header[:3] == b"ID3" and len(header) == 10:
+        size = 0
+        for byte in header[6:10]:  # a syncsafe integer: seven bits a byte
+            size = (size << 7) | (byte & 0x7F)
+        start = 10 + size + (10 if header[5] & 0x10 else 0)  # a footer, when flagged
+    info: Any = MP3(str(path)).info  # mutagen is untyped
+    return int(info.bitrate), start
+
+
 def mp3_seconds(path: Path) -> float:
     """The length of an MP3 as players see it (from its Xing/Info header)."""
     from mutagen.mp3 import MP3

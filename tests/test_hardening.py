@@ -301,7 +301,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
         db.execute("DROP TABLE site_files")
         db.execute("DROP TABLE meta")
         db.execute("DROP TABLE site_paragraphs")
-        for table in ("jobs", "outbox", "watched_feeds", "watched_items", "stale_files"):
+        for table in ("jobs", "outbox", "watched_feeds", "watched_items", "stale_files", "listens"):
             db.execute(f"DROP TABLE {table}")
         db.execute("DROP INDEX episodes_updated")
         db.execute("DROP INDEX episodes_series_added")
@@ -317,6 +317,8 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "review",
             "image",
             "series",
+            "bitrate",
+            "audio_start",
         ):
             db.execute(f"ALTER TABLE episodes DROP COLUMN {column}")
     result = invoke_cli("build", "harbour.html", cwd=work)
@@ -338,6 +340,7 @@ def test_store_from_an_older_schema_is_migrated(work: Path) -> None:
             "0012_outbox",
             "0013_watch",
             "0014_publishing",
+            "0015_listening",
         ]
         assert db.execute("SELECT count(*) FROM episodes").fetchone() == (1,)
     assert invoke_cli("check", "--no-audio", cwd=work).returncode == 0

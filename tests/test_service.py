@@ -171,6 +171,47 @@ def test_metrics_parse_and_count_what_was_done(running: RunningService) -> None:
     assert published and published[0] >= 1
 
 
+def test_players_beacons_the_endpoint_and_the_access_log_reach_stats(
+    running: RunningService,
+) -> None:
+    """A published episode: its page names the service's oEmbed endpoint, which honours
+    maxwidth; pages elsewhere may read its files (CORS, OPTIONS); the players' beacons are
+    counted (junk refused); and `stats` reads the access log the service wrote, with the
+    beacons' curve, and no address in it."""
+    with running.client(TOKEN) as client:
+        job = client.post("/api/articles", json=article(7)).json()["id"]
+        shown = wait_for(lambda: finished(client, job), 120, "the job")
+        guid, page = shown["guid"], shown["episode"]["page"]
+    with running.client() as client:  # everything here is public
+        path = "/" + page.split("/", 3)[3]
+        served = client.get(path)
+        assert served.headers["access-control-allow-origin"] == "*"
+        assert "/oembed?url=" in served.text
+        sized = client.get("/oembed", params={"url": page, "maxwidth": 320}).json()
+        assert sized["width"] == 320 and 'width="320"' in sized["html"]
+        preflight = client.options("/feed.xml", headers={"Origin": "https://cms.example",
+                                                         "Access-Control-Request-Method": "GET"})  # fmt: skip
+        assert preflight.status_code == 204
+        for reached in (0, 10, 20, 0, 10):
+            kept = client.post("/api/listen", content=json.dumps({"guid": guid, "reached": reached}),
+                               headers={"Content-Type": "text/plain"})  # fmt: skip
+            assert kept.status_code == 204
+        assert client.post("/api/listen", json={"guid": guid, "reached": 15}).status_code == 400
+        assert client.post("/api/listen", json={"guid": "nope", "reached": 10}).status_code == 404
+        assert client.post("/api/listen", content=b"x" * 5000).status_code == 413
+        audio = client.get("/" + shown["episode"]["audio"].split("/", 3)[3],
+                           headers={"User-Agent": "Overcast/3.0 (+http://overcast.fm/)"})  # fmt: skip
+        assert audio.status_code == 200
+    log = running.folder / ".audio-edition" / "logs" / "access.log"
+    wait_for(lambda: "Overcast" in log.read_text(encoding="utf-8"), 30, "the access log line")
+    assert "127.0.0.1" not in log.read_text(encoding="utf-8")
+    report = invoke_cli("stats", "--episode", guid, "--format", "json", cwd=running.folder)
+    assert report.returncode == 0, report.stderr
+    found = json.loads(report.stdout)
+    assert found["downloads"] == 1 and found["apps"][0]["name"] == "Overcast"
+    assert found["episodes"][0]["plays"] == 2 and found["episodes"][0]["curve"][:2] == [1.0, 0.5]
+
+
 def test_fifty_posts_survive_kill_9_and_are_published_exactly_once(tmp_path: Path) -> None:
     folder = configure(tmp_path / "burst")
     service = start_service(folder)

@@ -161,6 +161,24 @@ class Edition:
             raise NotFound(f"no episode {guid}")
         return episode_view(episode, self.settings)
 
+    def listen(self, body: bytes) -> None:
+        """A player's beacon (``{"guid": …, "reached": 0|10|…|100}``), kept as a count of its
+        episode's day; nothing else of it is kept. An unknown episode or mark is refused."""
+        from podcast.core.listens import MARKS, Listens
+
+        try:
+            data = json.loads(body)
+            guid, reached = str(data["guid"]), data["reached"]
+        except (ValueError, UnicodeDecodeError, KeyError, TypeError):
+            raise ArticleError('a beacon is {"guid": …, "reached": 0…100}') from None
+        if not isinstance(reached, int) or reached not in MARKS:
+            raise ArticleError("reached is 0, 10, 20 … 100")
+        store = self._store()
+        if store.by_guid(guid) is None:
+            raise NotFound(f"no episode {guid}")
+        Listens(store).record(guid, reached)
+        self.tally.count("beacons", "play" if reached == 0 else "progress")
+
     def rebuild(self, guid: str) -> Job:
         """Queue the episode's article again, to be made even if unchanged."""
         store = self._store()

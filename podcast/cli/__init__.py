@@ -2,10 +2,10 @@
 
 ``base`` holds the group and what every command shares; the commands are in
 ``making`` (build, batch, briefing, prune), ``looking`` (review, adopt, script, voices,
-serve, check, lexicon, init) and ``serving`` (service).
+serve, check, lexicon, init), ``serving`` (service) and ``listening`` (stats).
 """
 
-from podcast.cli import looking, making, serving  # noqa: F401 - importing them adds their commands
+from podcast.cli import listening, looking, making, serving  # noqa: F401 - importing them adds their commands
 from podcast.cli.base import cli
 
 __all__ = ["cli", "main"]

@@ -166,22 +166,37 @@ def voices(obj: Context) -> None:
     show_default=True,
     help="Address to listen on; 0.0.0.0 for every interface.",
 )
+@click.option(
+    "--no-access-log", is_flag=True,
+    help="Write no access log (by default, .audio-edition/logs/access.log, which `stats` reads).",
+)  # fmt: skip
 @click.pass_obj
 @friendly_errors
-def serve(obj: Context, site: Path | None, port: int, host: str) -> None:
+def serve(obj: Context, site: Path | None, port: int, host: str, no_access_log: bool) -> None:
     """Serve the site over HTTP the way podcast apps need it.
 
     Answers HEAD and byte-range requests (206, 416), sends ETag and
-    Last-Modified and honours conditional GET, with the right Content-Types.
-    Set show.base_url to the address it prints so the feed's links work.
+    Last-Modified and honours conditional GET, with the right Content-Types;
+    lets pages elsewhere read every file (CORS) and answers oEmbed at /oembed.
+    Writes an access log in the combined format for `stats`, each address a
+    keyed hash. Set show.base_url to the address it prints so the feed's
+    links work.
     """
+    from podcast.publish.accesslog import AccessLog
     from podcast.publish.serve import make_server, url_of
 
     settings = obj.settings(site=site)
     if not settings.site.is_dir():
         raise fail(f"no site at {show_path(settings.site)}: run `audio-edition build` first")
+    log = None
+    if not no_access_log:
+        try:
+            log = AccessLog(settings.folders.access_log, settings.folders.log_key)
+        except OSError as error:
+            raise fail(f"cannot write the access log {show_path(settings.folders.access_log)}: "
+                       f"{error.strerror or error} (or serve with --no-access-log)") from None  # fmt: skip
     try:
-        server = make_server(settings.site, host, port)
+        server = make_server(settings.site, host, port, access_log=log)
     except OSError as error:
         raise fail(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     click.echo(f"Serving {show_path(settings.site)} at {url_of(server)} (Ctrl-C to stop)", err=True)
@@ -191,6 +206,8 @@ def serve(obj: Context, site: Path | None, port: int, host: str) -> None:
         pass
     finally:
         server.server_close()
+        if log is not None:
+            log.close()
 
 
 @cli.command()

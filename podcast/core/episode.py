@@ -66,6 +66,11 @@ class Episode:
     """The feed of its own it belongs to (``briefing``); empty: the show's feeds."""
     image: str = ""
     """Its own artwork (the article's image, made square), site-relative; empty: the show's."""
+    bitrate: int = 0
+    """Its MP3's bits a second (0: not known, an episode stored before it was kept)."""
+    audio_start: int = 0
+    """The byte its MP3's audio starts at, past the ID3 tag: with :attr:`bitrate`, how many
+    bytes are a minute of it (what a download must reach to count, ``podcast.stats``)."""
     created: datetime | None = None
     updated: datetime | None = None
 

@@ -49,3 +49,7 @@ class PublishError(PodcastError):
 
 class ClusterError(PodcastError):
     """The Dask cluster cannot be reached, has no workers, or a worker cannot say a voice."""
+
+
+class StatsError(PodcastError):
+    """An access log cannot be read, or a period or format asked for is not one."""

@@ -180,4 +180,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE stale_files (path TEXT PRIMARY KEY, key TEXT NOT NULL)
         """,
     ),
+    (
+        # Listeners (podcast.stats): an MP3's bitrate and the byte its audio starts at, so a
+        # download's bytes are reckoned in minutes; and the players' anonymous beacons, kept
+        # as counts a day (an episode, a day, how far: 0 for a play, 10 … 100), nothing else.
+        "0015_listening",
+        """
+        ALTER TABLE episodes ADD COLUMN bitrate INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE episodes ADD COLUMN audio_start INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE listens (
+            guid TEXT NOT NULL, day TEXT NOT NULL, reached INTEGER NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (guid, day, reached)
+        ) WITHOUT ROWID
+        """,
+    ),
 ]

@@ -225,6 +225,9 @@ class ServiceSettings:
     """Seconds before an event is sent again to an endpoint that failed; doubling, to an hour."""
     webhook_attempts: int = 20
     """Deliveries of one event tried before it is given up (about a day at the defaults)."""
+    beacons: bool = True
+    """The web and embedded players tell ``POST /api/listen`` when a play begins and each tenth
+    it reaches (no cookie; nothing but a count a day is kept); ``stats`` shows the curves."""
 
 
 @dataclass(frozen=True)

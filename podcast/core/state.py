@@ -56,6 +56,17 @@ class StateFolder:
         return self.root / "pages.json"
 
     @property
+    def access_log(self) -> Path:
+        """``serve``'s and ``service``'s access log (the combined format, each address a keyed
+        hash); ``stats`` reads it and its rotated copies when given no log."""
+        return self.root / "logs" / "access.log"
+
+    @property
+    def log_key(self) -> Path:
+        """The key the access log's address hashes are made with (made once, never shown)."""
+        return self.root / "logs" / "key"
+
+    @property
     def reports(self) -> Path:
         """The batch's JSON reports."""
         return self.root / "reports"

@@ -192,7 +192,7 @@ def _own_image(item: Any, site: Path) -> str:
 
 
 def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Episode | None:
-    from audio.tags import mp3_seconds
+    from audio.tags import mp3_layout, mp3_seconds
     from podcast.core.episode import guid_for
     from podcast.read.fields import slugify
     from podcast.read.model import key_candidates
@@ -223,6 +223,7 @@ def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Epis
         published = published.replace(tzinfo=UTC)
     published = published.astimezone(UTC)
     keys = key_candidates(title, link, series, published)
+    layout = mp3_layout(site / audio)
     return Episode(
         key=next((k for k in keys if guid_for(k) == guid), keys[0]),
         guid=guid,
@@ -232,6 +233,8 @@ def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Epis
         audio=audio,
         audio_bytes=(site / audio).stat().st_size,
         duration=mp3_seconds(site / audio),
+        bitrate=layout[0],
+        audio_start=layout[1],
         transcript=transcripts.get("text/vtt", ""),
         chapters=chapters,
         voice=_voice_of(site / audio),

@@ -5,6 +5,8 @@ out of range; Apple rejects a ``200`` to a range request), ``ETag`` and
 ``Last-Modified`` with conditional GET (``304``), ``If-Range``, and the right
 Content-Type for MP3, feeds, transcripts and chapters. Only files inside the
 site are served: paths are resolved (symbolic links included) and checked.
+Every file may be read from a page elsewhere (CORS: ``Access-Control-Allow-Origin: *``,
+``OPTIONS`` answered), and ``/oembed`` answers for any episode (:mod:`podcast.publish.oembed`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from podcast.publish.oembed import ENDPOINT, answer_oembed, discovery
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -106,6 +110,27 @@ def _error(status: int, extra: dict[str, str] | None = None) -> Answer:
     return Answer(status, headers, body=body)
 
 
+#: Every public file may be read by a page elsewhere (a web player fetching a transcript or
+#: chapters): the site is public and read-only.
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified",
+}
+
+
+def preflight() -> Answer:
+    """The answer to ``OPTIONS`` (a browser's CORS preflight, or a client asking what is
+    allowed): GET and HEAD, with the headers a player sends."""
+    return Answer(204, {
+        **CORS,
+        "Allow": "GET, HEAD, OPTIONS",
+        "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+        "Access-Control-Allow-Headers": "Range, If-None-Match, If-Modified-Since, If-Range",
+        "Access-Control-Max-Age": "86400",
+        "Content-Length": "0",
+    })  # fmt: skip
+
+
 def answer(root: Path, url_path: str, headers: Mapping[str, str] | Any) -> Answer:
     """How to answer a GET (or HEAD) of ``url_path`` under ``root`` with request ``headers``
     (looked up case-insensitively by the caller's mapping)."""
@@ -117,7 +142,14 @@ def answer(root: Path, url_path: str, headers: Mapping[str, str] | Any) -> Answe
     etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
     modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
     if _not_modified(headers, etag, stat.st_mtime):
-        return Answer(304, {"ETag": etag, "Last-Modified": modified})
+        return Answer(304, {**CORS, "ETag": etag, "Last-Modified": modified})
+    if _is_episode_page(path):  # its oEmbed discovery names this server's endpoint
+        page = discovery(path.read_bytes())
+        if page is not None:
+            return Answer(200, {**CORS, "Content-Type": content_type(path),
+                                "Content-Length": str(len(page)), "ETag": etag,
+                                "Last-Modified": modified, "Cache-Control": "no-cache"},
+                          body=page)  # fmt: skip
     status, first, last = 200, 0, size - 1
     range_header = headers.get("Range")
     if range_header and _range_applies(headers, etag, stat.st_mtime):
@@ -130,6 +162,7 @@ def answer(root: Path, url_path: str, headers: Mapping[str, str] | Any) -> Answe
                 return _error(416, {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
             status, (first, last) = 206, wanted
     out = {
+        **CORS,
         "Content-Type": content_type(path),
         "Content-Length": str(max(0, last - first + 1)),
         "Accept-Ranges": "bytes",
@@ -140,6 +173,11 @@ def answer(root: Path, url_path: str, headers: Mapping[str, str] | Any) -> Answe
     if status == 206:
         out["Content-Range"] = f"bytes {first}-{last}/{size}"
     return Answer(status, out, path, first, max(0, last - first + 1))
+
+
+def _is_episode_page(path: Path) -> bool:
+    return (path.parent.name == "episodes" and path.suffix == ".html"
+            and not path.name.endswith(".embed.html"))  # fmt: skip
 
 
 def _not_modified(headers: Mapping[str, str] | Any, etag: str, mtime: float) -> bool:
@@ -183,9 +221,11 @@ def read_chunks(path: Path, first: int, length: int) -> Iterator[bytes]:
 
 
 class SiteHandler(http.server.BaseHTTPRequestHandler):
-    """GET and HEAD for the files under ``root``."""
+    """GET, HEAD and OPTIONS for the files under ``root``, and the oEmbed endpoint; each
+    request a line in ``access_log`` when there is one."""
 
     root: Path
+    access_log: Any = None
     server_version = "audio-edition"
     protocol_version = "HTTP/1.1"
 
@@ -198,22 +238,47 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._respond(head=False)
 
+    def do_OPTIONS(self) -> None:
+        self._send(preflight(), head=True)
+
     def _respond(self, head: bool) -> None:
-        reply = answer(self.root, urllib.parse.urlsplit(self.path).path, self.headers)
+        target = urllib.parse.urlsplit(self.path)
+        if target.path.strip("/") == ENDPOINT:
+            found = answer_oembed(self.root, dict(urllib.parse.parse_qsl(target.query)))
+            headers = {**CORS, "Content-Type": found.content_type,
+                       "Content-Length": str(len(found.body))}  # fmt: skip
+            self._send(Answer(found.status, headers, body=found.body), head)
+            return
+        self._send(answer(self.root, target.path, self.headers), head)
+
+    def _send(self, reply: Answer, head: bool) -> None:
         self.send_response(reply.status)
         for key, value in reply.headers.items():
             self.send_header(key, value)
         self.end_headers()
-        if head:
-            return
+        sent = 0
         try:
+            if head:
+                return
             if reply.path is not None:
                 for chunk in read_chunks(reply.path, reply.first, reply.length):
                     self.wfile.write(chunk)
+                    sent += len(chunk)
             else:
                 self.wfile.write(reply.body)
+                sent = len(reply.body)
         except (BrokenPipeError, ConnectionResetError):
             return
+        finally:
+            if self.access_log is not None:
+                served = (
+                    (reply.first, reply.first + reply.length - 1) if reply.status == 206 else None
+                )
+                self.access_log.write(
+                    self.client_address[0], self.command, urllib.parse.urlsplit(self.path).path,
+                    reply.status, sent, self.headers.get("Referer", ""),
+                    self.headers.get("User-Agent", ""), served,
+                )  # fmt: skip
 
 
 class SiteServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -232,15 +297,22 @@ IDLE_TIMEOUT = 30.0
 
 
 def make_server(
-    site: Path, host: str = "127.0.0.1", port: int = 8000, *, idle_timeout: float = IDLE_TIMEOUT
+    site: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    idle_timeout: float = IDLE_TIMEOUT,
+    access_log: Any = None,
 ) -> SiteServer:
-    """A server for ``site`` bound to ``host:port`` (port 0 picks a free one).
+    """A server for ``site`` bound to ``host:port`` (port 0 picks a free one), writing a line a
+    request to ``access_log`` (a :class:`~podcast.publish.accesslog.AccessLog`) if given.
 
     A connection idle for ``idle_timeout`` seconds is closed, so idle keep-alive
     connections (or a client that stops sending mid-request) hold no thread for ever.
     """
     root = site.resolve()
-    handler = type("BoundSiteHandler", (SiteHandler,), {"root": root, "timeout": idle_timeout})
+    bound = {"root": root, "timeout": idle_timeout, "access_log": access_log}
+    handler = type("BoundSiteHandler", (SiteHandler,), bound)
     return SiteServer((host, port), handler)
 
 

@@ -50,15 +50,17 @@ def run(
     ``wait`` waits for a build or batch holding the working folder."""
     import uvicorn
 
+    from podcast.publish.accesslog import AccessLog
     from podcast.service.web import make_app
 
     with session(settings, wait=wait) as here:
         sock = listening_socket(host, port)
         edition = Edition(settings)
+        log = AccessLog(settings.folders.access_log, settings.folders.log_key)
         try:
             edition.start()
             config = uvicorn.Config(
-                make_app(edition), log_level="warning", access_log=False, lifespan="off",
+                make_app(edition, log), log_level="warning", access_log=False, lifespan="off",
                 timeout_graceful_shutdown=GRACE,
             )  # fmt: skip
             server = uvicorn.Server(config)
@@ -67,4 +69,5 @@ def run(
         finally:
             edition.close()
             sock.close()
+            log.close()
             here.made = edition.tally.counts[("jobs", "published")]
