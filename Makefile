@@ -26,7 +26,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/audio-edition build $(SAMPLE) --site $(SITE)
 
-test: $(VENV)/.installed-test
+# Podcast Index's feed parser (npm) for the client tests, when npm is here; pinned by the lock.
+$(VENV)/.installed-node: tests/clients/package-lock.json | $(BIN)/python
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p $(VENV)/node && cp tests/clients/package.json tests/clients/package-lock.json $(VENV)/node/ && \
+		npm ci --prefix $(VENV)/node --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the podcast-partytime test will be skipped"; fi
+
+test: $(VENV)/.installed-test $(VENV)/.installed-node
 	$(BIN)/python -m pytest
 
 # What needs no voice, browser or cluster: the tests not marked e2e.

@@ -3,7 +3,8 @@
 Players break on v2.4 frames inside a v2.3 tag, so the tag is built, converted
 with ``update_to_v23()`` and saved with ``v2_version=3``. Chapters are one
 top-level ordered ``CTOC`` with a title (Apple shows no chapters without it;
-Overcast needs the CTOC) and a ``CHAP`` with a ``TIT2`` for each chapter.
+Overcast needs the CTOC) and a ``CHAP`` with a ``TIT2`` for each chapter, and a ``WXXX``
+with its link when it has one (a briefing's story: its own page).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class Chapter:
     """Seconds from the start."""
     end: float
     """Seconds from the start."""
+    url: str = ""
+    """A page for this chapter (``WXXX`` in its ``CHAP``)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ def write_tags(mp3: Path, tags: EpisodeTags) -> None:
         TPE1,
         TXXX,
         WOAS,
+        WXXX,
         CTOCFlags,
         ID3NoHeaderError,
     )  # fmt: skip
@@ -97,12 +101,15 @@ def write_tags(mp3: Path, tags: EpisodeTags) -> None:
                 )
             )
             for element_id, chapter in zip(ids, tags.chapters, strict=True):
+                frames: list[Any] = [TIT2(encoding=1, text=chapter.title)]
+                if chapter.url:
+                    frames.append(WXXX(encoding=0, desc="chapter url", url=chapter.url))
                 id3.add(
                     CHAP(
                         element_id=element_id,
                         start_time=int(round(chapter.start * 1000)),
                         end_time=int(round(chapter.end * 1000)),
-                        sub_frames=[TIT2(encoding=1, text=chapter.title)],
+                        sub_frames=frames,
                     )
                 )
         id3.update_to_v23()

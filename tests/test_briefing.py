@@ -11,6 +11,7 @@ import feedparser
 import podcastparser
 import pytest
 from lxml import etree
+from mutagen.id3 import ID3
 
 from audio.piececache import PieceCache
 from podcast.core.episode import Episode
@@ -79,6 +80,12 @@ def test_a_briefing_from_a_real_batch(night: Path) -> None:
     assert set(linked) == {t for t in pages if not t.startswith("The briefing")}
     for title, url in linked.items():
         assert url.endswith(pages[title]) and (night / "site" / pages[title]).is_file()
+    # The MP3's own chapters link them too (WXXX in each story's CHAP), as apps read tags.
+    tags = ID3(night / "site" / briefing.audio)
+    tagged = {str(c.sub_frames["TIT2"]): c.sub_frames.getall("WXXX") for c in tags.getall("CHAP")}
+    assert {t: [w.url for w in frames] for t, frames in tagged.items() if frames} == {
+        title: [url] for title, url in linked.items()
+    }
     # It passes check and both parsers.
     assert invoke_cli("check", cwd=night).returncode == 0
     parsed = podcastparser.parse(

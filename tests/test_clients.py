@@ -135,3 +135,76 @@ def test_every_request_is_a_line_of_the_access_log_without_its_address(served: S
     ]  # fmt: skip
     assert all(r.client.startswith("k") for r in requests)
     assert "127.0.0.1" not in served.log.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def feed(tmp_path: Path) -> Path:
+    """A published feed with an owner's address, an episode with chapters and one without an
+    author."""
+    show = dataclasses.replace(ShowSettings(), email="desk@news.example", author="The Newsroom")
+    settings = Settings(site=tmp_path / "site", state=tmp_path / "state", show=show)
+    with Store(settings.folders.store) as store:
+        store.save(episode("https://news.example/a", slug="a", title="Harbour", author="Ann Writer",
+                           marks=((0.0, "Introduction"), (12.5, "The vote & after"))))  # fmt: skip
+        store.save(episode("https://news.example/b", slug="b", title="Weather", audio="episodes/b.mp3",
+                           published=datetime(2026, 1, 2, tzinfo=UTC)))  # fmt: skip
+        publish(store, settings, default_artwork())
+    return settings.site / "feed.xml"
+
+
+def test_gpodder_shows_the_chapters_through_podlove_simple_chapters(feed: Path) -> None:
+    import podcastparser
+
+    with feed.open("rb") as handle:
+        parsed = podcastparser.parse("http://127.0.0.1:8000/feed.xml", handle)
+    harbour = next(e for e in parsed["episodes"] if e["title"] == "Harbour")
+    # podcastparser keeps whole seconds.
+    assert harbour["chapters"] == [
+        {"start": 0, "title": "Introduction"}, {"start": 12, "title": "The vote & after"},
+    ]  # fmt: skip
+
+
+def test_every_item_has_an_author_and_the_channel_its_medium_image_and_type(feed: Path) -> None:
+    import feedparser
+    from lxml import etree
+
+    parsed = feedparser.parse(feed.read_bytes())
+    assert parsed.bozo == 0
+    assert {e.title: e.author for e in parsed.entries} == {"Harbour": "Ann Writer",
+                                                          "Weather": "The Newsroom"}  # fmt: skip
+    ns = {"podcast": "https://podcastindex.org/namespace/1.0",
+          "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}  # fmt: skip
+    channel = etree.fromstring(feed.read_bytes()).find("channel")
+    assert channel.findtext("podcast:medium", namespaces=ns) == "podcast"
+    assert channel.findtext("itunes:type", namespaces=ns) == "episodic"
+    image = channel.find("podcast:image", ns)
+    assert (image.get("width"), image.get("height"), image.get("href")) == (
+        "1400", "1400", channel.find("itunes:image", ns).get("href"),
+    )  # fmt: skip
+    assert [i.findtext("itunes:episodeType", namespaces=ns) for i in channel.iter("item")] == [
+        "full", "full",
+    ]  # fmt: skip
+
+
+def test_podcast_index_reads_the_lock_with_its_owner(feed: Path) -> None:
+    import shutil
+    import subprocess
+
+    from tests.helpers import ROOT
+
+    modules = ROOT / ".venv" / "node" / "node_modules"
+    if shutil.which("node") is None or not (modules / "podcast-partytime").is_dir():
+        pytest.skip("podcast-partytime is not installed (make test installs it when npm is here)")
+    read = subprocess.run(
+        ["node", str(ROOT / "tests" / "clients" / "partytime.js"), str(feed)],
+        capture_output=True, text=True, timeout=60, env={"NODE_PATH": str(modules), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert read.returncode == 0, read.stderr
+    found = json.loads(read.stdout)
+    assert (found["locked"], found["owner"], found["medium"]) == (
+        False,
+        "desk@news.example",
+        "podcast",
+    )
+    assert {i["title"]: i["author"] for i in found["items"]} == {"Harbour": "Ann Writer",
+                                                                 "Weather": "The Newsroom"}  # fmt: skip

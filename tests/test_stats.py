@@ -286,7 +286,7 @@ def test_the_report_in_each_format_names_no_address(tmp_path: Path) -> None:
 
 
 def test_the_command_prints_the_report_and_refuses_in_one_line(tmp_path: Path) -> None:
-    settings = _report_settings(tmp_path)
+    _report_settings(tmp_path)
     log = tmp_path / "access.log.gz"
     with gzip.open(log, "wt", encoding="utf-8") as handle:
         handle.write(line("192.0.2.1", T0, 2_401_000, status=200) + "\n")

@@ -30,7 +30,8 @@ def test_tags_round_trip_as_v23(mp3: Path) -> None:
     write_tags(mp3, EpisodeTags(
         title=title, artist="Ann; read by voice", album="Show", date=datetime(2026, 5, 6, 7, 8, tzinfo=UTC),
         comment="This audio is created with AI assistance.", url="https://x.example/a",
-        cover=b"\x89PNG\r\n\x1a\nfake", chapters=(Chapter("Intro", 0, 1.5), Chapter("Body", 1.5, 3.0)),
+        cover=b"\x89PNG\r\n\x1a\nfake",
+        chapters=(Chapter("Intro", 0, 1.5), Chapter("Body", 1.5, 3.0, "https://x.example/body")),
     ))  # fmt: skip
     assert mp3.read_bytes()[:4] == b"ID3\x03"
     tags = ID3(mp3)
@@ -46,6 +47,8 @@ def test_tags_round_trip_as_v23(mp3: Path) -> None:
         (0, 1500, "Intro"),
         (1500, 3000, "Body"),
     ]
+    assert not chaps[0].sub_frames.getall("WXXX")
+    assert [w.url for w in chaps[1].sub_frames.getall("WXXX")] == ["https://x.example/body"]
 
 
 def test_retagging_replaces_the_old_tag(mp3: Path) -> None:

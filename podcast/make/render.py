@@ -273,6 +273,7 @@ def _tag(
     if own_cover:
         (work / WORK_NAMES["image"]).write_bytes(cover.data)
     credit = f"read by {voice_name} (AI voice)"
+    links = dict(article.links)
     write_tags(
         work / WORK_NAMES["audio"],
         EpisodeTags(
@@ -284,7 +285,7 @@ def _tag(
             url=safe_url(article.url),
             cover=cover.data,
             cover_mime=cover.mime,
-            chapters=tuple(Chapter(m.title, m.start, m.end) for m in marks),
+            chapters=tuple(Chapter(m.title, m.start, m.end, links.get(m.title, "")) for m in marks),
         ),
     )
     return own_cover

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import stat
 import struct
@@ -135,6 +136,35 @@ IMAGE_FORMATS: tuple[tuple[bytes, bytes, str], ...] = (
     (b"RIFF", b"WEBP", "webp_pipe"),
     (b"BM", b"", "bmp_pipe"),
 )
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) of a PNG or JPEG file from its header; None when it is neither, or is
+    not there. Remembered by the file's size and time, so a publish reads each header once."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return _image_size(str(path), info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _image_size(path: str, mtime_ns: int, size: int) -> tuple[int, int] | None:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64 * 1024)
+    except OSError:
+        return None
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", head[16:24])
+        return int(width), int(height)
+    if head.startswith(b"\xff\xd8"):
+        try:
+            width, height, _ = _jpeg_size(head)
+        except (ValueError, struct.error):
+            return None
+        return width, height
+    return None
 
 
 def image_format(data: bytes) -> str:

@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from podcast.core.episode import Episode
 from podcast.core.settings import CategoryFeed, Settings
+from podcast.publish.artwork import image_size
 from podcast.read.urls import safe_url
 
 #: Podcasting 2.0 namespace for ``podcast:guid`` (UUIDv5 over the feed URL).
@@ -185,6 +186,8 @@ def item(episode: Episode, settings: Settings) -> dict[str, Any]:
         "ai_content": ai_content(settings.show.disclosure, episode.voice),
         "show_notes": show_notes(episode, settings),
         "image_url": site_url(settings, episode.image) if episode.image else "",
+        "image_size": image_size(settings.site / episode.image) if episode.image else None,
+        "creator": episode.author or settings.show.author,
         "categories": list(episode.categories),
         "audio_url": site_url(settings, episode.audio),
         "audio_file": episode.audio,
@@ -196,9 +199,19 @@ def item(episode: Episode, settings: Settings) -> dict[str, Any]:
         "transcript_file": episode.transcript,
         "srt_url": site_url(settings, episode.srt) if episode.srt else "",
         "chapters_url": site_url(settings, episode.chapters),
+        # Podlove Simple Chapters, inline: what gPodder and many other clients read.
+        "psc": [{"start": npt(start), "title": title} for start, title in episode.marks],
         "chapters_file": episode.chapters,
         "voice": episode.voice,
     }
+
+
+def npt(seconds: float) -> str:
+    """``HH:MM:SS.mmm``, the normal play time Podlove Simple Chapters use."""
+    millis = int(round(seconds * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
 
 
 def clock(seconds: float) -> str:
@@ -281,6 +294,7 @@ def render_feed_page(
         "link": show.link or show.base_url,
         "links": page_links(spec, number, pages, settings),
         "artwork_url": site_url(settings, artwork_file),
+        "artwork_size": image_size(settings.site / artwork_file),
         "podcast_guid": podcast_guid(site_url(settings, spec.page_file(0))),
         "copyright": show.copyright or f"© {datetime.now(UTC).year} {show.author}",
         "last_build": rfc2822(datetime.now(UTC)),
