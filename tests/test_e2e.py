@@ -15,6 +15,7 @@ from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3, BitrateMode
 
 from podcast.make.render import cut_here
+from podcast.publish.pages import EMBED_HEIGHT
 from tests.audiocheck import decode, frame_bitrates, integrated_lufs, rms_db, true_peak_dbtp
 from tests.helpers import BuiltSite, invoke_cli, run_cli
 
@@ -61,8 +62,8 @@ def test_build_prints_the_paths_of_feed_mp3_and_page_and_the_embed_snippet(
     assert built_site.stdout.splitlines() == [
         f"mp3:  site/episodes/{built_site.mp3.name}",
         f'embed: <iframe src="http://127.0.0.1:8000/episodes/{built_site.page.stem}.embed.html" '
-        'title="Listen: Harbour &amp; ferry plan wins backing" width="100%" height="260" '
-        'style="border:0;min-width:320px;max-width:1200px" loading="lazy"></iframe>',
+        'title="Listen: Harbour &amp; ferry plan wins backing" width="100%" '
+        f'height="{EMBED_HEIGHT}" style="border:0;width:100%;max-width:1200px" loading="lazy"></iframe>',
         "feed: site/feed.xml",
         "page: site/index.html",
     ]

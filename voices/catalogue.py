@@ -37,6 +37,10 @@ class VoiceInfo:
     source: str
     """``bundled`` or the folder it was found in."""
 
+    label: str = ""
+    """The voice as a person would name it, from its config: "Joe, a synthetic English voice
+    (United States)"."""
+
 
 def read_voice(model: Path, source: str) -> VoiceInfo:
     """Describe the voice whose model is ``model``; its config is ``model + ".json"``."""
@@ -49,6 +53,7 @@ def read_voice(model: Path, source: str) -> VoiceInfo:
         data = json.loads(config.read_text(encoding="utf-8"))
         language = data.get("language", {}).get("code") or data.get("espeak", {}).get("voice", "")
         sample_rate = int(data["audio"]["sample_rate"])
+        label = voice_label(model.name[: -len(".onnx")], data)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise VoiceLoadError(
             f"voice config {config} is not a piper voice config: {error}"
@@ -60,7 +65,25 @@ def read_voice(model: Path, source: str) -> VoiceInfo:
         language=str(language),
         sample_rate=sample_rate,
         source=source,
+        label=label,
     )
+
+
+def voice_label(name: str, config: dict[str, object] | None = None) -> str:
+    """A voice as a person would name it: its speaker (the config's ``dataset``) and its
+    language, as the config says them in English; from its name (``en_US-joe-medium``) when the
+    config says neither."""
+    config = config or {}
+    language = config.get("language") if isinstance(config.get("language"), dict) else {}
+    assert isinstance(language, dict)
+    parts = name.split("-")
+    speaker = str(config.get("dataset") or (parts[1] if len(parts) >= 3 else name))
+    speaker = " ".join(w.capitalize() for w in speaker.replace("_", " ").split())
+    tongue = str(language.get("name_english") or "")
+    country = str(language.get("country_english") or "")
+    if not tongue:
+        return f"{speaker}, a synthetic voice"
+    return f"{speaker}, a synthetic {tongue} voice" + (f" ({country})" if country else "")
 
 
 def bundled_voices() -> list[VoiceInfo]:

@@ -86,6 +86,9 @@ class VoiceSettings:
     """The newsroom's pronunciation lexicon (``WORD = respelling`` lines); empty for none."""
     bundled_lexicon: bool = True
     """Also use the bundled starter lexicon (English articles)."""
+    label: str = ""
+    """How the pages name the voice ("Read by …"); empty: from the voice's own config, as a
+    person would say it ("Joe, a synthetic English voice (United States)")."""
 
 
 _PAUSES, _MUSIC, _MASTER = Pauses(), Music(), MasterSettings()

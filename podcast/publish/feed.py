@@ -203,7 +203,32 @@ def item(episode: Episode, settings: Settings) -> dict[str, Any]:
         "psc": [{"start": npt(start), "title": title} for start, title in episode.marks],
         "chapters_file": episode.chapters,
         "voice": episode.voice,
+        "voice_label": spoken_by(settings, episode.voice),
+        # Where the players send their beacons: the service's, when they are on.
+        "beacon_url": site_url(settings, "api/listen") if settings.service.beacons else "",
     }
+
+
+def spoken_by(settings: Settings, voice: str) -> str:
+    """How the pages name the voice that read an episode: ``voice.label`` when set, else from
+    the voice's own config (or, for a voice no longer here, its name)."""
+    if settings.voice.label:
+        return settings.voice.label
+    return _label(voice, str(settings.voices_folder or ""))
+
+
+@functools.lru_cache(maxsize=64)
+def _label(voice: str, folder: str) -> str:
+    from voices.catalogue import list_voices, voice_label
+    from voices.errors import VoiceError
+
+    try:
+        found = next(
+            (v for v in list_voices(Path(folder) if folder else None) if v.name == voice), None
+        )
+    except (VoiceError, OSError):
+        found = None
+    return found.label if found is not None and found.label else voice_label(voice)
 
 
 def npt(seconds: float) -> str:

@@ -78,8 +78,9 @@ def answer_oembed(root: Path, query: Mapping[str, str]) -> Reply:
     data = json.loads(found.read_text(encoding="utf-8"))
     width = min(int(data.get("width", WIDTH)), max_width or WIDTH)
     height = min(int(data.get("height", HEIGHT)), max_height or HEIGHT)
-    data["width"], data["height"] = width, height
-    data["html"] = _sized(str(data["html"]), width, height)
+    if max_width or max_height:  # what was asked; without it, the file's answer as it is
+        data["width"], data["height"] = width, height
+        data["html"] = _sized(str(data["html"]), width, height)
     for name in ("thumbnail_width", "thumbnail_height"):
         if name in data and max_width:
             data[name] = min(int(data[name]), max_width)

@@ -110,31 +110,54 @@ def render_episode_page(
             marks=episode.marks,
             paragraphs=_paragraphs(episode),
             snippet=embed_snippet(episode, settings),
+            resize_script=RESIZE_SCRIPT,
             schema=_episode_schema(episode, settings, artwork_file),
             clock=clock,
         )
     )
 
 
-#: The embedded player's height in pixels (title, controls, disclosure, closed transcript).
-EMBED_HEIGHT = 260
+#: The embedded player's height in pixels with its transcript closed, in a frame of 304 px (a
+#: 320 px phone's column) with a two-line headline: 286 px (170 at 1184 px, 336 in a 288 px
+#: frame, where the controls take three rows). tests/test_players.py checks it at 320 and
+#: 1200 px; the resize script makes any frame its player's height.
+EMBED_HEIGHT = 300
+
+#: What a CMS adds once to a page with players, so each frame takes the height its player
+#: says (its transcript opened): the player posts {type: "audio-edition:height", height}.
+RESIZE_SCRIPT = """<script>
+window.addEventListener("message", function (event) {
+  var data = event.data;
+  if (!data || data.type !== "audio-edition:height") return;
+  Array.prototype.forEach.call(document.getElementsByTagName("iframe"), function (frame) {
+    if (frame.contentWindow === event.source) {
+      frame.style.height = Math.min(Math.max(data.height, 100), 3000) + "px";
+    }
+  });
+});
+</script>"""
 
 
 def embed_snippet(episode: Episode, settings: Settings) -> str:
-    """The HTML to paste into a CMS: the episode's player in an ``<iframe>``."""
+    """The HTML to paste into a CMS: the episode's player in an ``<iframe>``, as wide as the
+    column it is in (to 1200 px), never wider."""
     from html import escape
 
     url = escape(site_url(settings, episode.embed))
     title = escape(f"Listen: {episode.title}")
     return (f'<iframe src="{url}" title="{title}" width="100%" height="{EMBED_HEIGHT}" '
-            'style="border:0;min-width:320px;max-width:1200px" loading="lazy"></iframe>')  # fmt: skip
+            'style="border:0;width:100%;max-width:1200px" loading="lazy"></iframe>')  # fmt: skip
 
 
-def render_embed(episode: Episode, settings: Settings, template: Any = None) -> str:
+def render_embed(
+    episode: Episode, settings: Settings, template: Any = None, artwork_file: str = "cover.png"
+) -> str:
     """The episode's player page for an ``<iframe>``: plays without JavaScript too."""
     template = template or environment().get_template("embed.html.j2")
     return str(template.render(show=settings.show, item=item(episode, settings),
-                               paragraphs=_paragraphs(episode), clock=clock))  # fmt: skip
+                               paragraphs=_paragraphs(episode), clock=clock,
+                               artwork_url=site_url(settings, artwork_file),
+                               player_url=site_url(settings, "player.js")))  # fmt: skip
 
 
 def render_oembed(episode: Episode, settings: Settings, artwork_file: str) -> str:

@@ -243,7 +243,7 @@ def _episode_files(
     assert full is not None
     return {
         episode.page: render_episode_page(full, settings, artwork_file, _template("episode")),
-        episode.embed: render_embed(full, settings, _template("embed")),
+        episode.embed: render_embed(full, settings, _template("embed"), artwork_file),
         episode.oembed: render_oembed(full, settings, artwork_file),
     }
 
