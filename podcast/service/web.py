@@ -1,6 +1,8 @@
-"""The service's routes: the API under ``/api/`` (a token or a CMS's signature on every call),
-``/healthz``, ``/readyz``, ``/metrics``, and the published site, public and read-only, served
-as ``serve`` serves it (:func:`podcast.publish.serve.answer`: ranges, validators, types)."""
+"""The service's routes: the API under ``/api/`` (a token or a CMS's signature on every call,
+but for the players' beacons, ``POST /api/listen``), ``/healthz``, ``/readyz``, ``/metrics``,
+``/oembed``, and the published site, public and read-only, served as ``serve`` serves it
+(:func:`podcast.publish.serve.answer`: ranges, validators, types, CORS), each request a line
+of the access log ``stats`` reads."""
 
 from __future__ import annotations
 

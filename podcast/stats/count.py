@@ -22,6 +22,7 @@ the run and then forgotten, so it cannot be looked up; it is never printed.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -123,7 +124,7 @@ def count(
     apps: dict[tuple[str, str], tuple[str, str]] = {}
     chosen: list[tuple[datetime, str, str, Request]] = []
     for request in requests:
-        episode = episodes.get(request.path) or episodes.get(request.path.rsplit("/", 1)[-1])
+        episode = episode_at(request.path, episodes)
         if episode is None:
             continue  # a feed, a page, an image: not a download of anything
         if request.method != "GET":
@@ -165,11 +166,28 @@ def count(
     return counted
 
 
+#: An MP3's name as a build gives it: the episode's slug and 12 hex digits of its audio's hash.
+_BUILT_NAME = re.compile(r"^(?P<slug>.+)-[0-9a-f]{12}\.mp3$")
+
+
 def by_path(episodes: Iterable[Episode]) -> dict[str, Episode]:
-    """Each episode by the paths a log may give its MP3 (see :func:`count`): its current MP3
-    and, by file name, for a site served under a prefix."""
+    """Each episode by what a log may give of its MP3 (see :func:`episode_at`)."""
     found: dict[str, Episode] = {}
+    for episode in episodes:
+        found["slug:" + episode.slug] = episode
     for episode in episodes:
         found["/" + episode.audio.lstrip("/")] = episode
         found[episode.audio.rsplit("/", 1)[-1]] = episode
+    return found
+
+
+def episode_at(path: str, episodes: dict[str, Episode]) -> Episode | None:
+    """The episode whose MP3 ``path`` is: its current MP3; by file name, for a site served
+    under a prefix; or by its slug, for an MP3 an earlier build of it made (a rebuild renames
+    the file, and its downloads before were still the episode's)."""
+    name = path.rsplit("/", 1)[-1]
+    found = episodes.get(path) or episodes.get(name)
+    if found is None:
+        built = _BUILT_NAME.match(name)
+        found = episodes.get("slug:" + built.group("slug")) if built else None
     return found
