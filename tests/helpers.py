@@ -4,12 +4,14 @@ batch's report and a site's validity, an episode value. Fixtures stay in ``conft
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -334,3 +336,19 @@ def start_service(folder: Path, *args: str, timeout: float = 120) -> RunningServ
 
     url = wait_for(address, timeout, "the service to listen")
     return RunningService(process, url, folder, lines, reader)
+
+
+@contextlib.contextmanager
+def serving(folder: Path, **options: Any) -> Iterator[str]:
+    """`serve`'s server for ``folder`` on a free loopback port, in a thread; its URL."""
+    import threading
+
+    from podcast.publish.serve import make_server, url_of
+
+    server = make_server(folder, "127.0.0.1", 0, **options)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        yield url_of(server)
+    finally:
+        server.shutdown()
+        server.server_close()

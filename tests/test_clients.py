@@ -208,3 +208,23 @@ def test_podcast_index_reads_the_lock_with_its_owner(feed: Path) -> None:
     )
     assert {i["title"]: i["author"] for i in found["items"]} == {"Harbour": "Ann Writer",
                                                                  "Weather": "The Newsroom"}  # fmt: skip
+
+
+def test_players_send_beacons_only_where_the_service_is_set_up(tmp_path: Path) -> None:
+    """A site on a static host (no service token, no CMS secret) has no endpoint to tell: its
+    pages name none; set up, they name the service's; `service.beacons = false` names none."""
+    from podcast.core.settings import ServiceSettings
+
+    def pages(service: ServiceSettings) -> str:
+        settings = Settings(site=tmp_path / "site", state=tmp_path / "state", service=service)
+        with Store(settings.folders.store) as store:
+            saved = store.save(episode())
+            publish(store, settings, default_artwork(), full=True)
+        return "".join((settings.site / name).read_text(encoding="utf-8")
+                       for name in ("index.html", saved.page, saved.embed))  # fmt: skip
+
+    assert "data-beacon" not in pages(ServiceSettings())
+    assert 'data-beacon="http://127.0.0.1:8000/api/listen"' in pages(
+        ServiceSettings(tokens=("t" * 16,))
+    )
+    assert "data-beacon" not in pages(ServiceSettings(tokens=("t" * 16,), beacons=False))

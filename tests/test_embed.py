@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from podcast.publish.serve import make_server, url_of
-from tests.helpers import ROOT, SHORT_HTML, invoke_cli
+from tests.helpers import ROOT, SHORT_HTML, invoke_cli, serving
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ROOT / ".artifacts"
@@ -33,36 +31,27 @@ class Served:
     embed: Path
 
 
-def _serve(folder: Path) -> tuple[object, str]:
-    server = make_server(folder, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    return server, url_of(server)
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     work = tmp_path_factory.mktemp("embed")
     (work / "site").mkdir()
-    site_server, site_url = _serve(work / "site")
+    (work / "host").mkdir()
+    with serving(work / "site") as site_url, serving(work / "host") as host_url:
+        yield _build(work, site_url, host_url)
+
+
+def _build(work: Path, site_url: str, host_url: str) -> Served:
     (work / "edition.toml").write_text(f'[show]\nbase_url = "{site_url}"\n')
     (work / "a.html").write_text(SHORT_HTML, encoding="utf-8")
     built = invoke_cli("build", "a.html", cwd=work)
     assert built.returncode == 0, built.stderr
     snippet = next(line for line in built.stdout.splitlines() if line.startswith("embed: "))[7:]
-    host = work / "host"
-    host.mkdir()
-    (host / "index.html").write_text(
+    (work / "host" / "index.html").write_text(
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Newsroom article"
         f"</title></head><body><h1>Ferry plan</h1><p>Listen:</p>{snippet}</body></html>"
     )
-    host_server, host_url = _serve(host)
     (embed,) = (work / "site" / "episodes").glob("*.embed.html")
-    try:
-        yield Served(site_url, host_url, snippet, embed)
-    finally:
-        for server in (site_server, host_server):
-            server.shutdown()  # type: ignore[attr-defined]
-            server.server_close()  # type: ignore[attr-defined]
+    return Served(site_url, host_url, snippet, embed)
 
 
 def test_the_player_is_small_and_asks_no_third_party(served: Served) -> None:

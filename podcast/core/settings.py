@@ -230,7 +230,15 @@ class ServiceSettings:
     """Deliveries of one event tried before it is given up (about a day at the defaults)."""
     beacons: bool = True
     """The web and embedded players tell ``POST /api/listen`` when a play begins and each tenth
-    it reaches (no cookie; nothing but a count a day is kept); ``stats`` shows the curves."""
+    it reaches (no cookie; nothing but a count a day is kept); ``stats`` shows the curves. Only
+    where the service is set up (:attr:`sends_beacons`): a site on a static host has no
+    endpoint to tell."""
+
+    @property
+    def sends_beacons(self) -> bool:
+        """Whether the published players send beacons: ``beacons`` on, and the service set up
+        (a token or a CMS's secret), so there is a service at the site's address to hear them."""
+        return self.beacons and bool(self.tokens or self.ghost_secret or self.wordpress_secret)
 
 
 @dataclass(frozen=True)

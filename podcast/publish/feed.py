@@ -187,6 +187,7 @@ def item(episode: Episode, settings: Settings) -> dict[str, Any]:
         "show_notes": show_notes(episode, settings),
         "image_url": site_url(settings, episode.image) if episode.image else "",
         "image_size": image_size(settings.site / episode.image) if episode.image else None,
+        "image_file": episode.image,
         "creator": episode.author or settings.show.author,
         "categories": list(episode.categories),
         "audio_url": site_url(settings, episode.audio),
@@ -205,7 +206,7 @@ def item(episode: Episode, settings: Settings) -> dict[str, Any]:
         "voice": episode.voice,
         "voice_label": spoken_by(settings, episode.voice),
         # Where the players send their beacons: the service's, when they are on.
-        "beacon_url": site_url(settings, "api/listen") if settings.service.beacons else "",
+        "beacon_url": site_url(settings, "api/listen") if settings.service.sends_beacons else "",
     }
 
 

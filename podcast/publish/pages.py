@@ -156,7 +156,7 @@ def render_embed(
     template = template or environment().get_template("embed.html.j2")
     return str(template.render(show=settings.show, item=item(episode, settings),
                                paragraphs=_paragraphs(episode), clock=clock,
-                               artwork_url=site_url(settings, artwork_file),
+                               artwork_file=artwork_file,
                                player_url=site_url(settings, "player.js")))  # fmt: skip
 
 

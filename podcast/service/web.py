@@ -20,24 +20,19 @@ _LOGGER = logging.getLogger(__name__)
 MAX_PER_PAGE = 100
 
 
-#: The most a beacon's body may be.
-MAX_BEACON_BYTES = 1024
-
-
 def make_app(edition: Edition, access_log: Any = None) -> Any:
     """The ASGI application for ``edition``; the site's requests (and the endpoint's) each a
     line in ``access_log`` (a :class:`~podcast.publish.accesslog.AccessLog`) if given."""
     from starlette.applications import Starlette
     from starlette.requests import Request
-    from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+    from starlette.responses import JSONResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
-    from podcast.publish.oembed import answer_oembed
-    from podcast.publish.serve import CORS, Answer, answer, preflight, read_chunks
+    from podcast.service.public import public_routes
 
     settings = edition.settings
     service = settings.service
-    root = settings.site.resolve()
+    beacons, oembed, site = public_routes(edition, access_log)
 
     def refused(status: int) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
@@ -126,62 +121,10 @@ def make_app(edition: Edition, access_log: Any = None) -> Any:
         page, kind = exposition(edition)
         return Response(page, media_type=kind)
 
-    def logged(request: Request, reply: Answer, sent: int) -> None:
-        if access_log is None:
-            return
-        served = (reply.first, reply.first + reply.length - 1) if reply.status == 206 else None
-        client = request.client.host if request.client else "-"
-        access_log.write(client, request.method, request.url.path, reply.status, sent,
-                         request.headers.get("referer", ""),
-                         request.headers.get("user-agent", ""), served)  # fmt: skip
-
-    def send(request: Request, reply: Answer) -> Response:
-        if request.method in ("HEAD", "OPTIONS") or reply.path is None:
-            body = reply.body if request.method == "GET" else b""
-            logged(request, reply, len(body))
-            return Response(body, status_code=reply.status, headers=reply.headers)
-
-        def chunks() -> Any:
-            sent = 0
-            try:
-                for chunk in read_chunks(reply.path, reply.first, reply.length):  # type: ignore[arg-type]
-                    sent += len(chunk)
-                    yield chunk
-            finally:  # a listener who stops mid-file has the bytes they had
-                logged(request, reply, sent)
-
-        return StreamingResponse(chunks(), status_code=reply.status, headers=reply.headers)
-
-    async def site(request: Request) -> Response:
-        if request.method == "OPTIONS":
-            return send(request, preflight())
-        return send(request, answer(root, request.url.path, request.headers))
-
-    async def oembed(request: Request) -> Response:
-        if request.method == "OPTIONS":
-            return send(request, preflight())
-        found = answer_oembed(root, dict(request.query_params))
-        headers = {**CORS, "Content-Type": found.content_type}
-        return send(request, Answer(found.status, headers, body=found.body))
-
-    async def listen(request: Request) -> Response:
-        if not service.beacons:
-            return error(404, "beacons are off (service.beacons)")
-        body = await request.body()
-        if len(body) > MAX_BEACON_BYTES:
-            return refused(413)
-        try:
-            edition.listen(body)
-        except ArticleError as problem:
-            return error(400, str(problem))
-        except NotFound as problem:
-            return error(404, str(problem))
-        return Response(status_code=204)
-
     routes = [
         Route("/api/articles", articles, methods=["POST"]),
-        Route("/api/listen", listen, methods=["POST"]),
-        Route("/oembed", oembed, methods=["GET", "HEAD", "OPTIONS"]),
+        beacons,
+        oembed,
         Route("/api/jobs/{id:int}", guarded(job), methods=["GET"]),
         Route("/api/episodes", guarded(episodes), methods=["GET"]),
         Route("/api/episodes/{guid}", guarded(episode), methods=["GET", "DELETE"]),
@@ -191,7 +134,7 @@ def make_app(edition: Edition, access_log: Any = None) -> Any:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
         Route("/api/{rest:path}", guarded(_nothing(error)), methods=["GET", "POST", "DELETE"]),
-        Route("/{path:path}", site, methods=["GET", "HEAD", "OPTIONS"]),
+        site,
     ]
     return Starlette(routes=routes)
 
