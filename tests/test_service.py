@@ -210,6 +210,13 @@ def test_players_beacons_the_endpoint_and_the_access_log_reach_stats(
     found = json.loads(report.stdout)
     assert found["downloads"] == 1 and found["apps"][0]["name"] == "Overcast"
     assert found["episodes"][0]["plays"] == 2 and found["episodes"][0]["curve"][:2] == [1.0, 0.5]
+    from prometheus_client.parser import text_string_to_metric_families
+
+    with running.client() as client:
+        families = {f.name: f for f in text_string_to_metric_families(client.get("/metrics").text)}
+    kept = {s.labels["outcome"]: s.value for s in families["audio_edition_beacons"].samples
+            if s.name.endswith("_total")}  # fmt: skip
+    assert kept["play"] >= 2 and kept["progress"] >= 3
 
 
 def test_fifty_posts_survive_kill_9_and_are_published_exactly_once(tmp_path: Path) -> None:

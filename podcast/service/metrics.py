@@ -28,6 +28,7 @@ class _Collector:
             "jobs": ("audio_edition_jobs", "Jobs ended, by outcome."),
             "deliveries": ("audio_edition_webhook_deliveries", "Webhook deliveries, by outcome."),
             "polls": ("audio_edition_watch_polls", "Polls of watched feeds, by outcome."),
+            "beacons": ("audio_edition_beacons", "Players' beacons kept: a play, or progress."),
         }
         with tally.lock:
             counts = dict(tally.counts)
