@@ -118,26 +118,23 @@ def write_tags(mp3: Path, tags: EpisodeTags) -> None:
         raise TagError(f"cannot tag {mp3}: {error}") from None
 
 
-def mp3_layout(path: Path) -> tuple[int, int]:
-    """(bitrate in bits a second, the byte its first MPEG frame starts at) of an MP3: what a
-    number of bytes downloaded is in seconds of audio, past the ID3 tag."""
+@dataclass(frozen=True)
+class Mp3Layout:
+    """What one read of an MP3's headers says of it."""
+
+    seconds: float
+    """Its length as players see it (from its Xing/Info header)."""
+    bitrate: int
+    """Bits a second."""
+    audio_start: int
+    """The byte its audio starts at, past the ID3 tag: with :attr:`bitrate`, what a number of
+    bytes downloaded is in seconds of audio."""
+
+
+def mp3_layout(path: Path) -> Mp3Layout:
+    """The length, bitrate and tag size of an MP3, read once."""
     from mutagen.mp3 import MP3
 
-    with path.open("rb") as handle:
-        header = handle.read(10)
-    start = 0
-    if header[:3] == b"ID3" and len(header) == 10:
-        size = 0
-        for byte in header[6:10]:  # a syncsafe integer: seven bits a byte
-            size = (size << 7) | (byte & 0x7F)
-        start = 10 + size + (10 if header[5] & 0x10 else 0)  # a footer, when flagged
-    info: Any = MP3(str(path)).info  # mutagen is untyped
-    return int(info.bitrate), start
-
-
-def mp3_seconds(path: Path) -> float:
-    """The length of an MP3 as players see it (from its Xing/Info header)."""
-    from mutagen.mp3 import MP3
-
-    info: Any = MP3(str(path)).info  # mutagen is untyped
-    return float(info.length)
+    mp3: Any = MP3(str(path))  # mutagen is untyped
+    start = int(mp3.tags.size) if mp3.tags is not None else 0
+    return Mp3Layout(float(mp3.info.length), int(mp3.info.bitrate), start)

@@ -62,3 +62,14 @@ def test_retagging_replaces_the_old_tag(mp3: Path) -> None:
 def test_untaggable_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(TagError, match="cannot tag"):
         write_tags(tmp_path / "missing" / "x.mp3", EpisodeTags(title="T", artist="A", album="S"))
+
+
+def test_the_layout_says_where_the_audio_starts_after_the_tag(mp3: Path) -> None:
+    from audio.tags import mp3_layout
+
+    write_tags(mp3, EpisodeTags(title="One", artist="A", album="S", cover=b"\x89PNG" + bytes(5000)))
+    layout = mp3_layout(mp3)
+    data = mp3.read_bytes()
+    assert layout.audio_start > 5000 and data[:3] == b"ID3"
+    assert data[layout.audio_start] == 0xFF and data[layout.audio_start + 1] & 0xE0 == 0xE0
+    assert abs(layout.bitrate - 64_000) < 640 and abs(layout.seconds - 3.0) < 0.1

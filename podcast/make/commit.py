@@ -10,7 +10,7 @@ import json
 import shutil
 
 from audio.atomic import copy_file
-from audio.tags import mp3_layout, mp3_seconds
+from audio.tags import mp3_layout
 from podcast.core.episode import Episode, guid_for
 from podcast.core.errors import PublishError
 from podcast.core.faults import fault_point
@@ -56,9 +56,9 @@ def commit(rendered: Rendered, store: Store, settings: Settings) -> Episode:
                 published=rendered.published,
                 audio=rendered.files["audio"],
                 audio_bytes=(settings.site / rendered.files["audio"]).stat().st_size,
-                bitrate=layout[0],
-                audio_start=layout[1],
-                duration=mp3_seconds(settings.site / rendered.files["audio"]),
+                bitrate=layout.bitrate,
+                audio_start=layout.audio_start,
+                duration=layout.seconds,
                 transcript=rendered.files["transcript"],
                 chapters=rendered.files["chapters"],
                 voice=rendered.plan.voice.name,

@@ -192,7 +192,7 @@ def _own_image(item: Any, site: Path) -> str:
 
 
 def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Episode | None:
-    from audio.tags import mp3_layout, mp3_seconds
+    from audio.tags import mp3_layout
     from podcast.core.episode import guid_for
     from podcast.read.fields import slugify
     from podcast.read.model import key_candidates
@@ -232,9 +232,9 @@ def _episode(item: Any, guid: str, settings: Settings, series: str = "") -> Epis
         published=published.astimezone(UTC),
         audio=audio,
         audio_bytes=(site / audio).stat().st_size,
-        duration=mp3_seconds(site / audio),
-        bitrate=layout[0],
-        audio_start=layout[1],
+        duration=layout.seconds,
+        bitrate=layout.bitrate,
+        audio_start=layout.audio_start,
         transcript=transcripts.get("text/vtt", ""),
         chapters=chapters,
         voice=_voice_of(site / audio),
