@@ -36,18 +36,21 @@ def _error(status: int, message: str) -> Reply:
 
 def _oembed_file(root: Path, url: str) -> Path | None:
     """The oEmbed file of the episode at ``url`` (its page or its player), found under
-    ``root`` by the URL's path: the site's own path prefix, if any, is tried off too."""
+    ``root`` by the URL's path as the site's files are (:func:`~podcast.publish.serve.resolve`:
+    never a hidden name, nothing outside the site); the site's own path prefix, if any, is
+    tried off too."""
+    from podcast.publish.serve import resolve
+
     parts = [p for p in urllib.parse.unquote(urllib.parse.urlsplit(url).path).split("/") if p]
+    if any(part.startswith(".") for part in parts):
+        return None
     for start in range(len(parts)):
         relative = "/".join(parts[start:])
-        if any(p.startswith(".") for p in parts[start:]):
-            return None
         stem = re.sub(r"(\.embed)?\.html$", "", relative)
-        if stem == relative:
-            continue
-        candidate = (root / f"{stem}.oembed.json").resolve()
-        if root in candidate.parents and candidate.is_file():
-            return candidate
+        if stem != relative:
+            found = resolve(root, "/" + urllib.parse.quote(f"{stem}.oembed.json"))
+            if found is not None:
+                return found
     return None
 
 
