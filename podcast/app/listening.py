@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from podcast.core.episode import Episode
 from podcast.core.errors import StatsError
 from podcast.core.settings import Settings
 from podcast.stats.report import Report
@@ -23,11 +24,8 @@ def _rotation(path: Path) -> int:
     return int(number) if number.isdigit() else 0
 
 
-def _chosen(episodes: Sequence[object], wanted: str) -> list[object]:
-    chosen = [e for e in episodes if wanted in (
-        getattr(e, "guid", ""), getattr(e, "slug", ""), getattr(e, "key", ""),
-        getattr(e, "page", ""), getattr(e, "url", ""),
-    )]  # fmt: skip
+def _chosen(episodes: Sequence[Episode], wanted: str) -> list[Episode]:
+    chosen = [e for e in episodes if wanted in (e.guid, e.slug, e.key, e.page, e.url)]
     if not chosen:
         raise StatsError(f"no episode is {wanted!r} (give its guid, slug, page or article URL)")
     return chosen
@@ -65,7 +63,7 @@ def stats(
     with Store(settings.folders.store) as store:
         episodes = store.episodes(transcripts=False)
         if episode:
-            episodes = _chosen(episodes, episode)  # type: ignore[assignment]
+            episodes = _chosen(episodes, episode)
         lines = Lines(paths)
         counted = count(lines, by_path(episodes), agents(), since, until)
         curves = Listens(store).curves(

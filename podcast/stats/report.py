@@ -7,9 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from html import escape
 
 from podcast.core.episode import Episode
 from podcast.core.listens import MARKS, Curve
@@ -48,10 +49,10 @@ class Report:
     skipped_lines: int = 0
 
 
-def _rows(downloads: Iterable[Download], key: object) -> list[Row]:
+def _rows(downloads: Iterable[Download], key: Callable[[Download], str]) -> list[Row]:
     grouped: dict[str, list[Download]] = {}
     for download in downloads:
-        grouped.setdefault(key(download), []).append(download)  # type: ignore[operator]
+        grouped.setdefault(key(download), []).append(download)
     return [Row(name, len(group), len({d.listener for d in group}))
             for name, group in grouped.items()]  # fmt: skip
 
@@ -142,11 +143,11 @@ def bars_svg(rows: Sequence[Row], label: str, width: int = 640, bar: int = 22) -
     height = bar * len(rows) + 8
     parts = [f'<svg role="img" aria-labelledby="t-{label}" viewBox="0 0 {width} {height}" '
              f'width="100%" xmlns="http://www.w3.org/2000/svg"><title id="t-{label}">'
-             f"{_escape(label)}</title>"]  # fmt: skip
+             f"{escape(label)}</title>"]  # fmt: skip
     for n, row in enumerate(rows):
         y, length = 4 + n * bar, round((width - 260) * row.downloads / top)
         parts.append(
-            f'<text x="0" y="{y + bar * 0.7:.0f}" font-size="13">{_escape(row.name[:28])}</text>'
+            f'<text x="0" y="{y + bar * 0.7:.0f}" font-size="13">{escape(row.name[:28])}</text>'
             f'<rect x="200" y="{y + 3}" width="{max(length, 1)}" height="{bar - 6}" '
             f'fill="#1f5f99"/><text x="{206 + length}" y="{y + bar * 0.7:.0f}" '
             f'font-size="13">{row.downloads}</text>'
@@ -163,19 +164,13 @@ def curve_svg(row: Row, width: int = 320, height: int = 120) -> str:
     return (
         f'<svg role="img" viewBox="0 0 {width} {height}" width="{width}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>Share of plays reaching each tenth of '
-        f"{_escape(row.name)}</title>"
+        f"{escape(row.name)}</title>"
         f'<line x1="30" y1="{height - 20}" x2="{width - 10}" y2="{height - 20}" stroke="#555"/>'
         f'<line x1="30" y1="10" x2="30" y2="{height - 20}" stroke="#555"/>'
         f'<polyline points="{xy}" fill="none" stroke="#1f5f99" stroke-width="2"/>'
         f'<text x="0" y="16" font-size="11">100%</text>'
         f'<text x="8" y="{height - 16}" font-size="11">0</text>'
         f'<text x="{width - 40}" y="{height - 4}" font-size="11">100%</text></svg>'
-    )
-
-
-def _escape(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
 
 
