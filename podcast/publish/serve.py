@@ -208,6 +208,25 @@ def _range_applies(headers: Mapping[str, str] | Any, etag: str, mtime: float) ->
         return False
 
 
+def log_answer(
+    access_log: Any,
+    client: str,
+    method: str,
+    path: str,
+    headers: Mapping[str, str] | Any,
+    reply: Answer,
+    sent: int,
+) -> None:
+    """One line of ``access_log`` (a :class:`~podcast.publish.accesslog.AccessLog`, or None for
+    none) for ``reply`` to a request from ``client`` with ``headers``, ``sent`` bytes of it sent:
+    the one way both servers log."""
+    if access_log is None:
+        return
+    served = (reply.first, reply.first + reply.length - 1) if reply.status == 206 else None
+    access_log.write(client, method, path, reply.status, sent, headers.get("Referer", ""),
+                     headers.get("User-Agent", ""), served)  # fmt: skip
+
+
 def read_chunks(path: Path, first: int, length: int) -> Iterator[bytes]:
     """The bytes ``first`` … ``first + length - 1`` of ``path``, a chunk at a time."""
     with path.open("rb") as handle:
@@ -270,15 +289,8 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return
         finally:
-            if self.access_log is not None:
-                served = (
-                    (reply.first, reply.first + reply.length - 1) if reply.status == 206 else None
-                )
-                self.access_log.write(
-                    self.client_address[0], self.command, urllib.parse.urlsplit(self.path).path,
-                    reply.status, sent, self.headers.get("Referer", ""),
-                    self.headers.get("User-Agent", ""), served,
-                )  # fmt: skip
+            log_answer(self.access_log, self.client_address[0], self.command,
+                       urllib.parse.urlsplit(self.path).path, self.headers, reply, sent)  # fmt: skip
 
 
 class SiteServer(socketserver.ThreadingMixIn, http.server.HTTPServer):

@@ -20,19 +20,15 @@ def public_routes(edition: Edition, access_log: Any = None) -> tuple[Any, Any, A
     from starlette.routing import Route
 
     from podcast.publish.oembed import answer_oembed
-    from podcast.publish.serve import CORS, Answer, answer, preflight, read_chunks
+    from podcast.publish.serve import CORS, Answer, answer, log_answer, preflight, read_chunks
 
     root = edition.settings.site.resolve()
     beacons_on = edition.settings.service.beacons
 
     def logged(request: Request, reply: Answer, sent: int) -> None:
-        if access_log is None:
-            return
-        served = (reply.first, reply.first + reply.length - 1) if reply.status == 206 else None
         client = request.client.host if request.client else "-"
-        access_log.write(client, request.method, request.url.path, reply.status, sent,
-                         request.headers.get("referer", ""),
-                         request.headers.get("user-agent", ""), served)  # fmt: skip
+        log_answer(access_log, client, request.method, request.url.path, request.headers,
+                   reply, sent)  # fmt: skip
 
     def send(request: Request, reply: Answer) -> Response:
         if request.method in ("HEAD", "OPTIONS") or reply.path is None:

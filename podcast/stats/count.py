@@ -115,14 +115,14 @@ def count(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> Counted:
-    """The downloads in ``requests`` of the episodes ``episodes`` names by path (each MP3's
-    site path with a leading ``/``, and its file name alone for a site under a prefix),
-    from ``since`` to before ``until``."""
+    """The downloads in ``requests`` of the episodes in ``episodes`` (:func:`by_path`; a
+    request's MP3 found by :func:`episode_at`), from ``since`` to before ``until``."""
     counted = Counted()
     salt = secrets.token_bytes(16)
     windows: dict[tuple[str, str], list[_Window]] = {}
     apps: dict[tuple[str, str], tuple[str, str]] = {}
     chosen: list[tuple[datetime, str, str, Request]] = []
+    asked: dict[str, Episode] = {}
     for request in requests:
         episode = episode_at(request.path, episodes)
         if episode is None:
@@ -148,13 +148,14 @@ def count(
         ).hexdigest()[:16]
         chosen.append((request.when, who, episode.guid, request))
         apps.setdefault((who, episode.guid), (agent.name, agent.device))
+        asked[episode.guid] = episode
     chosen.sort(key=lambda item: item[0])
     for when, who, guid, request in chosen:
         open_ = windows.setdefault((who, guid), [])
         if not open_ or when >= open_[-1].start + WINDOW:
             open_.append(_Window(when))
         open_[-1].add(request)
-    need = {e.guid: minute_bytes(e) for e in episodes.values()}
+    need = {guid: minute_bytes(episode) for guid, episode in asked.items()}
     for (who, guid), listened in windows.items():
         app, device = apps[(who, guid)]
         for window in listened:
