@@ -74,8 +74,9 @@ def voice_label(name: str, config: dict[str, object] | None = None) -> str:
     language, as the config says them in English; from its name (``en_US-joe-medium``) when the
     config says neither."""
     config = config or {}
-    language = config.get("language") if isinstance(config.get("language"), dict) else {}
-    assert isinstance(language, dict)
+    language = config.get("language")
+    if not isinstance(language, dict):
+        language = {}
     parts = name.split("-")
     speaker = str(config.get("dataset") or (parts[1] if len(parts) >= 3 else name))
     speaker = " ".join(w.capitalize() for w in speaker.replace("_", " ").split())

@@ -215,21 +215,18 @@ def spoken_by(settings: Settings, voice: str) -> str:
     the voice's own config (or, for a voice no longer here, its name)."""
     if settings.voice.label:
         return settings.voice.label
-    return _label(voice, str(settings.voices_folder or ""))
+    return _label(voice, settings.voices_folder)
 
 
 @functools.lru_cache(maxsize=64)
-def _label(voice: str, folder: str) -> str:
-    from voices.catalogue import list_voices, voice_label
+def _label(voice: str, folder: Path) -> str:
+    from voices.catalogue import find_voice, voice_label
     from voices.errors import VoiceError
 
     try:
-        found = next(
-            (v for v in list_voices(Path(folder) if folder else None) if v.name == voice), None
-        )
+        return find_voice(voice, folder).label or voice_label(voice)
     except (VoiceError, OSError):
-        found = None
-    return found.label if found is not None and found.label else voice_label(voice)
+        return voice_label(voice)
 
 
 def npt(seconds: float) -> str:
