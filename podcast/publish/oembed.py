@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from podcast.publish.sitepath import resolve
+
 #: The route both servers answer.
 ENDPOINT = "oembed"
 #: The player's natural size, and the narrowest it is usable at.
@@ -36,11 +38,9 @@ def _error(status: int, message: str) -> Reply:
 
 def _oembed_file(root: Path, url: str) -> Path | None:
     """The oEmbed file of the episode at ``url`` (its page or its player), found under
-    ``root`` by the URL's path as the site's files are (:func:`~podcast.publish.serve.resolve`:
+    ``root`` by the URL's path as the site's files are (:func:`~podcast.publish.sitepath.resolve`:
     never a hidden name, nothing outside the site); the site's own path prefix, if any, is
     tried off too."""
-    from podcast.publish.serve import resolve
-
     parts = [p for p in urllib.parse.unquote(urllib.parse.urlsplit(url).path).split("/") if p]
     if any(part.startswith(".") for part in parts):
         return None

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from podcast.publish.oembed import ENDPOINT, answer_oembed, discovery
+from podcast.publish.sitepath import resolve
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -86,21 +87,6 @@ class Answer:
     length: int = 0
     """The bytes of :attr:`path` to send."""
     body: bytes = b""
-
-
-def resolve(root: Path, url_path: str) -> Path | None:
-    """The file under ``root`` a URL path names (a folder's ``index.html``); None for anything
-    outside it (symbolic links resolved), a hidden name (``.audio-edition``, ``.tmp-…``), or
-    no file."""
-    path = urllib.parse.unquote(url_path)
-    if "\0" in path or any(part.startswith(".") for part in path.split("/") if part):
-        return None
-    candidate = (root / path.lstrip("/")).resolve()
-    if candidate != root and root not in candidate.parents:
-        return None
-    if candidate.is_dir():
-        candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
 
 
 def _error(status: int, extra: dict[str, str] | None = None) -> Answer:
